@@ -1,0 +1,117 @@
+"""``tearline access``: decide a person's access to a marking; evaluate access expressions."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import click
+
+from tearline.cli.output import EXIT_INVALID, ExitWith, emit, label_error_json
+from tearline.errors import AccessExpressionError, InvalidInput, LabelError
+from tearline.labels.access import AccessExpression
+from tearline.labels.parse import parse
+from tearline.policy.decide import decide
+from tearline.policy.model import Action
+from tearline.policy.persons import person_from_data
+
+__all__ = ["access"]
+
+
+@click.group()
+def access() -> None:
+    """Access decisions and access expressions."""
+
+
+def _moment(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"--at: {text!r} is not an ISO time; write it like 2026-11-29T09:00:00Z"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _invalid(as_json: bool, data: dict[str, object], message: str) -> None:
+    emit(as_json, data, [message])
+    raise ExitWith(EXIT_INVALID)
+
+
+@access.command("check")
+@click.option("--person", "person_json", required=True, help="The person, as a JSON object.")
+@click.option("--scheme", default="us", show_default=True, help="Scheme of MARKING.")
+@click.option("--at", "at_text", default=None, help="ISO time of the decision (default: now).")
+@click.option(
+    "--action", type=click.Choice([a.value for a in Action]), default="read", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.argument("marking")
+def check_command(
+    person_json: str, scheme: str, at_text: str | None, action: str, as_json: bool, marking: str
+) -> None:
+    """Decide whether the person may read (export, receive) an item marked MARKING."""
+    try:
+        data = json.loads(person_json)
+    except ValueError:
+        _invalid(
+            as_json,
+            {
+                "valid": False,
+                "error": {
+                    "class": "invalid-person",
+                    "position": 0,
+                    "message": "--person is not valid JSON",
+                },
+            },
+            "error: --person is not valid JSON",
+        )
+        return
+    try:
+        person = person_from_data(data)
+    except InvalidInput as problem:
+        error = {"class": "invalid-person", "message": str(problem), "position": 0}
+        _invalid(as_json, {"valid": False, "error": error}, f"error: {problem}")
+        return
+    try:
+        label = parse(marking, scheme)
+    except LabelError as problem:
+        _invalid(as_json, {"valid": False, "error": label_error_json(problem)}, f"error: {problem}")
+        return
+    decision = decide(person, label, Action(action), _moment(at_text))
+    out: dict[str, object] = {
+        "decision": decision.outcome.value,
+        "reasons": list(decision.reasons),
+        "rules": list(decision.rule_ids),
+    }
+    emit(as_json, out, [decision.outcome.value, *(f"  {r}" for r in decision.reasons)])
+
+
+@access.command("eval")
+@click.option(
+    "--auths",
+    "auth_sets",
+    multiple=True,
+    help="Comma-separated authorizations; repeat for several sets ('' is the empty set).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.argument("expression")
+def eval_command(expression: str, auth_sets: tuple[str, ...], as_json: bool) -> None:
+    """Evaluate an access EXPRESSION (Apache Accumulo grammar) against authorization sets.
+
+    With several --auths sets, the expression must hold for every set.
+    """
+    sets = [frozenset(t for t in text.split(",") if t) for text in auth_sets] or [frozenset()]
+    try:
+        parsed = AccessExpression.parse(expression)
+    except AccessExpressionError as problem:
+        _invalid(
+            as_json,
+            {"result": "error", "error": label_error_json(problem)},
+            f"error: {problem}",
+        )
+        return
+    result = "accessible" if parsed.evaluate_all(sets) else "inaccessible"
+    emit(as_json, {"result": result, "expression": parsed.text}, [result])

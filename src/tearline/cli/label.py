@@ -1,0 +1,132 @@
+"""``tearline label``: parse, normalize, render and roll up markings."""
+
+from __future__ import annotations
+
+import click
+
+from tearline.cli.output import EXIT_INVALID, ExitWith, emit, label_error_json, label_json
+from tearline.errors import LabelError
+from tearline.labels.parse import FORMS, normalize, parse, render
+from tearline.labels.rollup import rollup
+from tearline.labels.scheme import registry
+
+__all__ = ["label"]
+
+_scheme_option = click.option(
+    "--scheme", default="us", show_default=True, help="Marking scheme of the input."
+)
+_form_option = click.option(
+    "--form", type=click.Choice(FORMS), default=None, help="banner or portion (default: guess)."
+)
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def _fail(as_json: bool, problem: LabelError, extra: dict[str, object] | None = None) -> None:
+    data: dict[str, object] = {"valid": False, **(extra or {}), "error": label_error_json(problem)}
+    where = f" (column {problem.position})" if problem.position else ""
+    emit(as_json, data, [f"invalid: {problem.kind}: {problem.message}{where}"])
+    raise ExitWith(EXIT_INVALID)
+
+
+@click.group()
+def label() -> None:
+    """Parse, normalize, render and roll up classification markings."""
+
+
+@label.command("parse")
+@_scheme_option
+@_form_option
+@_json_option
+@click.argument("marking")
+def parse_command(marking: str, scheme: str, form: str | None, as_json: bool) -> None:
+    """Parse MARKING strictly and show its canonical label."""
+    registry().scheme(scheme)
+    try:
+        result = parse(marking, scheme, form=form)
+    except LabelError as problem:
+        _fail(as_json, problem)
+        return
+    data = {"valid": True, **label_json(result)}
+    emit(as_json, data, [f"{key}: {value}" for key, value in data.items()])
+
+
+@label.command("normalize")
+@_scheme_option
+@_form_option
+@_json_option
+@click.argument("marking")
+def normalize_command(marking: str, scheme: str, form: str | None, as_json: bool) -> None:
+    """Rewrite a sloppy but unambiguous MARKING in canonical form and list the changes."""
+    registry().scheme(scheme)
+    try:
+        result = normalize(marking, scheme, form=form)
+    except LabelError as problem:
+        _fail(as_json, problem)
+        return
+    shown = result.portion if result.form == "portion" else result.marking
+    data: dict[str, object] = {
+        "valid": True,
+        "marking": shown,
+        "banner": result.marking,
+        "portion": result.portion,
+        "changes": list(result.changes),
+    }
+    lines = [shown, *(f"  changed: {change}" for change in result.changes)]
+    emit(as_json, data, lines)
+
+
+@label.command("render")
+@click.option("--scheme", required=True, help="Scheme to write the label in.")
+@click.option("--from", "source", default="us", show_default=True, help="Scheme of the input.")
+@click.option("--form", type=click.Choice(FORMS), default="banner", show_default=True)
+@_json_option
+@click.argument("marking")
+def render_command(marking: str, scheme: str, source: str, form: str, as_json: bool) -> None:
+    """Write MARKING's label in SCHEME, for a reader of that scheme."""
+    registry().scheme(scheme)
+    try:
+        written = render(parse(marking, source), scheme, form=form)
+    except LabelError as problem:
+        _fail(as_json, problem)
+        return
+    emit(as_json, {"valid": True, "marking": written, "scheme": scheme}, [written])
+
+
+@label.command("rollup")
+@_scheme_option
+@_json_option
+@click.argument("portions", nargs=-1, required=True)
+def rollup_command(portions: tuple[str, ...], scheme: str, as_json: bool) -> None:
+    """Roll PORTIONS (portion marks) up into the document's banner."""
+    registry().scheme(scheme)
+    labels = []
+    for index, portion in enumerate(portions):
+        try:
+            labels.append(parse(portion, scheme))
+        except LabelError as problem:
+            _fail(as_json, problem, {"portion": index + 1})
+            return
+    banner = rollup(labels)
+    data = {"valid": True, "banner": render(banner), **label_json(banner)}
+    emit(as_json, data, [render(banner)])
+
+
+@label.command("schemes")
+@_json_option
+def schemes_command(as_json: bool) -> None:
+    """List the marking schemes this Tearline knows."""
+    schemes = registry().schemes
+    data: dict[str, object] = {
+        "schemes": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "levels": [
+                    {"token": lv.token, "banner": lv.banner, "tier": lv.tier.title}
+                    for lv in s.levels
+                ],
+            }
+            for s in schemes.values()
+        ]
+    }
+    emit(as_json, data, [f"{s.id}: {s.name}" for s in schemes.values()])

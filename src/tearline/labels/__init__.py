@@ -1,0 +1,1 @@
+"""Classification labels: schemes, parsing, rendering, lattice, roll-up, access expressions."""

@@ -1,0 +1,10 @@
+"""The CAPCO-style marking syntax (``CLASSIFICATION//CATEGORY//CATEGORY``, portions in ``( )``).
+
+Used by every scheme whose data file says ``syntax = "capco"``; the vocabulary comes from the
+scheme file, the grammar from here.
+"""
+
+from tearline.labels.capco.read import read_marking
+from tearline.labels.capco.write import display_list, release_list, write_marking
+
+__all__ = ["display_list", "read_marking", "release_list", "write_marking"]

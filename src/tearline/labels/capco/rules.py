@@ -1,0 +1,185 @@
+"""The scheme's validation rules on a read marking: levels, conflicts, requirements, lists."""
+
+from __future__ import annotations
+
+from tearline.labels.capco.items import Item
+from tearline.labels.capco.text import Piece, Reading, shown
+from tearline.labels.model import Tier
+from tearline.labels.scheme import Level, Scheme
+
+__all__ = ["check_rules"]
+
+
+def check_rules(
+    reading: Reading,
+    scheme: Scheme,
+    owner: tuple[str, ...],
+    level: Level,
+    items: list[Item],
+    form: str,
+) -> None:
+    """Record every rule of ``scheme`` the marking breaks (see markings.md §1.7)."""
+    if level.foreign_only and owner == (scheme.owner,):
+        reading.error(
+            "unknown-token",
+            f"{level.banner} is not a {scheme.owner} classification; use "
+            + ", ".join(lv.banner for lv in reversed(scheme.levels) if not lv.foreign_only)
+            + f", or mark foreign information with its owner (//GBR {level.banner})",
+            1,
+        )
+    present = {item.control.token: item for item in items}
+    for item in items:
+        _check_level(reading, scheme, level, item)
+        _check_owner(reading, owner, item)
+        for other in item.control.conflicts:
+            if other in present:
+                _conflict(reading, scheme, item, present[other])
+        for needed in item.control.requires:
+            if needed not in present:
+                wanted = scheme.control(needed)
+                reading.error(
+                    "missing-requirement",
+                    f"{item.name} at column {item.piece.pos} requires {wanted.banner}; "
+                    f"add {wanted.banner if form == 'banner' else wanted.portion}",
+                    item.piece.pos,
+                )
+        if item.control.list_kind is not None and not item.malformed:
+            _check_list(reading, scheme, item)
+
+
+def _check_level(reading: Reading, scheme: Scheme, level: Level, item: Item) -> None:
+    control = item.control
+    if control.levels is not None and level.token not in control.levels:
+        allowed = ", ".join(scheme.level(token).banner for token in sorted(control.levels))
+        reading.error(
+            "level",
+            f"{item.name} at column {item.piece.pos} is allowed only on {allowed} "
+            f"markings, not {level.banner}; remove it or change the classification",
+            item.piece.pos,
+        )
+    elif control.classified_only and level.tier < Tier.RESTRICTED:
+        reading.error(
+            "level",
+            f"{item.name} at column {item.piece.pos} needs a classified marking; "
+            f"{level.banner} cannot carry it",
+            item.piece.pos,
+        )
+
+
+def _check_owner(reading: Reading, owner: tuple[str, ...], item: Item) -> None:
+    allowed = item.control.owners
+    if allowed is not None and not set(owner) <= allowed:
+        reading.error(
+            "conflict",
+            f"{item.name} at column {item.piece.pos} belongs to "
+            f"{' and '.join(sorted(allowed))} markings; it needs a classification such as "
+            f"//{sorted(allowed)[0]} SECRET",
+            item.piece.pos,
+        )
+
+
+def _conflict(reading: Reading, scheme: Scheme, item: Item, other: Item) -> None:
+    later, earlier = (item, other) if item.piece.pos > other.piece.pos else (other, item)
+    message = (
+        f"{later.control.banner} at column {later.piece.pos} conflicts with "
+        f"{earlier.control.banner} at column {earlier.piece.pos}"
+    )
+    owner_only = scheme.owner_only_control
+    if owner_only in (item.control.token, other.control.token):
+        message += f": {scheme.control(owner_only).banner} means {scheme.owner} only; keep one"
+    else:
+        message += "; keep one"
+    if not any(e.message == message for e in reading.errors):
+        reading.error("conflict", message, later.piece.pos)
+
+
+def _check_list(reading: Reading, scheme: Scheme, item: Item) -> None:
+    """Codes known, written once, in register order, enough of them."""
+    nations = scheme.nations
+    control = item.control
+    if not item.entries and control.list_kind != "fgi":
+        reading.error(
+            "missing-requirement",
+            f"{control.banner} at column {item.piece.pos} needs a list of country codes, "
+            f"e.g. {control.banner} {scheme.rel_first or scheme.owner}, JPN",
+            item.piece.pos,
+        )
+        return
+    seen: set[str] = set()
+    codes: list[Piece] = []
+    for entry in item.entries:
+        if entry.text in nations.deprecated:
+            reading.error(
+                "unknown-token",
+                f"{entry.text} at column {entry.pos} was withdrawn from the register on "
+                f"{nations.deprecated[entry.text]}; remove it",
+                entry.pos,
+            )
+        elif not (nations.is_nation(entry.text) or nations.is_group(entry.text)):
+            reading.error(
+                "unknown-token",
+                f"unknown country code {shown(entry.text)} at column {entry.pos}; use a GENC "
+                "trigraph such as JPN or a group such as FVEY",
+                entry.pos,
+            )
+        elif entry.text in seen:
+            reading.fix(
+                "syntax",
+                f"{entry.text} is listed twice in {control.banner} (column {entry.pos}); "
+                "remove one",
+                entry.pos,
+                f"removed a repeated {entry.text} from {control.banner}",
+            )
+        else:
+            seen.add(entry.text)
+            codes.append(entry)
+    _check_list_order(reading, scheme, item, codes)
+
+
+def _check_list_order(reading: Reading, scheme: Scheme, item: Item, codes: list[Piece]) -> None:
+    control = item.control
+    texts = [entry.text for entry in codes]
+    first = scheme.rel_first if control.list_kind == "release" else None
+    wanted = canonical_list([t for t in texts if t != first], scheme)
+    if first is not None:
+        if first not in texts:
+            reading.fix(
+                "missing-requirement",
+                f"{control.banner} at column {item.piece.pos} must start with {first}",
+                item.piece.pos,
+                f"added {first} at the head of {control.banner}",
+            )
+        wanted = [first, *wanted]
+    for entry, want in zip(codes, wanted, strict=False):
+        if entry.text != want:
+            reading.fix(
+                "order",
+                f"{entry.text} at column {entry.pos} is out of order; {control.banner} lists "
+                + (f"{first} first, then " if first else "")
+                + f"country codes A–Z, then group codes A–Z: {', '.join(wanted)}",
+                entry.pos,
+                f"put {control.banner} in register order",
+            )
+            break
+    minimum = scheme.rel_min_entries if control.list_kind == "release" else 1
+    if control.list_kind != "fgi" and len(set(wanted)) < minimum:
+        example = f"{control.banner} {first or scheme.owner}, JPN"
+        only = scheme.owner_only_control
+        reading.error(
+            "missing-requirement",
+            f"{control.banner} at column {item.piece.pos} needs at least {minimum} "
+            f"{'entries' if minimum > 1 else 'entry'}, e.g. {example}"
+            + (
+                f"; for {scheme.owner} only write {scheme.control(only).banner}"
+                if control.list_kind == "release" and only
+                else ""
+            ),
+            item.piece.pos,
+        )
+
+
+def canonical_list(codes: list[str], scheme: Scheme) -> list[str]:
+    """Codes in register order: country trigraphs A–Z, then group codes A–Z."""
+    nations = scheme.nations
+    unique = sorted(set(codes))
+    return [c for c in unique if nations.is_nation(c)] + [c for c in unique if nations.is_group(c)]

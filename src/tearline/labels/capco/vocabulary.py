@@ -1,0 +1,138 @@
+"""Spelling tables of one scheme, built once: every way a level or control may be written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import TypeVar
+
+from tearline.labels.scheme import Control, Level, Scheme, registry
+
+_T = TypeVar("_T")
+
+__all__ = ["ControlSpelling", "Spelling", "Vocabulary", "lenient_key", "vocabulary"]
+
+
+def lenient_key(text: str) -> str:
+    """The key a lenient reader matches on: upper case, single spaces."""
+    return " ".join(text.upper().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """A level spelt in one form (banner/portion/alias), for an owner when not the scheme's."""
+
+    form: str
+    level: Level
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ControlSpelling:
+    """A control spelt in one form (banner/portion/title)."""
+
+    form: str
+    control: Control
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Exact and lenient spelling tables of a scheme."""
+
+    scheme: Scheme
+    levels: Mapping[str, tuple[Spelling, ...]]
+    controls: Mapping[str, tuple[ControlSpelling, ...]]
+    list_prefixes: tuple[tuple[str, ControlSpelling], ...]
+    lenient_levels: Mapping[str, tuple[Spelling, ...]]
+    lenient_controls: Mapping[str, tuple[ControlSpelling, ...]]
+
+    def level_spellings(self, text: str, lenient: bool) -> tuple[Spelling, ...]:
+        """Every level spelling ``text`` matches (empty when none)."""
+        if lenient:
+            return self.lenient_levels.get(lenient_key(text), ())
+        return self.levels.get(text, ())
+
+    def control_spellings(self, text: str, lenient: bool) -> tuple[ControlSpelling, ...]:
+        """Every control spelling ``text`` matches exactly (lists and patterns excluded)."""
+        if lenient:
+            return self.lenient_controls.get(lenient_key(text), ())
+        return self.controls.get(text, ())
+
+    def level_words(self) -> list[str]:
+        """Every exact level spelling, for suggestions in error messages."""
+        return list(self.levels)
+
+    def control_words(self) -> list[str]:
+        """Every exact control spelling, for suggestions in error messages."""
+        return list(self.controls) + [prefix for prefix, _ in self.list_prefixes]
+
+
+def _add(table: dict[str, list[_T]], key: str, spelling: _T) -> None:
+    entries = table.setdefault(key, [])
+    if spelling not in entries:
+        entries.append(spelling)
+
+
+def _freeze(table: dict[str, list[_T]]) -> Mapping[str, tuple[_T, ...]]:
+    return MappingProxyType({key: tuple(value) for key, value in table.items()})
+
+
+def _level_table(scheme: Scheme) -> dict[str, list[Spelling]]:
+    levels: dict[str, list[Spelling]] = {}
+    for level in scheme.levels:
+        _add(levels, level.banner, Spelling("banner", level=level))
+        _add(levels, level.portion, Spelling("portion", level=level))
+        for alias in level.aliases:
+            _add(levels, alias, Spelling("alias", level=level))
+    for form in scheme.owner_forms.values():
+        for token, text in form.banner.items():
+            _add(levels, text, Spelling("banner", level=scheme.level(token), owner=form.code))
+        for token, text in form.portion.items():
+            _add(levels, text, Spelling("portion", level=scheme.level(token), owner=form.code))
+    return levels
+
+
+def _control_table(
+    scheme: Scheme,
+) -> tuple[dict[str, list[ControlSpelling]], list[tuple[str, ControlSpelling]]]:
+    controls: dict[str, list[ControlSpelling]] = {}
+    prefixes: list[tuple[str, ControlSpelling]] = []
+    for control in scheme.all_controls():
+        if control.pattern is not None:
+            continue
+        spellings = [("banner", control.banner), ("portion", control.portion)]
+        if control.title:
+            spellings.append(("title", control.title))
+        for form, text in spellings:
+            if control.list_kind is not None:
+                prefixes.append((text, ControlSpelling(form, control)))
+            else:
+                _add(controls, text, ControlSpelling(form, control))
+    prefixes.sort(key=lambda item: -len(item[0]))
+    return controls, prefixes
+
+
+@lru_cache(maxsize=32)
+def vocabulary(scheme_id: str) -> Vocabulary:
+    """The spelling tables of the packaged scheme ``scheme_id`` (built once)."""
+    scheme = registry().scheme(scheme_id)
+    levels = _level_table(scheme)
+    controls, prefixes = _control_table(scheme)
+    lenient_levels: dict[str, list[Spelling]] = {}
+    for text, level_entries in levels.items():
+        for level_spelling in level_entries:
+            _add(lenient_levels, lenient_key(text), level_spelling)
+    lenient_controls: dict[str, list[ControlSpelling]] = {}
+    for text, control_entries in controls.items():
+        for control_spelling in control_entries:
+            _add(lenient_controls, lenient_key(text), control_spelling)
+    return Vocabulary(
+        scheme=scheme,
+        levels=_freeze(levels),
+        controls=_freeze(controls),
+        list_prefixes=tuple(prefixes),
+        lenient_levels=_freeze(lenient_levels),
+        lenient_controls=_freeze(lenient_controls),
+    )

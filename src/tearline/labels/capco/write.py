@@ -1,0 +1,98 @@
+"""Write a canonical label as a CAPCO-style marking: banner line or portion mark."""
+
+from __future__ import annotations
+
+from tearline.errors import LabelError
+from tearline.labels.capco.rules import canonical_list
+from tearline.labels.model import Label
+from tearline.labels.scheme import Scheme
+
+__all__ = ["display_list", "release_list", "write_marking"]
+
+
+def write_marking(label: Label, scheme: Scheme, form: str) -> str:
+    """The canonical marking of ``label`` in ``scheme``: ``form`` is banner or portion.
+
+    Raises:
+        LabelError: the label holds something the scheme cannot write (a token it does not
+            define, an access expression that is not a list of required controls).
+    """
+    fields: dict[int, list[tuple[tuple[int, int, str], str]]] = {}
+    for token in _required_tokens(label, scheme):
+        control = scheme.control(token)
+        _add(fields, scheme, token, control.banner if control.pattern is None else token)
+    for token in label.controls:
+        control = scheme.control(token)
+        text = control.banner if form == "banner" else control.portion
+        if control.list_kind == "release":
+            text += " " + ", ".join(release_list(label, scheme))
+        elif control.list_kind == "display":
+            text += " " + ", ".join(display_list(label, scheme))
+        _add(fields, scheme, token, text)
+    if label.fgi is not None:
+        _add(fields, scheme, "FGI", " ".join(("FGI", *label.fgi)))
+    parts = [_classification(label, scheme, form)]
+    parts += ["/".join(text for _, text in sorted(fields[rank])) for rank in sorted(fields)]
+    marking = "//".join(parts)
+    return f"({marking})" if form == "portion" else marking
+
+
+def _add(
+    fields: dict[int, list[tuple[tuple[int, int, str], str]]], scheme: Scheme, token: str, text: str
+) -> None:
+    key = scheme.sort_key(token)
+    fields.setdefault(key[0], []).append((key, text))
+
+
+def _required_tokens(label: Label, scheme: Scheme) -> list[str]:
+    terms = label.access.dnf()
+    if len(terms) != 1:
+        raise LabelError(
+            "conflict",
+            f"the access expression {label.access.text} cannot be written as {scheme.name} "
+            "controls, which can only require every control they name",
+            0,
+        )
+    tokens = sorted(terms[0])
+    for token in tokens:
+        try:
+            scheme.control(token)
+        except KeyError:
+            raise LabelError(
+                "unknown-token", f"{scheme.name} has no control {token!r} to write", 0
+            ) from None
+    return tokens
+
+
+def _classification(label: Label, scheme: Scheme, form: str) -> str:
+    level = scheme.level(label.level)
+    word = level.banner if form == "banner" else level.portion
+    if label.owner == (scheme.owner,):
+        return word
+    if len(label.owner) == 1:
+        owner = label.owner[0]
+        if owner in scheme.owner_forms:
+            spellings = scheme.owner_forms[owner]
+            table = spellings.banner if form == "banner" else spellings.portion
+            if label.level in table:
+                return "//" + table[label.level]
+        return f"//{owner} {word}"
+    return f"//JOINT {word} {' '.join(label.owner)}"
+
+
+def release_list(label: Label, scheme: Scheme) -> list[str]:
+    """The codes of the label's release list as the scheme writes them (``USA, FVEY``)."""
+    nations = scheme.nations
+    releasable = label.releasable_to or frozenset()
+    covered = nations.expand(label.rel_groups)
+    first = scheme.rel_first
+    head = [first] if first is not None and first in releasable else []
+    rest = [code for code in releasable - covered if code not in head]
+    return head + canonical_list(rest + sorted(label.rel_groups), scheme)
+
+
+def display_list(label: Label, scheme: Scheme) -> list[str]:
+    """The codes of the label's display-only list as the scheme writes them."""
+    covered = scheme.nations.expand(label.display_groups)
+    rest = list(label.displayable_to - covered)
+    return canonical_list(rest + sorted(label.display_groups), scheme)

@@ -1,0 +1,168 @@
+"""The label lattice: which label protects more (``dominates``) and the least upper bound.
+
+``join(a, b)`` is the weakest label that protects at least as much as both: the higher tier,
+the readers both allow (owner-only absorbs everything), the conjunction of access expressions
+and the union of handling controls. Its disclosure controls (REL TO, NOFORN, DISPLAY ONLY,
+RELIDO) are derived from the resulting releasability, so the join is commutative, associative
+and idempotent on whole labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import reduce
+
+from tearline.errors import InvalidInput
+from tearline.labels.model import Label
+from tearline.labels.scheme import Scheme, registry
+
+__all__ = ["combine", "dominates", "join", "scheme_of"]
+
+
+def scheme_of(labels: Sequence[Label]) -> Scheme:
+    """The one scheme ``labels`` are written in; refuses a mix (translate them first)."""
+    if not labels:
+        raise InvalidInput("no labels given: give at least one")
+    schemes = sorted({label.scheme for label in labels})
+    if len(schemes) > 1:
+        raise InvalidInput(
+            f"labels of different schemes ({', '.join(schemes)}) cannot be combined; "
+            "translate them into one scheme first"
+        )
+    return registry().scheme(schemes[0])
+
+
+def _within(inner: frozenset[str] | None, outer: frozenset[str] | None) -> bool:
+    """``inner ⊆ outer`` where ``None`` means everyone."""
+    if outer is None:
+        return True
+    return inner is not None and inner <= outer
+
+
+def dominates(a: Label, b: Label) -> bool:
+    """Whether ``a`` protects at least as much as ``b``: whoever may read ``a`` may read ``b``.
+
+    Checks the tier, the readers and receivers (``None`` = everyone), that ``a``'s access
+    expression implies ``b``'s, and that ``a`` carries every handling control of ``b`` that its
+    level admits (a SECRET label subsumes FOUO).
+    """
+    scheme = scheme_of((a, b))
+    if a.tier < b.tier:
+        return False
+    if not (_within(a.readers, b.readers) and _within(a.releasable_to, b.releasable_to)):
+        return False
+    if not a.access.implies(b.access):
+        return False
+    official = scheme.disclosure_control("disclosure-official")
+    if official in a.controls and official not in b.controls and a.releasable_to is not None:
+        return False
+    level = a.level
+    for token in _handling(b, scheme):
+        control = scheme.control(token)
+        if control.levels is not None and level not in control.levels:
+            continue
+        if token not in a.controls:
+            return False
+    return True
+
+
+def join(a: Label, b: Label) -> Label:
+    """The least upper bound of two labels of one scheme (owners are united: a joint label)."""
+    scheme = scheme_of((a, b))
+    owner = tuple(sorted(set(a.owner) | set(b.owner)))
+    return combine((a, b), scheme, owner)
+
+
+def _handling(label: Label, scheme: Scheme) -> list[str]:
+    return [t for t in label.controls if scheme.control(t).disclosure is None]
+
+
+def _has_disclosure(label: Label, scheme: Scheme) -> bool:
+    return any(scheme.control(t).disclosure is not None for t in label.controls)
+
+
+def _intersect(sets: list[frozenset[str]]) -> frozenset[str]:
+    return reduce(frozenset.intersection, sets)
+
+
+def _group_roles(
+    restricted: list[Label], scheme: Scheme, rel: frozenset[str], readers: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Groups named by every label whose members still read: release role if in all lists."""
+    named = _intersect([lb.rel_groups | lb.display_groups for lb in restricted])
+    rel_groups: set[str] = set()
+    display_groups: set[str] = set()
+    for group in named:
+        members = scheme.nations.members(group)
+        if not members <= readers:
+            continue
+        if members <= rel and all(group in lb.rel_groups for lb in restricted):
+            rel_groups.add(group)
+        else:
+            display_groups.add(group)
+    return frozenset(rel_groups), frozenset(display_groups)
+
+
+def _fgi(labels: Sequence[Label], extra: frozenset[str]) -> tuple[str, ...] | None:
+    sources = [label.fgi for label in labels if label.fgi is not None]
+    if not sources and not extra:
+        return None
+    if any(source == () for source in sources):
+        return ()
+    return tuple(sorted({code for source in sources for code in source} | extra))
+
+
+def combine(
+    labels: Sequence[Label],
+    scheme: Scheme,
+    owner: tuple[str, ...],
+    implicit: frozenset[str] = frozenset(),
+    fgi_sources: frozenset[str] = frozenset(),
+) -> Label:
+    """The least upper bound of ``labels`` given the result's ``owner``.
+
+    ``implicit`` nations are added to the receivers of a restricted result (ISM roll-up: USA
+    always holds a US document); ``fgi_sources`` are added to the foreign-government sources.
+    """
+    level = max((scheme.level(lb.level) for lb in labels), key=lambda lv: lv.rank)
+    restricted = [lb for lb in labels if lb.releasable_to is not None]
+    controls = {t for lb in labels for t in _handling(lb, scheme)}
+    controls = {
+        t
+        for t in controls
+        if scheme.control(t).levels is None or level.token in (scheme.control(t).levels or ())
+    }
+    rel: frozenset[str] | None = None
+    rel_groups = display_groups = displayable = frozenset[str]()
+    if restricted:
+        rel = _intersect([lb.releasable_to or frozenset() for lb in restricted]) | implicit
+        readers = _intersect([lb.readers or frozenset() for lb in restricted]) | implicit
+        displayable = readers - rel
+        rel_groups, display_groups = _group_roles(restricted, scheme, rel, readers)
+        official = scheme.disclosure_control("disclosure-official")
+        relido = official is not None and all(official in lb.controls for lb in restricted)
+        owner_only = rel <= scheme.nations.expand(owner)
+        for wanted, kind in ((not owner_only, "release"), (bool(displayable), "display")):
+            token = scheme.disclosure_control(kind)
+            if wanted and token is not None:
+                controls.add(token)
+        if relido and official is not None:
+            controls.add(official)
+        marked = any(_has_disclosure(lb, scheme) for lb in labels)
+        only = scheme.owner_only_control
+        if owner_only and not displayable and not relido and marked and only:
+            controls.add(only)
+    return Label(
+        scheme=scheme.id,
+        level=level.token,
+        tier=max(lb.tier for lb in labels),
+        owner=owner,
+        releasable_to=rel,
+        rel_groups=rel_groups,
+        displayable_to=displayable,
+        display_groups=display_groups,
+        access=reduce(lambda x, y: x.conjoin(y), (lb.access for lb in labels)),
+        controls=tuple(sorted(controls, key=scheme.sort_key)),
+        fgi=_fgi(labels, fgi_sources),
+        declassify_on=max((lb.declassify_on for lb in labels if lb.declassify_on), default=None),
+    )

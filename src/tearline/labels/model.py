@@ -1,0 +1,93 @@
+"""The canonical label: one value type for every national marking scheme.
+
+A :class:`Label` is what any marking parses to. Its fields are scheme-neutral (tier, owner,
+releasability, access expression, controls) plus the scheme's own level token, so the same
+value can be decided on, joined with others and rendered back in the reader's own scheme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum
+
+from tearline.labels.access import EMPTY, AccessExpression
+
+__all__ = ["Label", "Tier"]
+
+
+class Tier(IntEnum):
+    """The common scale every scheme's levels are placed on, lowest first."""
+
+    UNCLASSIFIED = 0
+    CONTROLLED = 1
+    RESTRICTED = 2
+    CONFIDENTIAL = 3
+    SECRET = 4
+    TOP_SECRET = 5
+
+    @property
+    def title(self) -> str:
+        """The tier's name in words: ``TOP SECRET``."""
+        return self.name.replace("_", " ")
+
+    @classmethod
+    def from_title(cls, title: str) -> Tier:
+        """``"TOP SECRET"`` → ``Tier.TOP_SECRET``; raises ``KeyError`` for anything else."""
+        return cls[title.strip().upper().replace(" ", "_")]
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A classification label in canonical form. Immutable; equal labels protect alike.
+
+    Attributes:
+        scheme: the marking scheme the label is written in (``"us"``).
+        level: the scheme's own level token (``"S"``).
+        tier: the level's place on the common scale, raised by controls such as FOUO.
+        owner: who classified it: country codes or a group such as ``NATO``, sorted
+            (several for a joint marking).
+        releasable_to: the nations (GENC trigraphs, groups expanded) that may receive it;
+            ``None`` when unrestricted (only at UNCLASSIFIED and CONTROLLED).
+        rel_groups: group codes (tetragraphs) named in the release list, kept for rendering.
+        displayable_to: nations it may be shown to but not given to (DISPLAY ONLY).
+        display_groups: group codes named in the display list.
+        access: the compartments and communities a reader must hold (Accumulo grammar).
+        controls: the marking's control tokens in the scheme's register order.
+        fgi: foreign-government sources: ``None`` if none, ``()`` when concealed.
+        declassify_on: declassification or review date, when the marking has one.
+        original: the marking as it was written (not part of equality).
+    """
+
+    scheme: str
+    level: str
+    tier: Tier
+    owner: tuple[str, ...]
+    releasable_to: frozenset[str] | None
+    rel_groups: frozenset[str] = frozenset()
+    displayable_to: frozenset[str] = frozenset()
+    display_groups: frozenset[str] = frozenset()
+    access: AccessExpression = EMPTY
+    controls: tuple[str, ...] = ()
+    fgi: tuple[str, ...] | None = None
+    declassify_on: date | None = None
+    original: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.owner:
+            raise ValueError("a label needs an owner")
+        if self.releasable_to is None and self.tier > Tier.CONTROLLED:
+            raise ValueError(
+                f"a {self.tier.title} label cannot be unrestricted: give it a release list"
+            )
+
+    @property
+    def readers(self) -> frozenset[str] | None:
+        """Nations that may see the item at all (release list plus display list)."""
+        if self.releasable_to is None:
+            return None
+        return self.releasable_to | self.displayable_to
+
+    def has_control(self, token: str) -> bool:
+        """Whether the marking carries the control ``token`` (e.g. ``"OC"``)."""
+        return token in self.controls

@@ -1,0 +1,111 @@
+"""Parse, validate, normalize and render markings: the text interface of the label core."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tearline.errors import InvalidInput
+from tearline.labels.capco import read_marking, write_marking
+from tearline.labels.model import Label
+from tearline.labels.scheme import Scheme, registry
+
+__all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "render"]
+
+#: The two forms of a marking: the banner line of a document and the mark before a portion.
+FORMS = ("banner", "portion")
+
+_Reader = Callable[[str, Scheme, str | None, bool], tuple[Label, str, tuple[str, ...]]]
+_Writer = Callable[[Label, Scheme, str], str]
+_SYNTAXES: dict[str, tuple[_Reader, _Writer]] = {"capco": (read_marking, write_marking)}
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A sloppy marking made canonical, with what was changed."""
+
+    label: Label
+    marking: str
+    portion: str
+    form: str
+    changes: tuple[str, ...]
+
+
+def _syntax(scheme: Scheme) -> tuple[_Reader, _Writer]:
+    return _SYNTAXES[scheme.syntax]
+
+
+def _check_form(form: str | None) -> None:
+    if form is not None and form not in FORMS:
+        raise InvalidInput(f"unknown form {form!r}; use banner or portion")
+
+
+def parse_uncached(
+    text: str, scheme: str = "us", *, form: str | None = None, strict: bool = True
+) -> Label:
+    """:func:`parse` without the cache (for measuring, and for one-off reads)."""
+    _check_form(form)
+    chosen = registry().scheme(scheme)
+    reader, _ = _syntax(chosen)
+    return reader(text, chosen, form, strict)[0]
+
+
+@lru_cache(maxsize=16384)
+def _parse_cached(text: str, scheme: str, form: str | None) -> Label:
+    return parse_uncached(text, scheme, form=form)
+
+
+def parse(text: str, scheme: str = "us", *, form: str | None = None) -> Label:
+    """Parse a marking strictly into its canonical label.
+
+    Args:
+        text: a banner line (``SECRET//REL TO USA, JPN``) or a portion mark (``(S//NF)``).
+        scheme: the marking scheme's id.
+        form: ``"banner"`` or ``"portion"``; ``None`` tells from the text.
+
+    Raises:
+        LabelError: the marking is not canonical or breaks a rule of its scheme; ``kind``,
+            ``position`` and ``message`` say what, where and how to fix it.
+        NotFound: no such scheme.
+    """
+    return _parse_cached(text, scheme, form)
+
+
+def normalize(text: str, scheme: str = "us", *, form: str | None = None) -> Normalized:
+    """Make a sloppy but unambiguous marking canonical and list each change.
+
+    Fixes case, spacing, portion/banner spellings, register order, repeats and a missing owner
+    at the head of REL TO. Conflicts, unknown tokens and missing requirements stay errors.
+
+    Raises:
+        LabelError: the marking is ambiguous or breaks a rule no rewrite can fix.
+    """
+    _check_form(form)
+    chosen = registry().scheme(scheme)
+    reader, writer = _syntax(chosen)
+    label, read_form, changes = reader(text, chosen, form, False)
+    banner = writer(label, chosen, "banner")
+    portion = writer(label, chosen, "portion")
+    canonical = portion if read_form == "portion" else banner
+    if not changes and text.strip() != canonical:
+        changes = (f"rewrote the marking in canonical form: {canonical}",)
+    return Normalized(label, banner, portion, read_form, changes)
+
+
+def render(label: Label, scheme: str | None = None, *, form: str = "banner") -> str:
+    """The canonical marking of ``label`` in ``scheme`` (default: the label's own).
+
+    Raises:
+        LabelError: the label holds something ``scheme`` cannot write.
+        InvalidInput: no agreement connects the label's scheme with ``scheme``.
+    """
+    _check_form(form)
+    target = registry().scheme(scheme or label.scheme)
+    if target.id != label.scheme:
+        raise InvalidInput(
+            f"a {label.scheme} label cannot be written in {target.id}: no agreement connects "
+            "the two schemes"
+        )
+    _, writer = _syntax(target)
+    return writer(label, target, form)

@@ -1,0 +1,1 @@
+"""Access decisions: who may read, export or receive a labelled item, and why."""
