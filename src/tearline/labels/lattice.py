@@ -16,7 +16,7 @@ from tearline.errors import InvalidInput
 from tearline.labels.model import Label
 from tearline.labels.scheme import Scheme, registry
 
-__all__ = ["combine", "dominates", "join", "scheme_of"]
+__all__ = ["combine", "dominates", "has_disclosure", "join", "scheme_of"]
 
 
 def scheme_of(labels: Sequence[Label]) -> Scheme:
@@ -54,7 +54,8 @@ def dominates(a: Label, b: Label) -> bool:
     if not a.access.implies(b.access):
         return False
     official = scheme.disclosure_control("disclosure-official")
-    if official in a.controls and official not in b.controls and a.releasable_to is not None:
+    restricted = a.releasable_to is not None and b.releasable_to is not None
+    if restricted and official in a.controls and official not in b.controls:
         return False
     level = a.level
     for token in _handling(b, scheme):
@@ -77,7 +78,8 @@ def _handling(label: Label, scheme: Scheme) -> list[str]:
     return [t for t in label.controls if scheme.control(t).disclosure is None]
 
 
-def _has_disclosure(label: Label, scheme: Scheme) -> bool:
+def has_disclosure(label: Label, scheme: Scheme) -> bool:
+    """Whether the label carries a disclosure marking (REL TO, NOFORN, RELIDO, DISPLAY ONLY)."""
     return any(scheme.control(t).disclosure is not None for t in label.controls)
 
 
@@ -116,13 +118,11 @@ def combine(
     labels: Sequence[Label],
     scheme: Scheme,
     owner: tuple[str, ...],
-    implicit: frozenset[str] = frozenset(),
     fgi_sources: frozenset[str] = frozenset(),
 ) -> Label:
     """The least upper bound of ``labels`` given the result's ``owner``.
 
-    ``implicit`` nations are added to the receivers of a restricted result (ISM roll-up: USA
-    always holds a US document); ``fgi_sources`` are added to the foreign-government sources.
+    ``fgi_sources`` are added to the foreign-government sources of the result.
     """
     level = max((scheme.level(lb.level) for lb in labels), key=lambda lv: lv.rank)
     restricted = [lb for lb in labels if lb.releasable_to is not None]
@@ -135,8 +135,8 @@ def combine(
     rel: frozenset[str] | None = None
     rel_groups = display_groups = displayable = frozenset[str]()
     if restricted:
-        rel = _intersect([lb.releasable_to or frozenset() for lb in restricted]) | implicit
-        readers = _intersect([lb.readers or frozenset() for lb in restricted]) | implicit
+        rel = _intersect([lb.releasable_to or frozenset() for lb in restricted])
+        readers = _intersect([lb.readers or frozenset() for lb in restricted])
         displayable = readers - rel
         rel_groups, display_groups = _group_roles(restricted, scheme, rel, readers)
         official = scheme.disclosure_control("disclosure-official")
@@ -148,7 +148,7 @@ def combine(
                 controls.add(token)
         if relido and official is not None:
             controls.add(official)
-        marked = any(_has_disclosure(lb, scheme) for lb in labels)
+        marked = any(has_disclosure(lb, scheme) for lb in labels)
         only = scheme.owner_only_control
         if owner_only and not displayable and not relido and marked and only:
             controls.add(only)

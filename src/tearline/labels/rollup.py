@@ -12,9 +12,11 @@ with their owners as foreign-government sources.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from tearline.labels.lattice import combine, scheme_of
+from tearline.labels.lattice import combine, has_disclosure, scheme_of
 from tearline.labels.model import Label
+from tearline.labels.scheme import Scheme
 
 __all__ = ["rollup"]
 
@@ -33,4 +35,18 @@ def rollup(portions: Sequence[Label]) -> Label:
     foreign = frozenset(
         code for owner in owners if owner != home for code in owner if code != scheme.owner
     )
-    return combine(portions, scheme, home, implicit=frozenset(home), fgi_sources=foreign)
+    held = [_as_held(portion, scheme, home) for portion in portions]
+    return combine(held, scheme, home, fgi_sources=foreign)
+
+
+def _as_held(portion: Label, scheme: Scheme, home: tuple[str, ...]) -> Label:
+    """A portion as the document owner holds it: the owner may always read what it holds.
+
+    A restricted portion with no disclosure marking stays with the document owner only.
+    """
+    if portion.releasable_to is None:
+        return portion
+    owner = scheme.nations.expand(home)
+    if not has_disclosure(portion, scheme):
+        return replace(portion, releasable_to=owner, displayable_to=frozenset())
+    return replace(portion, releasable_to=portion.releasable_to | owner)

@@ -107,7 +107,10 @@ def _check_list(reading: Reading, scheme: Scheme, item: Item) -> None:
         return
     seen: set[str] = set()
     codes: list[Piece] = []
+    known = True
     for entry in item.entries:
+        known = known and (nations.is_nation(entry.text) or nations.is_group(entry.text))
+        known = known and entry.text not in nations.deprecated
         if entry.text in nations.deprecated:
             reading.error(
                 "unknown-token",
@@ -133,7 +136,8 @@ def _check_list(reading: Reading, scheme: Scheme, item: Item) -> None:
         else:
             seen.add(entry.text)
             codes.append(entry)
-    _check_list_order(reading, scheme, item, codes)
+    if known:  # order and count mean little until every code is known
+        _check_list_order(reading, scheme, item, codes)
 
 
 def _check_list_order(reading: Reading, scheme: Scheme, item: Item, codes: list[Piece]) -> None:

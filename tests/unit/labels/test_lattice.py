@@ -1,0 +1,128 @@
+"""The label lattice: dominance, join laws, and roll-up by the ISM rules."""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from support.strategies import us_labels
+from tearline.errors import InvalidInput
+from tearline.labels.lattice import dominates, join
+from tearline.labels.model import Label
+from tearline.labels.parse import parse, render
+from tearline.labels.rollup import rollup
+
+LAWS = settings(max_examples=200, deadline=None)
+
+
+@LAWS
+@given(us_labels(), us_labels())
+def test_join_is_commutative(a: Label, b: Label) -> None:
+    assert join(a, b) == join(b, a)
+
+
+@LAWS
+@given(us_labels(), us_labels(), us_labels())
+def test_join_is_associative(a: Label, b: Label, c: Label) -> None:
+    assert join(join(a, b), c) == join(a, join(b, c))
+
+
+@LAWS
+@given(us_labels())
+def test_join_is_idempotent(a: Label) -> None:
+    assert join(a, a) == a
+
+
+@LAWS
+@given(us_labels(), us_labels())
+def test_join_is_an_upper_bound_that_renders(a: Label, b: Label) -> None:
+    upper = join(a, b)
+    assert dominates(upper, a)
+    assert dominates(upper, b)
+    assert parse(render(upper)) == upper
+
+
+@LAWS
+@given(us_labels(), us_labels())
+def test_dominance_is_the_order_of_the_join(a: Label, b: Label) -> None:
+    if join(a, b) == a:
+        assert dominates(a, b)
+
+
+@LAWS
+@given(us_labels())
+def test_dominance_is_reflexive(a: Label) -> None:
+    assert dominates(a, a)
+
+
+@LAWS
+@given(st.lists(us_labels(), min_size=1, max_size=6))
+def test_rollup_agrees_with_the_join_for_one_owner(portions: list[Label]) -> None:
+    assert rollup(portions) == reduce(join, portions)
+
+
+DOMINANCE = [
+    ("SECRET//NOFORN", "SECRET//REL TO USA, JPN", True),
+    ("SECRET//REL TO USA, JPN", "SECRET//NOFORN", False),
+    ("TOP SECRET//REL TO USA, GBR", "SECRET//REL TO USA, FVEY", True),
+    ("SECRET//REL TO USA, FVEY", "SECRET//REL TO USA, GBR", False),
+    ("SECRET//SI/TK//NOFORN", "SECRET//SI//NOFORN", True),
+    ("SECRET//SI//NOFORN", "SECRET//SI/TK//NOFORN", False),
+    ("SECRET//NOFORN", "UNCLASSIFIED//FOUO", True),
+    ("UNCLASSIFIED", "UNCLASSIFIED//FOUO", False),
+    ("SECRET//ORCON/NOFORN", "SECRET//NOFORN", True),
+    ("SECRET//NOFORN", "SECRET//ORCON/NOFORN", False),
+    ("SECRET//REL TO USA, GBR", "SECRET//REL TO USA, GBR/DISPLAY ONLY JPN", True),
+    ("SECRET//REL TO USA, GBR/DISPLAY ONLY JPN", "SECRET//REL TO USA, GBR", False),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), DOMINANCE)
+def test_dominance_examples(a: str, b: str, expected: bool) -> None:
+    assert dominates(parse(a), parse(b)) is expected
+
+
+# portions -> banner, by the ISM roll-up rules (markings.md §1.6)
+ROLLUPS = [
+    (["(U)", "(S//REL TO USA, JPN)"], "SECRET//REL TO USA, JPN"),
+    (["(U//NF)", "(S//REL TO USA, JPN)"], "SECRET//NOFORN"),
+    (["(S)", "(S//REL TO USA, JPN)"], "SECRET//NOFORN"),
+    (["(S)", "(C)"], "SECRET"),
+    (["(S//REL TO USA, FVEY)", "(S//REL TO USA, GBR, JPN)"], "SECRET//REL TO USA, GBR"),
+    (["(S//REL TO USA, FVEY)", "(C//REL TO USA, FVEY)"], "SECRET//REL TO USA, FVEY"),
+    (["(S//REL TO USA, GBR)", "(S//REL TO USA, JPN)"], "SECRET//NOFORN"),
+    (["(U//FOUO)", "(S//NF)"], "SECRET//NOFORN"),
+    (["(U//FOUO)", "(U)"], "UNCLASSIFIED//FOUO"),
+    (["(S//REL TO USA, JPN/RELIDO)", "(S//REL TO USA, JPN)"], "SECRET//REL TO USA, JPN"),
+    (["(S//RELIDO)", "(C//RELIDO)", "(U)"], "SECRET//RELIDO"),
+    (["(TS//SI//NF)", "(S//TK//REL TO USA, GBR)"], "TOP SECRET//SI/TK//NOFORN"),
+    (
+        ["(S//OC/REL TO USA, JPN)", "(C//PR/REL TO USA, JPN)"],
+        "SECRET//ORCON/PROPIN/REL TO USA, JPN",
+    ),
+    (
+        ["(S//REL TO USA, GBR/DISPLAY ONLY JPN)", "(S//REL TO USA, GBR, JPN)"],
+        "SECRET//REL TO USA, GBR/DISPLAY ONLY JPN",
+    ),
+    (["(//GBR S//REL TO USA, GBR)", "(S//REL TO USA, GBR)"], "SECRET//FGI GBR//REL TO USA, GBR"),
+    (["(//GBR S)", "(S//REL TO USA, GBR)"], "SECRET//FGI GBR//NOFORN"),
+    (["(//GBR S)", "(//GBR C)"], "//GBR SECRET"),
+    (["(//NS)", "(//NC)"], "//NATO SECRET"),
+    (["(S//SAR-BP//NF)", "(S//SI//NF)"], "SECRET//SI//SAR-BP//NOFORN"),
+]
+
+
+@pytest.mark.parametrize(("portions", "banner"), ROLLUPS)
+def test_rollup_follows_the_ism_rules(portions: list[str], banner: str) -> None:
+    assert render(rollup([parse(p) for p in portions])) == banner
+
+
+def test_rollup_needs_portions_of_one_scheme() -> None:
+    with pytest.raises(InvalidInput, match="at least one"):
+        rollup([])
+    other = Label("xx", "S", parse("SECRET").tier, ("USA",), frozenset({"USA"}))
+    with pytest.raises(InvalidInput, match="translate them"):
+        rollup([parse("SECRET"), other])

@@ -1,0 +1,67 @@
+"""The compiled fast path answers exactly as decide() does."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from support.strategies import people, us_labels
+from tearline.labels.access import AccessExpression
+from tearline.labels.model import Label
+from tearline.labels.parse import parse
+from tearline.policy.compiled import Compiler, can_read, can_read_pairs
+from tearline.policy.decide import decide
+from tearline.policy.model import Action, Authorization, Clearance, Person
+
+moments = st.datetimes(datetime(2025, 6, 1), datetime(2027, 6, 1), timezones=st.just(UTC))
+expressions = st.sampled_from(["SI|TK", "(SI&TK)|SAR-BP", "HCS|(SI&OTHER)", "SI&(TK|KDK)"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(people(), us_labels(), moments)
+def test_fast_path_agrees_with_decide(person: Person, label: Label, at: datetime) -> None:
+    compiler = Compiler()
+    expected = decide(person, label, Action.READ, at).permitted
+    assert can_read(compiler.person(person, at), compiler.label(label)) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(people(), us_labels(classified=True), expressions, moments)
+def test_fast_path_agrees_on_disjunctive_access(
+    person: Person, label: Label, expression: str, at: datetime
+) -> None:
+    label = replace(label, access=AccessExpression.parse(expression))
+    compiler = Compiler()
+    expected = decide(person, label, Action.READ, at).permitted
+    compiled = compiler.label(label)
+    assert compiled.alternatives is not None
+    assert can_read(compiler.person(person, at), compiled) is expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(people(), us_labels()), max_size=20), moments)
+def test_batch_equals_one_by_one(pairs: list[tuple[Person, Label]], at: datetime) -> None:
+    compiler = Compiler()
+    compiled = [(compiler.person(p, at), compiler.label(lb)) for p, lb in pairs]
+    assert can_read_pairs(compiled) == [can_read(p, lb) for p, lb in compiled]
+
+
+def test_compiled_person_knows_when_to_be_recompiled() -> None:
+    person = Person(
+        frozenset({"USA"}),
+        Clearance("S", expires=date(2027, 1, 1)),
+        (Authorization("SI", date(2026, 12, 15)), Authorization("TK", date(2026, 1, 1))),
+    )
+    compiled = Compiler().person(person, datetime(2026, 11, 29, tzinfo=UTC))
+    assert compiled.valid_until == datetime(2026, 12, 15, tzinfo=UTC)
+
+
+def test_display_only_is_not_a_read_in_the_fast_path() -> None:
+    compiler = Compiler()
+    person = Person(frozenset({"JPN"}), Clearance("S"))
+    label = parse("SECRET//REL TO USA, GBR/DISPLAY ONLY JPN")
+    at = datetime(2026, 11, 29, tzinfo=UTC)
+    assert not can_read(compiler.person(person, at), compiler.label(label))
