@@ -205,6 +205,7 @@ INVALID = {
     "SECRET//REL TO USA,JPN": ("syntax", 16),
     "SECRET//REL TO USA,,JPN": ("syntax", 16),
     "SECRET//REL TO USA, JPN, JPN": ("syntax", 26),
+    "SECRET//REL TO USA, GBR, FVEY": ("syntax", 21),
     "SECRET//NOFORN/REL TO USA, JPN": ("conflict", 16),
     "SECRET//NOFORN/RELIDO": ("conflict", 16),
     "SECRET//NOFORN/DISPLAY ONLY JPN": ("conflict", 16),

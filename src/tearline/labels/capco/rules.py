@@ -137,7 +137,28 @@ def _check_list(reading: Reading, scheme: Scheme, item: Item) -> None:
             seen.add(entry.text)
             codes.append(entry)
     if known:  # order and count mean little until every code is known
+        codes = _drop_covered(reading, scheme, item, codes)
         _check_list_order(reading, scheme, item, codes)
+
+
+def _drop_covered(reading: Reading, scheme: Scheme, item: Item, codes: list[Piece]) -> list[Piece]:
+    """A country inside a group the list also names is said twice (the list's head excepted)."""
+    nations = scheme.nations
+    first = scheme.rel_first if item.control.list_kind == "release" else None
+    groups = [entry.text for entry in codes if nations.is_group(entry.text)]
+    kept: list[Piece] = []
+    for entry in codes:
+        inside = [g for g in groups if entry.text in nations.members(g)]
+        if inside and entry.text != first and nations.is_nation(entry.text):
+            reading.fix(
+                "syntax",
+                f"{entry.text} at column {entry.pos} is already in {inside[0]}; remove it",
+                entry.pos,
+                f"removed {entry.text} from {item.control.banner}: it is in {inside[0]}",
+            )
+        else:
+            kept.append(entry)
+    return kept
 
 
 def _check_list_order(reading: Reading, scheme: Scheme, item: Item, codes: list[Piece]) -> None:

@@ -1,0 +1,162 @@
+"""The value: :class:`AccessExpression`, immutable and normalised, and :data:`EMPTY`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Final, final
+
+from tearline.errors import AccessExpressionError
+from tearline.labels.access.grammar import _Parser
+from tearline.labels.access.limits import _CACHE_MAX_CHARS
+from tearline.labels.access.logic import (
+    _as_set,
+    _dnf,
+    _holds,
+    _implies_exact,
+    _implies_fallback,
+    _iter_tokens,
+)
+from tearline.labels.access.nodes import And, Node
+from tearline.labels.access.normal import _normalise
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> AccessExpression:
+    return AccessExpression(_Parser(text).parse())
+
+
+@final
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class AccessExpression:
+    """An immutable, normalised access expression; ``root`` is ``None`` for the empty one.
+
+    Constructing one (directly or with :meth:`of`) normalises ``root``; two expressions are
+    equal, and hash alike, exactly when their canonical :attr:`text` is the same.
+    """
+
+    root: Node | None = None
+    _text: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        root, text = _normalise(self.root)
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "_text", text)
+
+    @classmethod
+    def parse(cls, text: str) -> AccessExpression:
+        """Parse ``text`` in the strict Accumulo grammar; ``""`` is the empty expression.
+
+        Raises :class:`AccessExpressionError` (with the 1-based column of the problem) for
+        anything else that is not a valid expression.
+        """
+        value: object = text
+        if not isinstance(value, str):
+            raise AccessExpressionError(
+                f"an access expression must be a str, not {type(value).__name__}", 1
+            )
+        if len(value) <= _CACHE_MAX_CHARS:
+            return _parse_cached(value)
+        return cls(_Parser(value).parse())
+
+    @classmethod
+    def of(cls, root: Node | None) -> AccessExpression:
+        """The expression whose tree is ``root`` (``None`` for the empty one), normalised."""
+        return cls(root)
+
+    @property
+    def text(self) -> str:
+        """The canonical text; ``AccessExpression.parse(e.text) == e`` for every ``e``."""
+        return self._text
+
+    @property
+    def is_empty(self) -> bool:
+        """True for the empty expression, which every reader satisfies."""
+        return self.root is None
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"AccessExpression.parse({self._text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AccessExpression):
+            return NotImplemented
+        return self._text == other._text
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+    def evaluate(self, authorizations: Collection[str]) -> bool:
+        """True when a reader holding ``authorizations`` may access; always true when empty."""
+        held = _as_set(authorizations)
+        return self.root is None or _holds(self.root, held)
+
+    def evaluate_all(self, authorization_sets: Iterable[Collection[str]]) -> bool:
+        """True when every one of ``authorization_sets`` satisfies the expression.
+
+        This is Accumulo's rule for several sets (e.g. a user's and a server's). With no sets at
+        all the answer is that for one empty set: true only for the empty expression.
+        """
+        sets = list(authorization_sets)
+        if not sets:
+            return self.evaluate(frozenset())
+        return all(self.evaluate(authorizations) for authorizations in sets)
+
+    def tokens(self) -> frozenset[str]:
+        """Every token name the expression mentions, unquoted."""
+        return frozenset(token.name for token in _iter_tokens(self.root))
+
+    def conjoin(self, other: AccessExpression) -> AccessExpression:
+        """``self AND other``, normalised; the empty expression is the identity."""
+        if other.root is None:
+            return self
+        if self.root is None:
+            return other
+        return AccessExpression(And((self.root, other.root)))
+
+    def dnf(self) -> tuple[frozenset[str], ...]:
+        """The disjunctive normal form: the expression holds iff some set is held entirely.
+
+        Terms that repeat or contain another term are dropped; terms are ordered by their
+        sorted names. The empty expression gives ``(frozenset(),)``. Raises
+        :class:`AccessExpressionError` when the form would exceed 4096 terms.
+        """
+        return _dnf(self)
+
+    def implies(self, other: AccessExpression) -> bool:
+        """True when every authorization set that satisfies ``self`` also satisfies ``other``.
+
+        Exact whenever the normal form of ``self`` or of ``other`` is within limits (expressions
+        are monotone, so it is enough to test ``other`` on each term of ``self``'s DNF, or
+        ``self`` against each clause of ``other``'s CNF), and otherwise by truth table when
+        ``self`` has at most 16 tokens. Beyond that the answer is conservative: true only when
+        each conjunct of ``other`` is a conjunct of ``self``. The empty ``other`` is always
+        implied.
+        """
+        if other.root is None:
+            return True
+        if self.root is None:
+            return False  # a non-empty expression always needs at least one token
+        verdict = _implies_exact(self, other.root)
+        if verdict is None:
+            return _implies_fallback(self.root, other.root, self.tokens())
+        return verdict
+
+    def missing(self, authorizations: Collection[str]) -> frozenset[str]:
+        """The fewest tokens that, added to ``authorizations``, would satisfy the expression.
+
+        Empty when already satisfied. Among equally small answers the first in sorted order
+        wins. Raises :class:`AccessExpressionError` when :meth:`dnf` would.
+        """
+        held = _as_set(authorizations)
+        if self.root is None or _holds(self.root, held):
+            return frozenset()
+        needs = (term.difference(held) for term in self.dnf())
+        return min(needs, key=lambda need: (len(need), sorted(need)))
+
+
+#: The empty expression: no requirement, every reader may access.
+EMPTY: Final = AccessExpression()

@@ -1,0 +1,29 @@
+"""The project's promises about itself: public surface, docs in step with the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tearline
+from tearline.cli.reference import reference
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_public_surface_is_exactly_what_is_declared() -> None:
+    public = {name for name in vars(tearline) if not name.startswith("_")}
+    modules = {"errors", "labels", "policy", "cli"}
+    assert public - modules == set(tearline.__all__)
+
+
+def test_cli_reference_is_current() -> None:
+    written = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    assert written == reference(), "regenerate: python -m tearline.cli.reference > docs/cli.md"
+
+
+def test_readme_gives_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "scripts/demo" in readme
+    assert "scripts/test" in readme
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert "scripts/test" in ci
