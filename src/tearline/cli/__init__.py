@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     as_json = "--json" in args
     try:
-        cli.main(args=args, prog_name="tearline", standalone_mode=False)
+        # Without standalone mode click returns the code of an exit raised by a command.
+        code = cli.main(args=args, prog_name="tearline", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.exceptions.Abort:
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:
         emit_error(as_json, "internal", "internal error; nothing was changed", 0)
         return EXIT_FAULT
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":
