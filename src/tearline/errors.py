@@ -7,7 +7,9 @@ Every error Tearline raises on purpose hangs from :class:`TearlineError`::
     │   ├── LabelError                      a marking that does not parse or validate;
     │   │                                   ``kind`` is one of ERROR_KINDS
     │   ├── AccessExpressionError           an access expression that does not parse
-    │   └── SchemeError                     a scheme, agreement or nation file is inconsistent
+    │   ├── SchemeError                     a scheme, agreement or nation file is inconsistent
+    │   └── TranslationError                a label cannot be carried into another scheme
+    │       └── NoAgreement                 no agreement connects the two schemes
     ├── NotFound                            a named thing does not exist (unknown scheme, person…)
     ├── Denied                              the policy refused an action
     └── Conflict                            the request contradicts the current state
@@ -27,9 +29,11 @@ __all__ = [
     "Denied",
     "InvalidInput",
     "LabelError",
+    "NoAgreement",
     "NotFound",
     "SchemeError",
     "TearlineError",
+    "TranslationError",
 ]
 
 #: The classes of marking errors, as the CLI and API report them.
@@ -99,6 +103,14 @@ class AccessExpressionError(InvalidInput):
 
 class SchemeError(InvalidInput):
     """A packaged scheme, agreement or nation table is inconsistent (a data error)."""
+
+
+class TranslationError(InvalidInput):
+    """A label or clearance cannot be carried into another scheme without losing protection."""
+
+
+class NoAgreement(TranslationError):
+    """No agreement connects the two schemes: nothing is translated, access is denied."""
 
 
 class NotFound(TearlineError):

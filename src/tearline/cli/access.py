@@ -9,7 +9,7 @@ import click
 
 from tearline.cli.output import EXIT_INVALID, ExitWith, emit, label_error_json
 from tearline.errors import AccessExpressionError, InvalidInput, LabelError
-from tearline.labels.access import AccessExpression
+from tearline.labels.access import AccessExpression, Token
 from tearline.labels.parse import parse
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
@@ -55,7 +55,7 @@ def check_command(
     """Decide whether the person may read (export, receive) an item marked MARKING."""
     try:
         data = json.loads(person_json)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON exhausts the decoder's stack
         _invalid(
             as_json,
             {
@@ -89,6 +89,19 @@ def check_command(
     emit(as_json, out, [decision.outcome.value, *(f"  {r}" for r in decision.reasons)])
 
 
+def _authorizations(text: str) -> frozenset[str]:
+    """One --auths value as a set of tokens; each must be a valid authorization."""
+    tokens = frozenset(t for t in text.split(",") if t)
+    for token in tokens:
+        try:
+            Token(token)  # refuses control characters and undecodable bytes
+        except AccessExpressionError as problem:
+            raise AccessExpressionError(
+                f"--auths: {problem.message} (in an authorization)", problem.position
+            ) from None
+    return tokens
+
+
 @access.command("eval")
 @click.option(
     "--auths",
@@ -103,8 +116,8 @@ def eval_command(expression: str, auth_sets: tuple[str, ...], as_json: bool) -> 
 
     With several --auths sets, the expression must hold for every set.
     """
-    sets = [frozenset(t for t in text.split(",") if t) for text in auth_sets] or [frozenset()]
     try:
+        sets = [_authorizations(text) for text in auth_sets] or [frozenset()]
         parsed = AccessExpression.parse(expression)
     except AccessExpressionError as problem:
         _invalid(

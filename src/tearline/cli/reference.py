@@ -10,11 +10,13 @@ import click
 __all__ = ["reference"]
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    found = [(path, command)]
+def _walk(command: click.Command, context: click.Context) -> list[tuple[str, str]]:
+    """(command path, help text) for ``command`` and every subcommand below it."""
+    found = [(context.command_path, command.get_help(context))]
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
-            found += _walk(command.commands[name], [*path, name])
+            sub = command.commands[name]
+            found += _walk(sub, click.Context(sub, info_name=name, parent=context))
     return found
 
 
@@ -28,10 +30,8 @@ def reference() -> str:
         "Generated from `--help` by `python -m tearline.cli.reference`; do not edit by hand.",
         "",
     ]
-    for path, command in _walk(cli, ["tearline"]):
-        name = " ".join(path)
-        with click.Context(command, info_name=name, terminal_width=100) as context:
-            text = command.get_help(context)
+    root = click.Context(cli, info_name="tearline", terminal_width=100, **cli.context_settings)
+    for name, text in _walk(cli, root):
         lines += [f"## `{name}`", "", "```", text, "```", ""]
     return "\n".join(lines)
 

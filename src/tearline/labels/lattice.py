@@ -105,13 +105,17 @@ def _group_roles(
     return frozenset(rel_groups), frozenset(display_groups)
 
 
-def _fgi(labels: Sequence[Label], extra: frozenset[str]) -> tuple[str, ...] | None:
+def _fgi(labels: Sequence[Label], extra: frozenset[str], scheme: Scheme) -> tuple[str, ...] | None:
+    """The foreign-government sources of a combination: concealed wins, else the union."""
     sources = [label.fgi for label in labels if label.fgi is not None]
     if not sources and not extra:
         return None
     if any(source == () for source in sources):
         return ()
-    return tuple(sorted({code for source in sources for code in source} | extra))
+    codes = {code for source in sources for code in source} | extra
+    covered = scheme.nations.expand(c for c in codes if scheme.nations.is_group(c))
+    nations = sorted(c for c in codes if scheme.nations.is_nation(c) and c not in covered)
+    return (*nations, *sorted(c for c in codes if scheme.nations.is_group(c)))
 
 
 def combine(
@@ -163,6 +167,7 @@ def combine(
         display_groups=display_groups,
         access=reduce(lambda x, y: x.conjoin(y), (lb.access for lb in labels)),
         controls=tuple(sorted(controls, key=scheme.sort_key)),
-        fgi=_fgi(labels, fgi_sources),
+        fgi=_fgi(labels, fgi_sources, scheme),
         declassify_on=max((lb.declassify_on for lb in labels if lb.declassify_on), default=None),
+        level_inferred=all(lb.level_inferred for lb in labels if lb.level == level.token),
     )

@@ -56,6 +56,7 @@ class Label:
         controls: the marking's control tokens in the scheme's register order.
         fgi: foreign-government sources: ``None`` if none, ``()`` when concealed.
         declassify_on: declassification or review date, when the marking has one.
+        level_inferred: the marking gave no level and the scheme inferred it (特定秘密 alone).
         original: the marking as it was written (not part of equality).
     """
 
@@ -71,6 +72,7 @@ class Label:
     controls: tuple[str, ...] = ()
     fgi: tuple[str, ...] | None = None
     declassify_on: date | None = None
+    level_inferred: bool = False
     original: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:

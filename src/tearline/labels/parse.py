@@ -10,6 +10,7 @@ from tearline.errors import InvalidInput
 from tearline.labels.capco import read_marking, write_marking
 from tearline.labels.model import Label
 from tearline.labels.scheme import Scheme, registry
+from tearline.labels.translate import translate
 
 __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "render"]
 
@@ -96,16 +97,17 @@ def normalize(text: str, scheme: str = "us", *, form: str | None = None) -> Norm
 def render(label: Label, scheme: str | None = None, *, form: str = "banner") -> str:
     """The canonical marking of ``label`` in ``scheme`` (default: the label's own).
 
+    A label of another scheme is first translated through the agreement between the two
+    (labels map up: never less protective).
+
     Raises:
         LabelError: the label holds something ``scheme`` cannot write.
-        InvalidInput: no agreement connects the label's scheme with ``scheme``.
+        NoAgreement: no agreement connects the label's scheme with ``scheme``.
+        TranslationError: a control has no counterpart in ``scheme``.
     """
     _check_form(form)
     target = registry().scheme(scheme or label.scheme)
     if target.id != label.scheme:
-        raise InvalidInput(
-            f"a {label.scheme} label cannot be written in {target.id}: no agreement connects "
-            "the two schemes"
-        )
+        label = translate(label, target.id).label
     _, writer = _syntax(target)
     return writer(label, target, form)

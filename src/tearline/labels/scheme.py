@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from tearline.errors import NotFound, SchemeError
+from tearline.labels.agreements import Agreement, agreement_from_data
 from tearline.labels.model import Tier
 from tearline.labels.nations import Nations
 
@@ -76,6 +77,18 @@ class Control:
     conflicts: tuple[str, ...] = ()
     restricts: frozenset[str] = frozenset()
     owners: frozenset[str] | None = None
+    aliases: tuple[str, ...] = ()
+    default_level: str | None = None
+
+    @property
+    def templated(self) -> bool:
+        """Whether the spelling names the owner (``{owner} ONLY``)."""
+        return "{owner}" in self.banner
+
+    def spelled(self, form: str, owner: tuple[str, ...]) -> str:
+        """The control as written in ``form`` (banner or portion) for a label of ``owner``."""
+        text = self.banner if form == "banner" else self.portion
+        return text.replace("{owner}", " ".join(owner))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +128,6 @@ class Scheme:
     rel_first: str | None = None
     rel_min_entries: int = 1
     owner_only_control: str | None = None
-    owner_only_words: str = ""
     case_insensitive_input: bool = False
     source: str = ""
     _levels: Mapping[str, Level] = field(default_factory=dict, repr=False)
@@ -171,10 +183,18 @@ class Scheme:
 
 @dataclass(frozen=True)
 class Registry:
-    """Every packaged scheme and the nation table, loaded once."""
+    """Every packaged scheme, agreement and the nation table, loaded once."""
 
     nations: Nations
     schemes: Mapping[str, Scheme]
+    agreements: tuple[Agreement, ...] = ()
+
+    def agreement(self, a: str, b: str) -> Agreement | None:
+        """The agreement between schemes ``a`` and ``b``, if there is one."""
+        for agreement in self.agreements:
+            if agreement.connects(a, b):
+                return agreement
+        return None
 
     def scheme(self, scheme_id: str) -> Scheme:
         """The scheme ``scheme_id``; raises :class:`NotFound` naming the known ones."""
@@ -187,7 +207,7 @@ class Registry:
 
 @lru_cache(maxsize=1)
 def registry() -> Registry:
-    """Load the packaged nation table and every scheme file (once per process)."""
+    """Load the packaged nation table, scheme and agreement files (once per process)."""
     root = resources.files(_DATA_PACKAGE)
     nations = Nations.from_data(tomllib.loads(root.joinpath("nations.toml").read_text("utf-8")))
     schemes: dict[str, Scheme] = {}
@@ -196,7 +216,12 @@ def registry() -> Registry:
             data = tomllib.loads(entry.read_text("utf-8"))
             scheme = _scheme_from_data(data, nations, entry.name)
             schemes[scheme.id] = scheme
-    return Registry(nations, MappingProxyType(schemes))
+    agreements = tuple(
+        agreement_from_data(tomllib.loads(entry.read_text("utf-8")), schemes, entry.name)
+        for entry in sorted(root.joinpath("agreements").iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    )
+    return Registry(nations, MappingProxyType(schemes), agreements)
 
 
 def _tier(value: object, where: str) -> Tier:
@@ -239,7 +264,6 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
         rel_first=head.get("rel_first"),
         rel_min_entries=int(head.get("rel_min_entries", 1)),
         owner_only_control=head.get("owner_only_control"),
-        owner_only_words=str(head.get("owner_only_words", "")),
         case_insensitive_input=bool(head.get("case_insensitive_input", False)),
         source=str(head.get("source", "")),
         _levels=MappingProxyType({level.token: level for level in levels}),
@@ -313,6 +337,8 @@ def _control(
         conflicts=tuple(entry.get("conflicts", ())),
         restricts=frozenset(entry.get("restricts", ())),
         owners=owners,
+        aliases=tuple(entry.get("aliases", ())),
+        default_level=entry.get("default_level"),
     )
 
 
@@ -328,6 +354,9 @@ def _check(scheme: Scheme, filename: str) -> None:
         for ref in (*control.requires, *control.conflicts):
             if ref not in known:
                 raise SchemeError(f"{filename}: {control.token} refers to unknown control {ref}")
+        for token in (*(control.levels or ()), *filter(None, [control.default_level])):
+            if not scheme.has_level(token):
+                raise SchemeError(f"{filename}: {control.token} names unknown level {token}")
     for form in scheme.owner_forms.values():
         for token in (*form.banner, *form.portion, *form.tier):
             if not scheme.has_level(token):

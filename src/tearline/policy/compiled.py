@@ -1,19 +1,21 @@
 """The compiled fast path: booleans only, for bulk work (filters, feeds, benchmarks).
 
-Labels compile to ``(tier, release mask, required mask, alternatives)`` and people, for a
-given moment, to ``(tier, nationality mask, authorization mask)``; a decision is then a few
-integer operations. It answers "may read" exactly as :func:`~tearline.policy.decide.decide`
-answers ``permit`` for ``Action.READ`` (display-only counts as no), which the tests check.
+Labels compile to ``(tier, release mask, required mask, alternatives, scheme index)`` and
+people, for a given moment, to ``(tier per scheme, nationality mask, authorization mask)``; a
+decision is then a few integer operations. It answers "may read" exactly as
+:func:`~tearline.policy.decide.decide` answers ``permit`` for ``Action.READ`` (display-only
+counts as no), which the tests check.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from tearline.labels.model import Label
-from tearline.policy.decide import clearance_tier
+from tearline.labels.scheme import registry
+from tearline.policy.decide import clearance_tier, day_of
 from tearline.policy.model import Person, Status
 
 __all__ = ["CompiledLabel", "CompiledPerson", "Compiler", "can_read", "can_read_pairs"]
@@ -25,26 +27,28 @@ class CompiledLabel(NamedTuple):
     """A label as integers: tier, release bitmask, required-token bitmask, alternatives.
 
     ``alternatives`` is ``None`` when the access expression is one conjunction (``required``
-    says it all); otherwise it holds one bitmask per disjunct.
+    says it all); otherwise it holds one bitmask per disjunct. ``scheme`` is the index of the
+    label's scheme in the compiler's list of schemes.
     """
 
     tier: int
     release: int
     required: int
     alternatives: tuple[int, ...] | None
-    scheme: str
+    scheme: int
 
 
 class CompiledPerson(NamedTuple):
-    """A person at one moment as integers; ``tier`` is -1 when the clearance does not count.
+    """A person at one moment as integers.
 
-    ``valid_until`` is the earliest expiry the compiled form relied on (recompile after it).
+    ``tiers`` holds, per scheme index, the tier the clearance reaches for that scheme's labels
+    (-1 when it does not count, or no confirmed agreement carries it there). ``valid_until``
+    is the earliest expiry the compiled form relied on: recompile after it.
     """
 
-    tier: int
+    tiers: tuple[int, ...]
     nations: int
     authorizations: int
-    scheme: str
     valid_until: datetime | None
 
 
@@ -58,6 +62,7 @@ class Compiler:
     def __init__(self) -> None:
         self._nation_bits: dict[str, int] = {}
         self._token_bits: dict[str, int] = {}
+        self._schemes = tuple(sorted(registry().schemes))
 
     def _bit(self, table: dict[str, int], code: str) -> int:
         position = table.get(code)
@@ -80,35 +85,34 @@ class Compiler:
         )
         terms = tuple(self._mask(self._token_bits, term) for term in label.access.dnf())
         required, alternatives = (terms[0], None) if len(terms) == 1 else (0, terms)
-        return CompiledLabel(int(label.tier), release, required, alternatives, label.scheme)
+        scheme = self._schemes.index(label.scheme)
+        return CompiledLabel(int(label.tier), release, required, alternatives, scheme)
 
     def person(self, person: Person, at: datetime) -> CompiledPerson:
         """Compile ``person`` as they stand at ``at`` (expired grants left out)."""
-        today = at.date()
+        today = day_of(at)
         clearance = person.clearance
-        tier = clearance_tier(person)
         active = clearance.status is Status.ACTIVE and (
             clearance.expires is None or today < clearance.expires
         )
+        reached = [clearance_tier(person, scheme) for scheme in self._schemes]
+        tiers = tuple(int(t) if active and t is not None else -1 for t in reached)
         held = [a for a in person.authorizations if a.expires is None or today < a.expires]
         expiries = [d for d in (clearance.expires, *(a.expires for a in held)) if d is not None]
         valid_until = (
-            datetime.combine(min(expiries), datetime.min.time(), at.tzinfo) if expiries else None
+            datetime.combine(min(expiries), datetime.min.time(), UTC) if expiries else None
         )
         return CompiledPerson(
-            int(tier) if active and tier is not None else -1,
+            tiers,
             self._mask(self._nation_bits, person.nationalities),
             self._mask(self._token_bits, (a.token for a in held)),
-            clearance.scheme,
             valid_until,
         )
 
 
 def can_read(person: CompiledPerson, label: CompiledLabel) -> bool:
     """Whether the compiled person may read the compiled label (a full permit)."""
-    if person.tier < label.tier or not person.nations & label.release:
-        return False
-    if person.scheme != label.scheme:
+    if person.tiers[label.scheme] < label.tier or not person.nations & label.release:
         return False
     if label.alternatives is None:
         return person.authorizations & label.required == label.required
@@ -119,9 +123,8 @@ def can_read(person: CompiledPerson, label: CompiledLabel) -> bool:
 def can_read_pairs(pairs: Iterable[tuple[CompiledPerson, CompiledLabel]]) -> list[bool]:
     """:func:`can_read` over many pairs, in one tight loop."""
     return [
-        pt >= lt
-        and ps == ls
+        pt[ls] >= lt
         and (pn & lr) != 0
         and ((pa & lq) == lq if alts is None else any((pa & term) == term for term in alts))
-        for (pt, pn, pa, ps, _), (lt, lr, lq, alts, ls) in pairs
+        for (pt, pn, pa, _), (lt, lr, lq, alts, ls) in pairs
     ]

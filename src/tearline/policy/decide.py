@@ -1,31 +1,34 @@
-"""``decide()``: the one access decision, with reasons in plain words.
+"""``decide()``: the one access decision, with reasons in plain words (English and Japanese).
 
-A person may act on a labelled item when, at the time asked about:
-their clearance is active and unexpired and reaches the label's tier; one of their
-nationalities may receive it (or, for reading only, be shown it); their unexpired
-authorizations satisfy its access expression; and its controls allow the action.
-Every failing check adds a reason; a permit lists the checks that passed.
+A person may act on a labelled item when, at the time asked about: their clearance is active
+and unexpired and, carried into the label's scheme through a confirmed agreement (never
+upwards), reaches the label's tier; one of their nationalities may receive it (or, for
+reading only, be shown it); their unexpired authorizations satisfy its access expression;
+and its controls allow the action. Every failing check adds a reason; a permit lists the
+checks that passed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from tearline.errors import NotFound
+from tearline.errors import NoAgreement, NotFound
 from tearline.labels.capco import display_list, release_list
 from tearline.labels.model import Label, Tier
 from tearline.labels.scheme import Scheme, registry
+from tearline.labels.translate import translate_clearance
 from tearline.policy.model import Action, Decision, Outcome, Person, Status
+from tearline.policy.reasons import Reason
 
-__all__ = ["clearance_tier", "decide"]
+__all__ = ["clearance_tier", "day_of", "decide"]
 
 
 @dataclass
 class _Findings:
-    denials: list[tuple[str, str]] = field(default_factory=list)
-    display: list[tuple[str, str]] = field(default_factory=list)
-    passes: list[tuple[str, str]] = field(default_factory=list)
+    denials: list[Reason] = field(default_factory=list)
+    display: list[Reason] = field(default_factory=list)
+    passes: list[Reason] = field(default_factory=list)
 
     def decision(self) -> Decision:
         if self.denials:
@@ -35,132 +38,124 @@ class _Findings:
         return _decision(Outcome.PERMIT, self.passes)
 
 
-def _decision(outcome: Outcome, found: list[tuple[str, str]]) -> Decision:
-    return Decision(outcome, tuple(r for _, r in found), tuple(dict.fromkeys(i for i, _ in found)))
+def _decision(outcome: Outcome, found: list[Reason]) -> Decision:
+    return Decision(
+        outcome,
+        tuple(r.en for r in found),
+        tuple(dict.fromkeys(r.rule for r in found)),
+        tuple(r.ja for r in found),
+    )
 
 
-def clearance_tier(person: Person) -> Tier | None:
-    """The tier the person's clearance reaches, or ``None`` if its scheme or level is unknown."""
+def day_of(at: datetime) -> date:
+    """The UTC date of ``at`` (a naive time is taken as UTC): expiries are UTC dates."""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
+
+
+def clearance_tier(person: Person, scheme: str | None = None) -> Tier | None:
+    """The tier the person's clearance reaches for labels of ``scheme``.
+
+    Another scheme's labels are reached only through a confirmed agreement, mapping the
+    clearance down. ``None`` when the clearance's level is unknown or no agreement carries it.
+    """
+    clearance = person.clearance
     try:
-        scheme = registry().scheme(person.clearance.scheme)
-        return scheme.level(person.clearance.level).clearance_tier
+        own = registry().scheme(clearance.scheme).level(clearance.level)
     except (NotFound, KeyError):
         return None
+    if scheme is None or scheme == clearance.scheme:
+        return own.clearance_tier
+    try:
+        carried = translate_clearance(clearance.level, clearance.scheme, scheme)
+    except (NoAgreement, NotFound):
+        return None
+    return carried.tier if carried is not None else None
 
 
 def decide(person: Person, label: Label, action: Action, at: datetime) -> Decision:
     """Decide whether ``person`` may take ``action`` on an item labelled ``label`` at ``at``.
 
     Returns:
-        ``Decision(outcome, reasons, rule_ids)``: ``permit``, ``deny`` or ``display-only``
-        (the person may be shown the item but not given it).
+        ``Decision(outcome, reasons, rule_ids, reasons_ja)``: ``permit``, ``deny`` or
+        ``display-only`` (the person may be shown the item but not given it).
     """
     found = _Findings()
-    today = at.date()
+    today = day_of(at)
     scheme = registry().scheme(label.scheme)
-    _check_clearance(person, label, scheme, today, found)
+    _check_clearance(person, label, today, found)
     _check_release(person, label, scheme, action, found)
     _check_access(person, label, today, found)
     _check_controls(label, scheme, action, found)
     return found.decision()
 
 
-def _level_words(scheme_id: str, token: str) -> str:
-    try:
-        return registry().scheme(scheme_id).level(token).banner
-    except (NotFound, KeyError):
-        return token
-
-
-def _check_clearance(
-    person: Person, label: Label, scheme: Scheme, today: date, found: _Findings
-) -> None:
+def _check_clearance(person: Person, label: Label, today: date, found: _Findings) -> None:
     clearance = person.clearance
     if clearance.status is not Status.ACTIVE:
-        found.denials.append(("clearance.status", f"clearance is {clearance.status.value}"))
+        found.denials.append(Reason.status(clearance.status.value))
     if clearance.expires is not None and today >= clearance.expires:
-        found.denials.append(
-            ("clearance.expiry", f"clearance expired {clearance.expires.isoformat()}")
-        )
-    tier = clearance_tier(person)
-    words = _level_words(clearance.scheme, clearance.level)
+        found.denials.append(Reason.expired("clearance.expiry", "clearance", clearance.expires))
+    try:
+        words = registry().scheme(clearance.scheme).level(clearance.level).banner
+    except (NotFound, KeyError):
+        found.denials.append(Reason.unknown_level(clearance.level, clearance.scheme))
+        return
+    tier = clearance_tier(person, label.scheme)
     if tier is None:
-        found.denials.append(
-            (
-                "clearance.level",
-                f"clearance {clearance.level!r} is not a level of scheme {clearance.scheme!r}",
+        agreement = registry().agreement(clearance.scheme, label.scheme)
+        if agreement is None:
+            found.denials.append(Reason.no_agreement(clearance.scheme, label.scheme))
+        else:
+            found.denials.append(
+                Reason.unconfirmed(agreement.title, clearance.scheme, label.scheme)
             )
-        )
-    elif clearance.scheme != label.scheme:
-        found.denials.append(
-            (
-                "clearance.agreement",
-                f"no agreement maps {clearance.scheme} clearances to {label.scheme} labels",
-            )
-        )
-    elif tier < label.tier:
-        found.denials.append(("clearance.level", f"clearance {words} is below {label.tier.title}"))
-    else:
-        found.passes.append(("clearance.level", f"clearance {words} covers {label.tier.title}"))
+        return
+    covers = tier >= label.tier
+    (found.passes if covers else found.denials).append(Reason.level(words, label.tier, covers))
 
 
-def _not_in(codes: list[str], words: str) -> str:
-    if len(codes) == 1:
-        return f"{codes[0]} is not in {words}"
-    return f"none of {', '.join(codes)} is in {words}"
-
-
-def _release_words(label: Label, scheme: Scheme) -> str:
-    if label.releasable_to is None:
-        return "unrestricted"
+def _release_words(label: Label, scheme: Scheme) -> tuple[str, str]:
+    """The label's releasability as its marking says it, for a reason (English, Japanese)."""
     rel = scheme.disclosure_control("release")
-    if rel in label.controls:
-        return f"{scheme.control(rel).banner} {', '.join(release_list(label, scheme))}"
+    if rel is not None and rel in label.controls:
+        words = f"{scheme.control(rel).banner} {', '.join(release_list(label, scheme))}"
+        return words, words
     owners = ", ".join(label.owner)
     official = scheme.disclosure_control("disclosure-official")
-    if official in label.controls:
-        return f"{official}: {owners} only until a disclosure official releases it"
-    if scheme.owner_only_control in label.controls:
-        return f"{scheme.owner_only_words}: {owners} only"
-    return f"no release marking: {owners} only"
+    if official is not None and official in label.controls:
+        return (
+            f"{official}: {owners} only until a disclosure official releases it",
+            f"{official}: 開示担当官が許可するまで{owners}のみ",
+        )
+    only = scheme.owner_only_control
+    if only is not None and only in label.controls:
+        words = scheme.control(only).spelled("banner", label.owner)
+        return f"{words}: {owners} only", f"{words}: {owners}のみ"
+    return f"no release marking: {owners} only", f"提供先の表示なし: {owners}のみ"
 
 
 def _check_release(
     person: Person, label: Label, scheme: Scheme, action: Action, found: _Findings
 ) -> None:
     nationalities = sorted(person.nationalities)
-    words = _release_words(label, scheme)
     if label.releasable_to is None:
-        found.passes.append(("release.nationality", "release is unrestricted"))
+        found.passes.append(Reason.unrestricted())
         return
-    verb = "read" if action is Action.READ else "receive"
+    words_en, words_ja = _release_words(label, scheme)
     receiving = sorted(person.nationalities & label.releasable_to)
     if receiving:
-        found.passes.append(("release.nationality", f"{receiving[0]} may {verb} it ({words})"))
+        found.passes.append(Reason.may(receiving[0], action.value, words_en))
         return
     shown_to = sorted(person.nationalities & label.displayable_to)
     if shown_to:
         display = f"DISPLAY ONLY {', '.join(display_list(label, scheme))}"
-        if action is Action.READ:
-            found.display.append(
-                (
-                    "release.display-only",
-                    f"{shown_to[0]} may be shown it but not given it ({display})",
-                )
-            )
-        else:
-            found.denials.append(
-                (
-                    "release.display-only",
-                    f"{shown_to[0]} may only be shown it ({display}); {action.value} is refused",
-                )
-            )
+        reason = Reason.display_only(shown_to[0], display, action.value)
+        (found.display if action is Action.READ else found.denials).append(reason)
         return
     if scheme.disclosure_control("release") in label.controls:
-        found.denials.append(("release.nationality", _not_in(nationalities, words)))
+        found.denials.append(Reason.not_listed(nationalities, words_en))
     else:
-        who = " or ".join(nationalities)
-        found.denials.append(("release.nationality", f"{words}; {who} may not {verb} it"))
+        found.denials.append(Reason.owner_only(words_en, words_ja, nationalities, action.value))
 
 
 def _check_access(person: Person, label: Label, today: date, found: _Findings) -> None:
@@ -168,7 +163,7 @@ def _check_access(person: Person, label: Label, today: date, found: _Findings) -
         return
     held = {a.token for a in person.authorizations if a.expires is None or today < a.expires}
     if label.access.evaluate(held):
-        found.passes.append(("access.expression", f"authorizations satisfy {label.access.text}"))
+        found.passes.append(Reason.access(label.access.text, []))
         return
     missing = sorted(label.access.missing(held))
     lapsed = {
@@ -177,19 +172,12 @@ def _check_access(person: Person, label: Label, today: date, found: _Findings) -
         if a.expires is not None and today >= a.expires and a.token in missing
     }
     for token, expired in sorted(lapsed.items()):
-        found.denials.append(("access.expiry", f"authorization {token} expired {expired}"))
-    found.denials.append(
-        ("access.expression", f"access requires {label.access.text}; missing {', '.join(missing)}")
-    )
+        found.denials.append(Reason.expired("access.expiry", f"authorization {token}", expired))
+    found.denials.append(Reason.access(label.access.text, missing))
 
 
 def _check_controls(label: Label, scheme: Scheme, action: Action, found: _Findings) -> None:
     for token in label.controls:
         control = scheme.control(token)
         if action.value in control.restricts:
-            found.denials.append(
-                (
-                    f"control.{token}",
-                    f"{control.banner}: {action.value} needs the originator's approval",
-                )
-            )
+            found.denials.append(Reason.control(token, control.banner, action.value))

@@ -82,8 +82,13 @@ class Decision:
     outcome: Outcome
     reasons: tuple[str, ...]
     rule_ids: tuple[str, ...] = ()
+    reasons_ja: tuple[str, ...] = ()
 
     @property
     def permitted(self) -> bool:
         """True only for a full permit (display-only is not a permit)."""
         return self.outcome is Outcome.PERMIT
+
+    def reasons_in(self, language: str) -> tuple[str, ...]:
+        """The reasons in ``language``: ``en`` (the default) or ``ja``."""
+        return self.reasons_ja if language == "ja" and self.reasons_ja else self.reasons

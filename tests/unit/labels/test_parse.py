@@ -266,7 +266,7 @@ def test_overlong_marking_is_refused_quickly() -> None:
 
 
 def test_unknown_scheme_and_form() -> None:
-    with pytest.raises(NotFound, match="known schemes: us"):
+    with pytest.raises(NotFound, match=r"known schemes: .*us"):
         parse("SECRET", "xx")
     with pytest.raises(InvalidInput, match="banner or portion"):
         parse_uncached("SECRET", form="paragraph")
@@ -334,6 +334,6 @@ def test_render_then_parse_gives_the_same_label(marking: str) -> None:
     assert normalize(marking.lower()).label == label
 
 
-def test_render_refuses_another_scheme() -> None:
+def test_render_in_a_scheme_with_no_agreement_is_refused() -> None:
     with pytest.raises(NotFound):
-        render(parse("SECRET"), "jp")
+        render(parse("SECRET"), "xx")

@@ -74,6 +74,6 @@ def build_label(
         display_groups=frozenset(c for c in display_codes if nations.is_group(c)),
         access=access,
         controls=tuple(controls),
-        fgi=tuple(sorted({e.text for e in fgi.entries})) if fgi else None,
+        fgi=tuple(e.text for e in fgi.entries) if fgi else None,
         original=original,
     )

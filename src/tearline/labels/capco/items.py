@@ -29,10 +29,18 @@ class Item:
     @property
     def name(self) -> str:
         """How people call the control: its banner word, or the token of a family."""
+        if self.control.templated:
+            return self.piece.text
         return self.control.banner if self.control.pattern is None else self.token
 
 
-def read_items(reading: Reading, vocab: Vocabulary, fields: list[Piece], form: str) -> list[Item]:
+def read_items(
+    reading: Reading,
+    vocab: Vocabulary,
+    fields: list[Piece],
+    form: str,
+    owner: tuple[str, ...],
+) -> list[Item]:
     """Resolve every control in ``fields``; check field grouping and register order."""
     items: list[Item] = []
     for number, field in enumerate(fields):
@@ -46,7 +54,7 @@ def read_items(reading: Reading, vocab: Vocabulary, fields: list[Piece], form: s
             )
             continue
         for piece in split(reading, field, "/", "controls"):
-            item = _read_item(reading, vocab, piece, form, number)
+            item = _read_item(reading, vocab, piece, form, number, owner)
             if item is not None:
                 items.append(item)
     _check_fields(reading, vocab.scheme, items)
@@ -54,7 +62,12 @@ def read_items(reading: Reading, vocab: Vocabulary, fields: list[Piece], form: s
 
 
 def _read_item(
-    reading: Reading, vocab: Vocabulary, piece: Piece, form: str, number: int
+    reading: Reading,
+    vocab: Vocabulary,
+    piece: Piece,
+    form: str,
+    number: int,
+    owner: tuple[str, ...],
 ) -> Item | None:
     if not piece.text:
         reading.fix(
@@ -75,7 +88,31 @@ def _read_item(
     patterned = _read_pattern_item(reading, vocab.scheme, piece, number)
     if patterned is not None:
         return patterned
+    templated = _read_templated_item(reading, vocab.scheme, piece, form, number, owner)
+    if templated is not None:
+        return templated
     _unknown_control(reading, vocab, piece)
+    return None
+
+
+def _read_templated_item(
+    reading: Reading,
+    scheme: Scheme,
+    piece: Piece,
+    form: str,
+    number: int,
+    owner: tuple[str, ...],
+) -> Item | None:
+    """A control spelt with the owner's code in it (``JPN ONLY``)."""
+    for control in scheme.all_controls():
+        if not control.templated:
+            continue
+        canonical = control.spelled(form, owner)
+        if piece.text == canonical:
+            return Item(control, control.token, piece, number)
+        if not reading.strict and lenient_key(piece.text) == lenient_key(canonical):
+            reading.changes.append(f"wrote {shown(piece.text)} as {canonical}")
+            return Item(control, control.token, piece, number)
     return None
 
 

@@ -8,15 +8,15 @@ unambiguous — case, spacing, spelling, order, a missing owner in REL TO — an
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tearline.labels.capco.build import build_label
-from tearline.labels.capco.items import read_items
+from tearline.labels.capco.items import Item, read_items
 from tearline.labels.capco.rules import check_rules
 from tearline.labels.capco.text import Piece, Reading, shown, split
 from tearline.labels.capco.vocabulary import Spelling, Vocabulary, vocabulary
 from tearline.labels.model import Label
-from tearline.labels.scheme import Level, Scheme
+from tearline.labels.scheme import Control, Level, Scheme
 
 __all__ = ["Classification", "read_marking"]
 
@@ -28,6 +28,7 @@ class Classification:
     owner: tuple[str, ...]
     level: Level
     piece: Piece
+    designation: Control | None = None
 
 
 def read_marking(
@@ -62,10 +63,15 @@ def read_marking(
     if classification is None:
         reading.raise_errors()
         raise AssertionError("unreachable: a failed classification records an error")
-    items = read_items(reading, vocab, fields[1:], form)
-    check_rules(reading, scheme, classification.owner, classification.level, items, form)
+    items = read_items(reading, vocab, fields[1:], form, classification.owner)
+    designation = classification.designation
+    if designation is not None:
+        items.insert(0, Item(designation, designation.token, classification.piece, -1))
+    items = check_rules(reading, scheme, classification.owner, classification.level, items, form)
     reading.raise_errors()
     label = build_label(scheme, classification.owner, classification.level, items, text)
+    if designation is not None:
+        label = replace(label, level_inferred=True)
     return label, form, tuple(reading.changes)
 
 
@@ -118,6 +124,16 @@ def _read_classification(
         return None, form or "banner"
     if foreign:
         return _read_foreign(reading, vocab, piece, form)
+    lenient = not reading.strict
+    designation = vocab.designation(piece.text, lenient)
+    if designation is not None and not vocab.level_spellings(piece.text, lenient):
+        default = designation.control.default_level or ""
+        canonical = designation.control.banner
+        if lenient and piece.text != canonical:
+            reading.changes.append(f"wrote {shown(piece.text)} as {canonical}")
+        level = scheme.level(default)
+        owner = (scheme.owner,)
+        return Classification(owner, level, piece, designation.control), form or "banner"
     spelling = _pick_level(reading, vocab, piece, form, owner=None)
     if spelling is None:
         return None, form or "banner"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tearline.labels.capco.items import Item
 from tearline.labels.capco.text import Piece, Reading, shown
 from tearline.labels.model import Tier
@@ -17,8 +19,11 @@ def check_rules(
     level: Level,
     items: list[Item],
     form: str,
-) -> None:
-    """Record every rule of ``scheme`` the marking breaks (see markings.md §1.7)."""
+) -> list[Item]:
+    """Record every rule of ``scheme`` the marking breaks (see markings.md §1.7).
+
+    Returns the items with their lists in canonical order (as a lenient read fixed them).
+    """
     if level.foreign_only and owner == (scheme.owner,):
         reading.error(
             "unknown-token",
@@ -28,6 +33,7 @@ def check_rules(
             1,
         )
     present = {item.control.token: item for item in items}
+    checked: list[Item] = []
     for item in items:
         _check_level(reading, scheme, level, item)
         _check_owner(reading, owner, item)
@@ -44,7 +50,44 @@ def check_rules(
                     item.piece.pos,
                 )
         if item.control.list_kind is not None and not item.malformed:
-            _check_list(reading, scheme, item)
+            codes = _check_list(reading, scheme, item)
+            item = replace(item, entries=tuple(Piece(code, item.piece.pos) for code in codes))
+        checked.append(item)
+    return _check_display(reading, scheme, owner, checked)
+
+
+def _check_display(
+    reading: Reading, scheme: Scheme, owner: tuple[str, ...], items: list[Item]
+) -> list[Item]:
+    """DISPLAY ONLY names nations that may see but not receive: not those that may receive."""
+    nations = scheme.nations
+    receivers = nations.expand(owner)
+    for item in items:
+        if item.control.list_kind == "release":
+            receivers |= nations.expand(entry.text for entry in item.entries)
+    out: list[Item] = []
+    for item in items:
+        if item.control.list_kind == "display":
+            kept = []
+            for entry in item.entries:
+                members = nations.members(entry.text)
+                if members and members <= receivers:
+                    reading.fix(
+                        "conflict",
+                        f"{entry.text} in {item.control.banner} at column {entry.pos} may "
+                        f"already receive it; {item.control.banner} lists only nations that "
+                        "may see it but not receive it",
+                        entry.pos,
+                        f"removed {entry.text} from {item.control.banner}: it may receive it",
+                    )
+                else:
+                    kept.append(entry)
+            if not kept and item.entries:
+                reading.changes.append(f"removed the empty {item.control.banner}")
+                continue
+            item = replace(item, entries=tuple(kept))
+        out.append(item)
+    return out
 
 
 def _check_level(reading: Reading, scheme: Scheme, level: Level, item: Item) -> None:
@@ -81,19 +124,20 @@ def _check_owner(reading: Reading, owner: tuple[str, ...], item: Item) -> None:
 def _conflict(reading: Reading, scheme: Scheme, item: Item, other: Item) -> None:
     later, earlier = (item, other) if item.piece.pos > other.piece.pos else (other, item)
     message = (
-        f"{later.control.banner} at column {later.piece.pos} conflicts with "
-        f"{earlier.control.banner} at column {earlier.piece.pos}"
+        f"{later.name} at column {later.piece.pos} conflicts with "
+        f"{earlier.name} at column {earlier.piece.pos}"
     )
     owner_only = scheme.owner_only_control
     if owner_only in (item.control.token, other.control.token):
-        message += f": {scheme.control(owner_only).banner} means {scheme.owner} only; keep one"
+        words = scheme.control(owner_only).spelled("banner", (scheme.owner,))
+        message += f": {words} means {scheme.owner} only; keep one"
     else:
         message += "; keep one"
     if not any(e.message == message for e in reading.errors):
         reading.error("conflict", message, later.piece.pos)
 
 
-def _check_list(reading: Reading, scheme: Scheme, item: Item) -> None:
+def _check_list(reading: Reading, scheme: Scheme, item: Item) -> list[str]:
     """Codes known, written once, in register order, enough of them."""
     nations = scheme.nations
     control = item.control
@@ -104,7 +148,7 @@ def _check_list(reading: Reading, scheme: Scheme, item: Item) -> None:
             f"e.g. {control.banner} {scheme.rel_first or scheme.owner}, JPN",
             item.piece.pos,
         )
-        return
+        return []
     seen: set[str] = set()
     codes: list[Piece] = []
     known = True
@@ -136,9 +180,10 @@ def _check_list(reading: Reading, scheme: Scheme, item: Item) -> None:
         else:
             seen.add(entry.text)
             codes.append(entry)
-    if known:  # order and count mean little until every code is known
-        codes = _drop_covered(reading, scheme, item, codes)
-        _check_list_order(reading, scheme, item, codes)
+    if not known:  # order and count mean little until every code is known
+        return [entry.text for entry in codes]
+    codes = _drop_covered(reading, scheme, item, codes)
+    return _check_list_order(reading, scheme, item, codes)
 
 
 def _drop_covered(reading: Reading, scheme: Scheme, item: Item, codes: list[Piece]) -> list[Piece]:
@@ -161,7 +206,10 @@ def _drop_covered(reading: Reading, scheme: Scheme, item: Item, codes: list[Piec
     return kept
 
 
-def _check_list_order(reading: Reading, scheme: Scheme, item: Item, codes: list[Piece]) -> None:
+def _check_list_order(
+    reading: Reading, scheme: Scheme, item: Item, codes: list[Piece]
+) -> list[str]:
+    """Check the register order and the count; return the codes in canonical order."""
     control = item.control
     texts = [entry.text for entry in codes]
     first = scheme.rel_first if control.list_kind == "release" else None
@@ -195,12 +243,14 @@ def _check_list_order(reading: Reading, scheme: Scheme, item: Item, codes: list[
             f"{control.banner} at column {item.piece.pos} needs at least {minimum} "
             f"{'entries' if minimum > 1 else 'entry'}, e.g. {example}"
             + (
-                f"; for {scheme.owner} only write {scheme.control(only).banner}"
+                f"; for {scheme.owner} only write "
+                + scheme.control(only).spelled("banner", (scheme.owner,))
                 if control.list_kind == "release" and only
                 else ""
             ),
             item.piece.pos,
         )
+    return wanted
 
 
 def canonical_list(codes: list[str], scheme: Scheme) -> list[str]:

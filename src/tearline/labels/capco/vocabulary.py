@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,8 +17,13 @@ __all__ = ["ControlSpelling", "Spelling", "Vocabulary", "lenient_key", "vocabula
 
 
 def lenient_key(text: str) -> str:
-    """The key a lenient reader matches on: upper case, single spaces."""
-    return " ".join(text.upper().split())
+    """The key a lenient reader matches on: no accents or macrons, upper case, single spaces.
+
+    ``"chūi"`` and ``"CHUI"`` meet; full-width letters become ASCII.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.upper().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +37,7 @@ class Spelling:
 
 @dataclass(frozen=True, slots=True)
 class ControlSpelling:
-    """A control spelt in one form (banner/portion/title)."""
+    """A control spelt in one form (banner/portion/title/alias)."""
 
     form: str
     control: Control
@@ -39,7 +45,7 @@ class ControlSpelling:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Exact and lenient spelling tables of a scheme."""
+    """Exact, alias and lenient spelling tables of a scheme."""
 
     scheme: Scheme
     levels: Mapping[str, tuple[Spelling, ...]]
@@ -49,16 +55,31 @@ class Vocabulary:
     lenient_controls: Mapping[str, tuple[ControlSpelling, ...]]
 
     def level_spellings(self, text: str, lenient: bool) -> tuple[Spelling, ...]:
-        """Every level spelling ``text`` matches (empty when none)."""
+        """Every level spelling ``text`` matches (aliases in any case; empty when none)."""
+        exact = self.levels.get(text, ())
+        if exact and not lenient:
+            return exact
+        folded = self.lenient_levels.get(lenient_key(text), ())
         if lenient:
-            return self.lenient_levels.get(lenient_key(text), ())
-        return self.levels.get(text, ())
+            return folded
+        return tuple(s for s in folded if s.form == "alias")
 
     def control_spellings(self, text: str, lenient: bool) -> tuple[ControlSpelling, ...]:
-        """Every control spelling ``text`` matches exactly (lists and patterns excluded)."""
+        """Every control spelling ``text`` matches (lists, patterns and templates excluded)."""
+        exact = self.controls.get(text, ())
+        if exact and not lenient:
+            return exact
+        folded = self.lenient_controls.get(lenient_key(text), ())
         if lenient:
-            return self.lenient_controls.get(lenient_key(text), ())
-        return self.controls.get(text, ())
+            return folded
+        return tuple(s for s in folded if s.form == "alias")
+
+    def designation(self, text: str, lenient: bool) -> ControlSpelling | None:
+        """The designation (a control that implies a level) ``text`` spells, if any."""
+        for spelling in self.control_spellings(text, lenient):
+            if spelling.control.default_level is not None:
+                return spelling
+        return None
 
     def level_words(self) -> list[str]:
         """Every exact level spelling, for suggestions in error messages."""
@@ -66,7 +87,8 @@ class Vocabulary:
 
     def control_words(self) -> list[str]:
         """Every exact control spelling, for suggestions in error messages."""
-        return list(self.controls) + [prefix for prefix, _ in self.list_prefixes]
+        words = list(self.controls) + [prefix for prefix, _ in self.list_prefixes]
+        return list(dict.fromkeys(words))
 
 
 def _add(table: dict[str, list[_T]], key: str, spelling: _T) -> None:
@@ -100,11 +122,12 @@ def _control_table(
     controls: dict[str, list[ControlSpelling]] = {}
     prefixes: list[tuple[str, ControlSpelling]] = []
     for control in scheme.all_controls():
-        if control.pattern is not None:
+        if control.pattern is not None or control.templated:
             continue
         spellings = [("banner", control.banner), ("portion", control.portion)]
         if control.title:
             spellings.append(("title", control.title))
+        spellings += [("alias", alias) for alias in control.aliases]
         for form, text in spellings:
             if control.list_kind is not None:
                 prefixes.append((text, ControlSpelling(form, control)))

@@ -23,7 +23,9 @@ def write_marking(label: Label, scheme: Scheme, form: str) -> str:
         _add(fields, scheme, token, control.banner if control.pattern is None else token)
     for token in label.controls:
         control = scheme.control(token)
-        text = control.banner if form == "banner" else control.portion
+        if label.level_inferred and control.default_level == label.level:
+            continue  # written in place of the level
+        text = control.spelled(form, label.owner)
         if control.list_kind == "release":
             text += " " + ", ".join(release_list(label, scheme))
         elif control.list_kind == "display":
@@ -65,6 +67,11 @@ def _required_tokens(label: Label, scheme: Scheme) -> list[str]:
 
 
 def _classification(label: Label, scheme: Scheme, form: str) -> str:
+    if label.level_inferred:
+        for token in label.controls:
+            control = scheme.control(token)
+            if control.default_level == label.level:
+                return control.spelled(form, label.owner)
     level = scheme.level(label.level)
     word = level.banner if form == "banner" else level.portion
     if label.owner == (scheme.owner,):

@@ -1,0 +1,126 @@
+"""Bilateral security agreements as data: which level of one scheme equals which of another.
+
+Each agreement is a TOML file in ``tearline/labels/data/agreements``. Every equivalence names
+its source and its basis:
+
+- ``treaty-text``: read in the agreement itself;
+- ``secondary``: reported by a reliable secondary source, the text not yet read;
+- ``convention``: Tearline's own, not a security equivalence (unclassified is unclassified);
+- ``inferred``: our inference, to be confirmed. Inferred equivalences translate and render
+  labels (always upwards), but never grant access: decisions use only the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from tearline.errors import SchemeError
+
+if TYPE_CHECKING:
+    from tearline.labels.scheme import Scheme
+
+__all__ = ["BASES", "Agreement", "Equivalence", "Side", "agreement_from_data"]
+
+#: The kinds of evidence behind an equivalence, strongest first.
+BASES = ("treaty-text", "secondary", "convention", "inferred")
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of an equivalence: a level of a scheme, with the controls that go with it."""
+
+    scheme: str
+    level: str
+    controls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Equivalence:
+    """Two sides that an agreement treats as the same protection."""
+
+    sides: Mapping[str, Side]
+    basis: str
+    source: str
+
+    @property
+    def inferred(self) -> bool:
+        """Whether this equivalence is our inference, not confirmed by a source."""
+        return self.basis == "inferred"
+
+    def side(self, scheme: str) -> Side:
+        """The side of ``scheme``."""
+        return self.sides[scheme]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A bilateral agreement between two schemes and its table of equivalences."""
+
+    id: str
+    title: str
+    schemes: tuple[str, str]
+    source: str
+    equivalences: tuple[Equivalence, ...]
+
+    def connects(self, a: str, b: str) -> bool:
+        """Whether the agreement is between schemes ``a`` and ``b``."""
+        return {a, b} == set(self.schemes)
+
+    @property
+    def inferred(self) -> bool:
+        """Whether every equivalence in it is inferred (its table is not confirmed)."""
+        return all(e.inferred for e in self.equivalences)
+
+
+def agreement_from_data(
+    data: Mapping[str, Any], schemes: Mapping[str, Scheme], filename: str
+) -> Agreement:
+    """Build an agreement from its TOML data, checking every level and control it names."""
+    head = data["agreement"]
+    pair = tuple(head["schemes"])
+    if len(pair) != 2 or pair[0] == pair[1]:
+        raise SchemeError(f"{filename}: an agreement is between two different schemes")
+    for scheme_id in pair:
+        if scheme_id not in schemes:
+            raise SchemeError(f"{filename}: unknown scheme {scheme_id!r}")
+    equivalences = tuple(
+        _equivalence(entry, (str(pair[0]), str(pair[1])), schemes, filename)
+        for entry in data.get("levels", ())
+    )
+    return Agreement(
+        id=str(head["id"]),
+        title=str(head["title"]),
+        schemes=(str(pair[0]), str(pair[1])),
+        source=str(head.get("source", "")),
+        equivalences=equivalences,
+    )
+
+
+def _equivalence(
+    entry: Mapping[str, Any],
+    pair: tuple[str, str],
+    schemes: Mapping[str, Scheme],
+    filename: str,
+) -> Equivalence:
+    basis = str(entry.get("basis", "inferred"))
+    if basis not in BASES:
+        raise SchemeError(f"{filename}: unknown basis {basis!r}; use one of {', '.join(BASES)}")
+    sides: dict[str, Side] = {}
+    for scheme_id in pair:
+        scheme = schemes[scheme_id]
+        level = str(entry[scheme_id])
+        controls = tuple(entry.get(f"{scheme_id}_controls", ()))
+        if not scheme.has_level(level):
+            raise SchemeError(f"{filename}: {level!r} is not a level of {scheme_id}")
+        for token in controls:
+            try:
+                scheme.control(token)
+            except KeyError:
+                raise SchemeError(
+                    f"{filename}: {token!r} is not a control of {scheme_id}"
+                ) from None
+        sides[scheme_id] = Side(scheme_id, level, controls)
+    return Equivalence(MappingProxyType(sides), basis, str(entry.get("source", "")))

@@ -1,0 +1,188 @@
+"""Carry labels and clearances from one scheme to another through their agreement.
+
+**Labels map up, clearances map down.** Translating a label never lowers its protection: a
+level with no counterpart maps to the next higher one that has one, and says so. Translating
+a clearance never raises it: a level with no counterpart maps to the next lower one. With no
+agreement between two schemes nothing is translated (:class:`~tearline.errors.NoAgreement`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from tearline.errors import NoAgreement, TranslationError
+from tearline.labels.agreements import Agreement, Equivalence, Side
+from tearline.labels.capco.build import base_tier
+from tearline.labels.model import Label, Tier
+from tearline.labels.scheme import Level, Scheme, registry
+
+__all__ = ["ClearanceTranslation", "Translation", "translate", "translate_clearance"]
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A label carried into another scheme, and how sure the carrying is."""
+
+    label: Label
+    inferred: bool
+    mapped_up: bool
+    basis: str
+    source: str
+    agreement: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClearanceTranslation:
+    """A clearance level carried into another scheme (never higher than it was)."""
+
+    level: str
+    tier: Tier
+    mapped_down: bool
+    basis: str
+    agreement: str
+
+
+def _agreement(source: str, target: str) -> Agreement:
+    agreement = registry().agreement(source, target)
+    if agreement is None:
+        raise NoAgreement(
+            f"no agreement connects {source} and {target}: nothing is translated between them"
+        )
+    return agreement
+
+
+def _pairs(agreement: Agreement, source: str, target: str) -> list[tuple[Side, Side, Equivalence]]:
+    return [(e.side(source), e.side(target), e) for e in agreement.equivalences]
+
+
+def translate(label: Label, target: str) -> Translation:
+    """``label`` in scheme ``target``, at least as protective as it was.
+
+    Raises:
+        NoAgreement: no agreement connects the label's scheme and ``target``.
+        TranslationError: a control of the label has no counterpart in ``target``.
+    """
+    if label.scheme == target:
+        return Translation(label, label.level_inferred, False, "same scheme", "", None)
+    registry().scheme(target)
+    agreement = _agreement(label.scheme, target)
+    src, dst = registry().scheme(label.scheme), registry().scheme(target)
+    chosen, mapped_up = _level_for(label, src, _pairs(agreement, label.scheme, target))
+    source_side, target_side, equivalence = chosen
+    controls = _controls(label, src, dst, source_side, target_side)
+    level = dst.level(target_side.level)
+    tier = _tier(dst, label.owner, level, controls)
+    if tier < label.tier:  # never lower the protection: take the next level up
+        level = next(lv for lv in dst.levels if _tier(dst, label.owner, lv, controls) >= label.tier)
+        tier, mapped_up = _tier(dst, label.owner, level, controls), True
+    carried = replace(
+        label,
+        scheme=target,
+        level=level.token,
+        tier=tier,
+        controls=tuple(sorted(controls, key=dst.sort_key)),
+        level_inferred=False,
+    )
+    return Translation(
+        carried,
+        equivalence.inferred or label.level_inferred,
+        mapped_up,
+        equivalence.basis,
+        equivalence.source,
+        agreement.id,
+    )
+
+
+def _level_for(
+    label: Label, src: Scheme, pairs: list[tuple[Side, Side, Equivalence]]
+) -> tuple[tuple[Side, Side, Equivalence], bool]:
+    """The equivalence for the label's level, or for the next higher level that has one."""
+    held = set(label.controls)
+    exact = [p for p in pairs if p[0].level == label.level and set(p[0].controls) <= held]
+    if exact:
+        return max(exact, key=lambda p: len(p[0].controls)), False
+    level = src.level(label.level)
+    higher = [p for p in pairs if not p[0].controls and src.level(p[0].level).rank > level.rank]
+    if not higher:
+        raise TranslationError(
+            f"no level of the other scheme protects at least {level.banner}; "
+            "the agreement has no equivalence at or above it"
+        )
+    return min(higher, key=lambda p: src.level(p[0].level).rank), True
+
+
+def _controls(
+    label: Label, src: Scheme, dst: Scheme, source_side: Side, target_side: Side
+) -> set[str]:
+    """The label's controls in ``dst``: same token, else same disclosure role."""
+    out = set(target_side.controls)
+    for token in label.controls:
+        if token in source_side.controls:
+            continue
+        if _knows(dst, token):
+            out.add(token)
+            continue
+        role = src.control(token).disclosure
+        counterpart = dst.disclosure_control(role) if role else None
+        if counterpart is None:
+            raise TranslationError(
+                f"{dst.id} has no counterpart for {src.control(token).banner}; the label cannot "
+                f"be carried into {dst.id} without losing protection"
+            )
+        out.add(counterpart)
+    return out
+
+
+def _knows(scheme: Scheme, token: str) -> bool:
+    try:
+        scheme.control(token)
+    except KeyError:
+        return False
+    return True
+
+
+def _tier(scheme: Scheme, owner: tuple[str, ...], level: Level, controls: set[str]) -> Tier:
+    tiers = [scheme.control(t).tier for t in controls]
+    return max([base_tier(scheme, owner, level), *(t for t in tiers if t is not None)])
+
+
+def translate_clearance(
+    level: str, source: str, target: str, *, confirmed_only: bool = True
+) -> ClearanceTranslation | None:
+    """A clearance at ``level`` of ``source`` as a level of ``target``, never higher.
+
+    Only confirmed equivalences count unless ``confirmed_only`` is False. Returns ``None``
+    when no level of ``target`` is low enough.
+
+    Raises:
+        NoAgreement: no agreement connects the schemes.
+        KeyError: ``level`` is not a level of ``source``.
+    """
+    agreement = _agreement(source, target)
+    src, dst = registry().scheme(source), registry().scheme(target)
+    held = src.level(level)
+    pairs = [
+        p
+        for p in _pairs(agreement, source, target)
+        if not p[0].controls and not (confirmed_only and p[2].inferred)
+    ]
+    within = [p for p in pairs if src.level(p[0].level).clearance_tier <= held.clearance_tier]
+    if not within:
+        return None
+    exact = [p for p in within if p[0].level == level]
+    candidates = exact or within
+    best = (
+        max(candidates, key=lambda p: src.level(p[0].level).rank)
+        if not exact
+        else min(exact, key=lambda p: dst.level(p[1].level).rank)
+    )
+    reached = dst.level(best[1].level)
+    mapped_down = not exact
+    if reached.clearance_tier > held.clearance_tier:  # never raise a clearance
+        lower = [lv for lv in dst.levels if lv.clearance_tier <= held.clearance_tier]
+        if not lower:
+            return None
+        reached, mapped_down = lower[-1], True
+    return ClearanceTranslation(
+        reached.token, reached.clearance_tier, mapped_down, best[2].basis, agreement.id
+    )
