@@ -958,6 +958,7 @@ def test_installed_command_denies_with_exit_0(tearline_command: Path) -> None:
     assert data == {
         "decision": "deny",
         "reasons": ["clearance CONFIDENTIAL is below SECRET"],
+        "reasons_ja": ["クリアランス CONFIDENTIAL はSECRET（極秘相当）に達していません"],
         "rules": ["clearance.level"],
     }
 

@@ -47,10 +47,22 @@ def _invalid(as_json: bool, data: dict[str, object], message: str) -> None:
 @click.option(
     "--action", type=click.Choice([a.value for a in Action]), default="read", show_default=True
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default=None,
+    help="Language of the reasons (default: Japanese for a Japanese national, else English).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.argument("marking")
 def check_command(
-    person_json: str, scheme: str, at_text: str | None, action: str, as_json: bool, marking: str
+    person_json: str,
+    scheme: str,
+    at_text: str | None,
+    action: str,
+    lang: str | None,
+    as_json: bool,
+    marking: str,
 ) -> None:
     """Decide whether the person may read (export, receive) an item marked MARKING."""
     try:
@@ -81,17 +93,20 @@ def check_command(
         _invalid(as_json, {"valid": False, "error": label_error_json(problem)}, f"error: {problem}")
         return
     decision = decide(person, label, Action(action), _moment(at_text))
+    language = lang or ("ja" if person.nationalities == {"JPN"} else "en")
     out: dict[str, object] = {
         "decision": decision.outcome.value,
         "reasons": list(decision.reasons),
+        "reasons_ja": list(decision.reasons_ja),
         "rules": list(decision.rule_ids),
     }
-    emit(as_json, out, [decision.outcome.value, *(f"  {r}" for r in decision.reasons)])
+    reasons = decision.reasons_in(language)
+    emit(as_json, out, [decision.outcome.value, *(f"  {r}" for r in reasons)])
 
 
 def _authorizations(text: str) -> frozenset[str]:
     """One --auths value as a set of tokens; each must be a valid authorization."""
-    tokens = frozenset(t for t in text.split(",") if t)
+    tokens = frozenset(t.strip() for t in text.split(",") if t.strip())
     for token in tokens:
         try:
             Token(token)  # refuses control characters and undecodable bytes

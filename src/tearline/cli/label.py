@@ -9,6 +9,7 @@ from tearline.errors import LabelError
 from tearline.labels.parse import FORMS, normalize, parse, render
 from tearline.labels.rollup import rollup
 from tearline.labels.scheme import registry
+from tearline.labels.translate import translate
 
 __all__ = ["label"]
 
@@ -90,6 +91,40 @@ def render_command(marking: str, scheme: str, source: str, form: str, as_json: b
         _fail(as_json, problem)
         return
     emit(as_json, {"valid": True, "marking": written, "scheme": scheme}, [written])
+
+
+@label.command("translate")
+@click.option("--from", "source", required=True, help="Scheme of MARKING.")
+@click.option("--to", "target", required=True, help="Scheme to carry it into.")
+@click.option("--form", type=click.Choice(FORMS), default="banner", show_default=True)
+@_json_option
+@click.argument("marking")
+def translate_command(marking: str, source: str, target: str, form: str, as_json: bool) -> None:
+    """Carry MARKING into another scheme through the agreement between the two.
+
+    Labels map up: a level with no counterpart becomes the next higher one (mapped_up).
+    inferred says the equivalence used is not confirmed by a source.
+    """
+    registry().scheme(source)
+    registry().scheme(target)
+    try:
+        carried = translate(parse(marking, source), target)
+        written = render(carried.label, form=form)
+    except LabelError as problem:
+        _fail(as_json, problem)
+        return
+    data: dict[str, object] = {
+        "valid": True,
+        "marking": written,
+        "scheme": target,
+        "inferred": carried.inferred,
+        "mapped_up": carried.mapped_up,
+        "basis": carried.basis,
+        "agreement": carried.agreement,
+        "source": carried.source,
+    }
+    notes = [f"  {key}: {data[key]}" for key in ("inferred", "mapped_up", "basis", "agreement")]
+    emit(as_json, data, [written, *notes])
 
 
 @label.command("rollup")

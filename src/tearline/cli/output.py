@@ -77,4 +77,5 @@ def label_json(label: Label) -> dict[str, object]:
         "controls": list(label.controls),
         "access": label.access.text,
         "fgi": list(label.fgi) if label.fgi is not None else None,
+        "level_inferred": label.level_inferred,
     }

@@ -24,6 +24,12 @@ _FIELDS = frozenset(
 )
 
 
+def _shown(value: object, limit: int = 40) -> str:
+    """A value quoted for a message: shortened, unprintable characters escaped."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _date(value: object, where: str) -> date:
     if not isinstance(value, str):
         raise InvalidInput(f'person field {where!r}: give an ISO date such as "2027-03-01"')
@@ -31,7 +37,7 @@ def _date(value: object, where: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
-            f"person field {where!r}: {value!r} is not an ISO date; write it like 2027-03-01"
+            f"person field {where!r}: {_shown(value)} is not an ISO date; write it like 2027-03-01"
         ) from None
 
 
@@ -45,7 +51,7 @@ def _nationalities(value: object) -> frozenset[str]:
     bad = [c for c in codes if len(c) != 3 or not c.isascii() or not c.isalpha()]
     if bad:
         raise InvalidInput(
-            f"person field 'nationality': {bad[0]!r} is not a trigraph; use codes such as JPN"
+            f"person field 'nationality': {_shown(bad[0])} is not a trigraph; use codes such as JPN"
         )
     return frozenset(c.upper() for c in codes)
 
@@ -73,7 +79,7 @@ def _level_token(scheme_id: str, level: str) -> str:
             return candidate.token
     tokens = ", ".join(lv.token for lv in reversed(scheme.levels))
     raise InvalidInput(
-        f"person field 'clearance': {level!r} is not a level of scheme {scheme_id!r}; "
+        f"person field 'clearance': {_shown(level)} is not a level of scheme {scheme_id!r}; "
         f"use one of {tokens}"
     )
 
@@ -94,7 +100,7 @@ def person_from_data(data: object) -> Person:
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
         raise InvalidInput(
-            f"unknown person field {unknown[0]!r}; known fields: {', '.join(sorted(_FIELDS))}"
+            f"unknown person field {_shown(unknown[0])}; known fields: {', '.join(sorted(_FIELDS))}"
         )
     if "nationality" not in data:
         raise InvalidInput("person field 'nationality' is required, e.g. \"JPN\"")
@@ -106,7 +112,7 @@ def person_from_data(data: object) -> Person:
         status = Status(status_text)
     except ValueError:
         raise InvalidInput(
-            f"person field 'status': {status_text!r} is not one of active, suspended, revoked"
+            f"person field 'status': {_shown(status_text)} is not one of active, suspended, revoked"
         ) from None
     scheme = data.get("clearance_scheme", "us")
     if not isinstance(scheme, str):

@@ -120,10 +120,10 @@ def _pick(
     reading: Reading, spellings: tuple[ControlSpelling, ...], piece: Piece, form: str
 ) -> ControlSpelling:
     """The spelling that fits ``form``; a banner may also spell the long title."""
-    allowed = ("banner", "title") if form == "banner" else ("portion",)
+    allowed = ("banner", "title", "alias") if form == "banner" else ("portion", "alias")
     for spelling in spellings:
         if spelling.form in allowed:
-            if spelling.form == "title" or piece.text != _canonical(spelling, form):
+            if spelling.form in ("title", "alias") or piece.text != _canonical(spelling, form):
                 _respell(reading, piece, spelling, form)
             return spelling
     spelling = spellings[0]

@@ -1,0 +1,91 @@
+"""Translation through agreements: labels map up, clearances map down, nothing without one."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from support.strategies import us_labels
+
+from tearline.errors import NoAgreement, TearlineError, TranslationError
+from tearline.labels.model import Label
+from tearline.labels.parse import parse, render
+from tearline.labels.scheme import registry
+from tearline.labels.translate import translate, translate_clearance
+
+DIRECTIONS = [
+    (a.schemes[0], a.schemes[1]) for a in registry().agreements
+] + [(a.schemes[1], a.schemes[0]) for a in registry().agreements]
+
+
+def _level_labels(scheme_id: str) -> list[Label]:
+    scheme = registry().scheme(scheme_id)
+    return [parse(level.banner, scheme_id) for level in scheme.levels if not level.foreign_only]
+
+
+@pytest.mark.parametrize(("source", "target"), DIRECTIONS)
+def test_labels_map_up_over_every_agreement(source: str, target: str) -> None:
+    for label in _level_labels(source):
+        carried = translate(label, target)
+        assert carried.label.tier >= label.tier, (label.level, carried.label.level)
+        assert carried.label.releasable_to == label.releasable_to
+        assert carried.label.scheme == target
+
+
+@pytest.mark.parametrize(("source", "target"), DIRECTIONS)
+def test_clearances_map_down_over_every_agreement(source: str, target: str) -> None:
+    scheme = registry().scheme(source)
+    for level in scheme.levels:
+        for confirmed in (True, False):
+            carried = translate_clearance(level.token, source, target, confirmed_only=confirmed)
+            if carried is not None:
+                assert carried.tier <= level.clearance_tier, (level.token, carried.level)
+
+
+@settings(max_examples=200, deadline=None)
+@given(us_labels())
+def test_us_labels_never_lose_protection_in_japanese(label: Label) -> None:
+    try:
+        carried = translate(label, "jp")
+    except TranslationError:
+        return  # refused rather than weakened
+    assert carried.label.tier >= label.tier
+    assert carried.label.releasable_to == label.releasable_to
+    assert carried.label.access == label.access
+    back = translate(carried.label, "us").label
+    assert back.tier >= label.tier
+
+
+GSOMIA = [
+    ("us", "SECRET//REL TO USA, JPN", "jp", "//USA 極秘//REL TO JPN, USA", False, False),
+    ("us", "TOP SECRET//NOFORN", "jp", "//USA 機密//USA ONLY", False, False),
+    ("us", "CONFIDENTIAL//ORCON/REL TO USA, JPN", "jp", "//USA 秘//ORCON/REL TO JPN, USA",
+     False, False),
+    ("us", "UNCLASSIFIED//FOUO", "jp", "//USA 注意", True, False),
+    ("jp", "極秘//REL TO JPN, USA", "us", "//JPN SECRET//REL TO USA, JPN", False, False),
+    ("jp", "極秘//特定秘密//JPN ONLY", "us", "//JPN SECRET//SDS//NOFORN", False, False),
+    ("jp", "特定秘密//REL TO JPN, USA", "us", "//JPN TOP SECRET//SDS//REL TO USA, JPN", True,
+     False),
+    ("jp", "注意", "us", "//JPN UNCLASSIFIED//FOUO", True, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "marking", "target", "expected", "inferred", "up"), GSOMIA)
+def test_us_japan_translations(  # noqa: PLR0913 - one table row
+    source: str, marking: str, target: str, expected: str, inferred: bool, up: bool
+) -> None:
+    carried = translate(parse(marking, source), target)
+    assert render(carried.label) == expected
+    assert (carried.inferred, carried.mapped_up) == (inferred, up)
+    assert carried.agreement == "us-jp"
+    assert render(parse(marking, source), target) == expected
+
+
+def test_no_agreement_means_nothing_is_translated() -> None:
+    with pytest.raises(NoAgreement, match="no agreement connects"):
+        translate_clearance("S", "us", "xx")
+
+
+def test_what_the_target_cannot_write_is_refused_not_dropped() -> None:
+    label = parse("TOP SECRET//SI//NOFORN")
+    with pytest.raises(TearlineError):
+        render(label, "jp")
