@@ -57,22 +57,25 @@ class Equivalence:
 
 @dataclass(frozen=True)
 class Agreement:
-    """A bilateral agreement between two schemes and its table of equivalences."""
+    """An agreement between two schemes (or a table shared by several) and its equivalences."""
 
     id: str
     title: str
-    schemes: tuple[str, str]
+    schemes: tuple[str, ...]
     source: str
     equivalences: tuple[Equivalence, ...]
 
     def connects(self, a: str, b: str) -> bool:
-        """Whether the agreement is between schemes ``a`` and ``b``."""
-        return {a, b} == set(self.schemes)
+        """Whether the agreement's table relates schemes ``a`` and ``b``."""
+        return a != b and a in self.schemes and b in self.schemes
 
-    @property
-    def inferred(self) -> bool:
-        """Whether every equivalence in it is inferred (its table is not confirmed)."""
-        return all(e.inferred for e in self.equivalences)
+    def between(self, a: str, b: str) -> tuple[Equivalence, ...]:
+        """The equivalences that name both ``a`` and ``b``."""
+        return tuple(e for e in self.equivalences if a in e.sides and b in e.sides)
+
+    def inferred_between(self, a: str, b: str) -> bool:
+        """Whether every equivalence between ``a`` and ``b`` is inferred (not confirmed)."""
+        return all(e.inferred for e in self.between(a, b))
 
 
 def agreement_from_data(
@@ -80,20 +83,21 @@ def agreement_from_data(
 ) -> Agreement:
     """Build an agreement from its TOML data, checking every level and control it names."""
     head = data["agreement"]
-    pair = tuple(head["schemes"])
-    if len(pair) != 2 or pair[0] == pair[1]:
-        raise SchemeError(f"{filename}: an agreement is between two different schemes")
-    for scheme_id in pair:
+    parties = tuple(str(s) for s in head["schemes"])
+    if len(parties) < 2 or len(set(parties)) != len(parties):
+        raise SchemeError(f"{filename}: an agreement names two or more different schemes")
+    for scheme_id in parties:
         if scheme_id not in schemes:
             raise SchemeError(f"{filename}: unknown scheme {scheme_id!r}")
+    default_basis = str(head.get("basis", "inferred"))
     equivalences = tuple(
-        _equivalence(entry, (str(pair[0]), str(pair[1])), schemes, filename)
+        _equivalence(entry, parties, schemes, filename, default_basis)
         for entry in data.get("levels", ())
     )
     return Agreement(
         id=str(head["id"]),
         title=str(head["title"]),
-        schemes=(str(pair[0]), str(pair[1])),
+        schemes=parties,
         source=str(head.get("source", "")),
         equivalences=equivalences,
     )
@@ -101,15 +105,19 @@ def agreement_from_data(
 
 def _equivalence(
     entry: Mapping[str, Any],
-    pair: tuple[str, str],
+    parties: tuple[str, ...],
     schemes: Mapping[str, Scheme],
     filename: str,
+    default_basis: str,
 ) -> Equivalence:
-    basis = str(entry.get("basis", "inferred"))
+    basis = str(entry.get("basis", default_basis))
     if basis not in BASES:
         raise SchemeError(f"{filename}: unknown basis {basis!r}; use one of {', '.join(BASES)}")
+    present = [scheme_id for scheme_id in parties if scheme_id in entry]
+    if len(present) < 2:
+        raise SchemeError(f"{filename}: each row relates at least two of {', '.join(parties)}")
     sides: dict[str, Side] = {}
-    for scheme_id in pair:
+    for scheme_id in present:
         scheme = schemes[scheme_id]
         level = str(entry[scheme_id])
         controls = tuple(entry.get(f"{scheme_id}_controls", ()))

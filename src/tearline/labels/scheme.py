@@ -23,6 +23,7 @@ from tearline.labels.nations import Nations
 
 __all__ = [
     "Category",
+    "Compound",
     "Control",
     "Level",
     "OwnerForm",
@@ -79,6 +80,7 @@ class Control:
     owners: frozenset[str] | None = None
     aliases: tuple[str, ...] = ()
     default_level: str | None = None
+    implied_only: bool = False
 
     @property
     def templated(self) -> bool:
@@ -89,6 +91,16 @@ class Control:
         """The control as written in ``form`` (banner or portion) for a label of ``owner``."""
         text = self.banner if form == "banner" else self.portion
         return text.replace("{owner}", " ".join(owner))
+
+
+@dataclass(frozen=True, slots=True)
+class Compound:
+    """One word for a level with controls: ``OFFICIAL-SENSITIVE`` = OFFICIAL + SENSITIVE."""
+
+    text: str
+    level: str
+    controls: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +142,8 @@ class Scheme:
     owner_only_control: str | None = None
     case_insensitive_input: bool = False
     source: str = ""
+    field_separators: tuple[str, ...] = ("//",)
+    compounds: tuple[Compound, ...] = ()
     _levels: Mapping[str, Level] = field(default_factory=dict, repr=False)
     _controls: Mapping[str, Control] = field(default_factory=dict, repr=False)
 
@@ -266,6 +280,16 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
         owner_only_control=head.get("owner_only_control"),
         case_insensitive_input=bool(head.get("case_insensitive_input", False)),
         source=str(head.get("source", "")),
+        field_separators=tuple(head.get("field_separators", ("//",))),
+        compounds=tuple(
+            Compound(
+                str(c["text"]),
+                str(c["level"]),
+                tuple(c["controls"]),
+                tuple(c.get("aliases", ())),
+            )
+            for c in data.get("compounds", ())
+        ),
         _levels=MappingProxyType({level.token: level for level in levels}),
         _controls=MappingProxyType(controls),
     )
@@ -339,25 +363,31 @@ def _control(
         owners=owners,
         aliases=tuple(entry.get("aliases", ())),
         default_level=entry.get("default_level"),
+        implied_only=bool(entry.get("implied_only", False)),
     )
 
 
 def _check(scheme: Scheme, filename: str) -> None:
     """Refuse a scheme file whose cross-references do not resolve."""
-    if not scheme.nations.is_nation(scheme.owner) and scheme.owner not in scheme.owner_forms:
-        raise SchemeError(f"{filename}: owner {scheme.owner!r} is not a known nation")
+    if not (scheme.nations.is_nation(scheme.owner) or scheme.nations.is_group(scheme.owner)):
+        raise SchemeError(f"{filename}: owner {scheme.owner!r} is not a known nation or group")
     tiers = [level.tier for level in scheme.levels]
     if tiers != sorted(tiers):
         raise SchemeError(f"{filename}: levels must be listed lowest first")
     known = {c.token for c in scheme.all_controls()}
+    levels: list[tuple[str, str]] = [(f"compound {c.text!r}", c.level) for c in scheme.compounds]
+    controls: list[tuple[str, str]] = [
+        (f"compound {c.text!r}", token) for c in scheme.compounds for token in c.controls
+    ]
     for control in scheme.all_controls():
-        for ref in (*control.requires, *control.conflicts):
-            if ref not in known:
-                raise SchemeError(f"{filename}: {control.token} refers to unknown control {ref}")
-        for token in (*(control.levels or ()), *filter(None, [control.default_level])):
-            if not scheme.has_level(token):
-                raise SchemeError(f"{filename}: {control.token} names unknown level {token}")
+        controls += [(control.token, ref) for ref in (*control.requires, *control.conflicts)]
+        named = (*(control.levels or ()), *filter(None, [control.default_level]))
+        levels += [(control.token, token) for token in named]
     for form in scheme.owner_forms.values():
-        for token in (*form.banner, *form.portion, *form.tier):
-            if not scheme.has_level(token):
-                raise SchemeError(f"{filename}: owner {form.code} spells unknown level {token}")
+        levels += [(f"owner {form.code}", t) for t in (*form.banner, *form.portion, *form.tier)]
+    for where, token in levels:
+        if not scheme.has_level(token):
+            raise SchemeError(f"{filename}: {where} names unknown level {token!r}")
+    for where, token in controls:
+        if token not in known:
+            raise SchemeError(f"{filename}: {where} names unknown control {token!r}")

@@ -52,7 +52,7 @@ def _agreement(source: str, target: str) -> Agreement:
 
 
 def _pairs(agreement: Agreement, source: str, target: str) -> list[tuple[Side, Side, Equivalence]]:
-    return [(e.side(source), e.side(target), e) for e in agreement.equivalences]
+    return [(e.side(source), e.side(target), e) for e in agreement.between(source, target)]
 
 
 def translate(label: Label, target: str) -> Translation:
@@ -75,8 +75,12 @@ def translate(label: Label, target: str) -> Translation:
     if tier < label.tier:  # never lower the protection: take the next level up
         level = next(lv for lv in dst.levels if _tier(dst, label.owner, lv, controls) >= label.tier)
         tier, mapped_up = _tier(dst, label.owner, level, controls), True
+    releasable = label.releasable_to
+    if releasable is None and tier > Tier.CONTROLLED:  # mapped up into a classified level
+        releasable = dst.nations.expand(label.owner)
     carried = replace(
         label,
+        releasable_to=releasable,
         scheme=target,
         level=level.token,
         tier=tier,

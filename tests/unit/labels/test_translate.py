@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from support.strategies import us_labels
 
+from support.strategies import us_labels
 from tearline.errors import NoAgreement, TearlineError, TranslationError
 from tearline.labels.model import Label
 from tearline.labels.parse import parse, render
 from tearline.labels.scheme import registry
 from tearline.labels.translate import translate, translate_clearance
 
-DIRECTIONS = [
-    (a.schemes[0], a.schemes[1]) for a in registry().agreements
-] + [(a.schemes[1], a.schemes[0]) for a in registry().agreements]
+DIRECTIONS = sorted(
+    {(a, b) for agreement in registry().agreements for a in agreement.schemes
+     for b in agreement.schemes if a != b}
+)  # fmt: skip
 
 
 def _level_labels(scheme_id: str) -> list[Label]:
@@ -25,10 +26,18 @@ def _level_labels(scheme_id: str) -> list[Label]:
 @pytest.mark.parametrize(("source", "target"), DIRECTIONS)
 def test_labels_map_up_over_every_agreement(source: str, target: str) -> None:
     for label in _level_labels(source):
-        carried = translate(label, target)
+        try:
+            carried = translate(label, target)
+        except TranslationError:
+            continue  # refused (no level high enough) rather than weakened
         assert carried.label.tier >= label.tier, (label.level, carried.label.level)
-        assert carried.label.releasable_to == label.releasable_to
+        assert _within(carried.label.releasable_to, label.releasable_to)
         assert carried.label.scheme == target
+        assert carried.mapped_up or carried.label.tier == label.tier or carried.inferred
+
+
+def _within(inner: frozenset[str] | None, outer: frozenset[str] | None) -> bool:
+    return outer is None or (inner is not None and inner <= outer)
 
 
 @pytest.mark.parametrize(("source", "target"), DIRECTIONS)
@@ -70,7 +79,7 @@ GSOMIA = [
 
 
 @pytest.mark.parametrize(("source", "marking", "target", "expected", "inferred", "up"), GSOMIA)
-def test_us_japan_translations(  # noqa: PLR0913 - one table row
+def test_us_japan_translations(
     source: str, marking: str, target: str, expected: str, inferred: bool, up: bool
 ) -> None:
     carried = translate(parse(marking, source), target)

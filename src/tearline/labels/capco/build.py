@@ -33,7 +33,9 @@ def releasability(
     nations = scheme.nations
     owners = nations.expand(owner)
     if rel_codes is not None:
-        groups = frozenset(code for code in rel_codes if nations.is_group(code))
+        # a group that owns the item (//NATO SECRET in US markings) is named with the list
+        owning = {o for o in owner if nations.is_group(o) and o != scheme.owner}
+        groups = frozenset(code for code in rel_codes if nations.is_group(code)) | owning
         return nations.expand(rel_codes) | owners, groups
     if has_disclosure or tier >= Tier.RESTRICTED:
         return owners, frozenset()

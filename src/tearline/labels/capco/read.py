@@ -28,7 +28,8 @@ class Classification:
     owner: tuple[str, ...]
     level: Level
     piece: Piece
-    designation: Control | None = None
+    implied: tuple[Control, ...] = ()
+    inferred: bool = False
 
 
 def read_marking(
@@ -55,7 +56,7 @@ def read_marking(
     body, form = _unwrap(reading, Piece(text, 1).strip(), form)
     if form is None and not strict:
         form = "banner"  # a lenient reader writes an unparenthesised marking as a banner
-    fields = split(reading, body, "//", "a marking")
+    fields = split(reading, body, scheme.field_separators, "a marking")
     foreign = fields[0].text == "" and len(fields) > 1
     if foreign:
         fields = fields[1:]
@@ -64,13 +65,12 @@ def read_marking(
         reading.raise_errors()
         raise AssertionError("unreachable: a failed classification records an error")
     items = read_items(reading, vocab, fields[1:], form, classification.owner)
-    designation = classification.designation
-    if designation is not None:
-        items.insert(0, Item(designation, designation.token, classification.piece, -1))
+    implied = [Item(c, c.token, classification.piece, -1) for c in classification.implied]
+    items = [*implied, *items]
     items = check_rules(reading, scheme, classification.owner, classification.level, items, form)
     reading.raise_errors()
     label = build_label(scheme, classification.owner, classification.level, items, text)
-    if designation is not None:
+    if classification.inferred:
         label = replace(label, level_inferred=True)
     return label, form, tuple(reading.changes)
 
@@ -124,16 +124,9 @@ def _read_classification(
         return None, form or "banner"
     if foreign:
         return _read_foreign(reading, vocab, piece, form)
-    lenient = not reading.strict
-    designation = vocab.designation(piece.text, lenient)
-    if designation is not None and not vocab.level_spellings(piece.text, lenient):
-        default = designation.control.default_level or ""
-        canonical = designation.control.banner
-        if lenient and piece.text != canonical:
-            reading.changes.append(f"wrote {shown(piece.text)} as {canonical}")
-        level = scheme.level(default)
-        owner = (scheme.owner,)
-        return Classification(owner, level, piece, designation.control), form or "banner"
+    implied = _read_implied(reading, vocab, piece)
+    if implied is not None:
+        return implied, form or "banner"
     spelling = _pick_level(reading, vocab, piece, form, owner=None)
     if spelling is None:
         return None, form or "banner"
@@ -148,6 +141,33 @@ def _read_classification(
         )
         return Classification((spelling.owner,), spelling.level, piece), resolved
     return Classification((scheme.owner,), spelling.level, piece), resolved
+
+
+def _read_implied(reading: Reading, vocab: Vocabulary, piece: Piece) -> Classification | None:
+    """A classification field that is one word for a level with controls.
+
+    A designation alone (特定秘密) implies its default level, flagged as inferred; a compound
+    (OFFICIAL-SENSITIVE) is a level with its controls.
+    """
+    scheme = vocab.scheme
+    lenient = not reading.strict
+    if vocab.level_spellings(piece.text, lenient):
+        return None
+    owner = (scheme.owner,)
+    compound = vocab.compound(piece.text, lenient)
+    if compound is not None:
+        if lenient and piece.text != compound.text:
+            reading.changes.append(f"wrote {shown(piece.text)} as {compound.text}")
+        controls = tuple(scheme.control(token) for token in compound.controls)
+        return Classification(owner, scheme.level(compound.level), piece, controls)
+    designation = vocab.designation(piece.text, lenient)
+    if designation is None or designation.control.default_level is None:
+        return None
+    canonical = designation.control.banner
+    if lenient and piece.text != canonical:
+        reading.changes.append(f"wrote {shown(piece.text)} as {canonical}")
+    level = scheme.level(designation.control.default_level)
+    return Classification(owner, level, piece, (designation.control,), inferred=True)
 
 
 def _pick_level(

@@ -98,13 +98,23 @@ class Reading:
         return True
 
 
-def split(reading: Reading, piece: Piece, separator: str, what: str) -> list[Piece]:
-    """Split ``piece`` on ``separator``; strict reading refuses spaces around the separator."""
+def _next(text: str, start: int, separators: tuple[str, ...]) -> tuple[int, str]:
+    """The first of ``separators`` at or after ``start``: (index, separator), or (-1, "")."""
+    found = [(text.find(s, start), s) for s in separators]
+    hits = [(index, s) for index, s in found if index >= 0]
+    return min(hits, key=lambda hit: (hit[0], -len(hit[1]))) if hits else (-1, "")
+
+
+def split(
+    reading: Reading, piece: Piece, separator: str | tuple[str, ...], what: str
+) -> list[Piece]:
+    """Split ``piece`` on ``separator`` (or any of several); refuse spaces around one."""
+    separators = (separator,) if isinstance(separator, str) else separator
     parts: list[Piece] = []
     start = 0
     text = piece.text
     while True:
-        index = text.find(separator, start)
+        index, separator = _next(text, start, separators)
         end = len(text) if index < 0 else index
         part = Piece(text[start:end], piece.pos + start)
         stripped = part.strip()

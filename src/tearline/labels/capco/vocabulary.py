@@ -9,7 +9,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TypeVar
 
-from tearline.labels.scheme import Control, Level, Scheme, registry
+from tearline.labels.scheme import Compound, Control, Level, Scheme, registry
 
 _T = TypeVar("_T")
 
@@ -81,6 +81,16 @@ class Vocabulary:
                 return spelling
         return None
 
+    def compound(self, text: str, lenient: bool) -> Compound | None:
+        """The compound (a level with controls in one word) ``text`` spells, if any."""
+        for compound in self.scheme.compounds:
+            if text == compound.text:
+                return compound
+            keys = [compound.text, *compound.aliases] if lenient else list(compound.aliases)
+            if lenient_key(text) in {lenient_key(k) for k in keys}:
+                return compound
+        return None
+
     def level_words(self) -> list[str]:
         """Every exact level spelling, for suggestions in error messages."""
         return list(self.levels)
@@ -122,7 +132,7 @@ def _control_table(
     controls: dict[str, list[ControlSpelling]] = {}
     prefixes: list[tuple[str, ControlSpelling]] = []
     for control in scheme.all_controls():
-        if control.pattern is not None or control.templated:
+        if control.pattern is not None or control.templated or control.implied_only:
             continue
         spellings = [("banner", control.banner), ("portion", control.portion)]
         if control.title:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tearline.errors import LabelError
 from tearline.labels.capco.rules import canonical_list
 from tearline.labels.model import Label
-from tearline.labels.scheme import Scheme
+from tearline.labels.scheme import Compound, Scheme
 
 __all__ = ["display_list", "release_list", "write_marking"]
 
@@ -21,10 +21,13 @@ def write_marking(label: Label, scheme: Scheme, form: str) -> str:
     for token in _required_tokens(label, scheme):
         control = scheme.control(token)
         _add(fields, scheme, token, control.banner if control.pattern is None else token)
+    compound = _compound(label, scheme)
     for token in label.controls:
         control = scheme.control(token)
         if label.level_inferred and control.default_level == label.level:
             continue  # written in place of the level
+        if compound is not None and token in compound.controls:
+            continue  # written with the level in one word
         text = control.spelled(form, label.owner)
         if control.list_kind == "release":
             text += " " + ", ".join(release_list(label, scheme))
@@ -33,7 +36,8 @@ def write_marking(label: Label, scheme: Scheme, form: str) -> str:
         _add(fields, scheme, token, text)
     if label.fgi is not None:
         _add(fields, scheme, "FGI", " ".join(("FGI", *label.fgi)))
-    parts = [_classification(label, scheme, form)]
+    head = compound.text if compound is not None else _classification(label, scheme, form)
+    parts = [head]
     parts += ["/".join(text for _, text in sorted(fields[rank])) for rank in sorted(fields)]
     marking = "//".join(parts)
     return f"({marking})" if form == "portion" else marking
@@ -66,6 +70,18 @@ def _required_tokens(label: Label, scheme: Scheme) -> list[str]:
     return tokens
 
 
+def _compound(label: Label, scheme: Scheme) -> Compound | None:
+    """The one-word spelling of the label's level with some of its controls, if any."""
+    if label.level_inferred or label.owner != (scheme.owner,):
+        return None
+    fitting = [
+        c
+        for c in scheme.compounds
+        if c.level == label.level and set(c.controls) <= set(label.controls)
+    ]
+    return max(fitting, key=lambda c: len(c.controls)) if fitting else None
+
+
 def _classification(label: Label, scheme: Scheme, form: str) -> str:
     if label.level_inferred:
         for token in label.controls:
@@ -91,7 +107,9 @@ def release_list(label: Label, scheme: Scheme) -> list[str]:
     """The codes of the label's release list as the scheme writes them (``USA, FVEY``)."""
     nations = scheme.nations
     releasable = label.releasable_to or frozenset()
-    covered = nations.expand(label.rel_groups)
+    # in the group's own scheme (NATO's), its members read anyway: they are not listed
+    owning_groups = [owner for owner in label.owner if owner == scheme.owner]
+    covered = nations.expand(label.rel_groups) | nations.expand(owning_groups)
     first = scheme.rel_first
     head = [first] if first is not None and first in releasable else []
     rest = [code for code in releasable - covered if code not in head]
