@@ -66,8 +66,8 @@ class Agreement:
     equivalences: tuple[Equivalence, ...]
 
     def connects(self, a: str, b: str) -> bool:
-        """Whether the agreement's table relates schemes ``a`` and ``b``."""
-        return a != b and a in self.schemes and b in self.schemes
+        """Whether the agreement's table relates schemes ``a`` and ``b`` (by some row)."""
+        return a != b and a in self.schemes and b in self.schemes and bool(self.between(a, b))
 
     def between(self, a: str, b: str) -> tuple[Equivalence, ...]:
         """The equivalences that name both ``a`` and ``b``."""

@@ -10,6 +10,7 @@ from tearline.errors import InvalidInput
 from tearline.labels.capco import read_marking, write_marking
 from tearline.labels.model import Label
 from tearline.labels.scheme import Scheme, registry
+from tearline.labels.tlp import read_tlp, write_tlp
 from tearline.labels.translate import translate
 
 __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "render"]
@@ -19,7 +20,10 @@ FORMS = ("banner", "portion")
 
 _Reader = Callable[[str, Scheme, str | None, bool], tuple[Label, str, tuple[str, ...]]]
 _Writer = Callable[[Label, Scheme, str], str]
-_SYNTAXES: dict[str, tuple[_Reader, _Writer]] = {"capco": (read_marking, write_marking)}
+_SYNTAXES: dict[str, tuple[_Reader, _Writer]] = {
+    "capco": (read_marking, write_marking),
+    "tlp": (read_tlp, write_tlp),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,9 @@ class Level:
     foreign_only: bool = False
     aliases: tuple[str, ...] = ()
     source: str = ""
+    audience: str | None = None
+    access_template: str | None = None
+    default_access: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,7 @@ class Scheme:
     source: str = ""
     field_separators: tuple[str, ...] = ("//",)
     compounds: tuple[Compound, ...] = ()
+    owner_kind: str = "nation"
     _levels: Mapping[str, Level] = field(default_factory=dict, repr=False)
     _controls: Mapping[str, Control] = field(default_factory=dict, repr=False)
 
@@ -281,6 +285,7 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
         case_insensitive_input=bool(head.get("case_insensitive_input", False)),
         source=str(head.get("source", "")),
         field_separators=tuple(head.get("field_separators", ("//",))),
+        owner_kind=str(head.get("owner_kind", "nation")),
         compounds=tuple(
             Compound(
                 str(c["text"]),
@@ -310,6 +315,9 @@ def _level(entry: Mapping[str, Any], rank: int, filename: str) -> Level:
         foreign_only=bool(entry.get("foreign_only", False)),
         aliases=tuple(entry.get("aliases", ())),
         source=str(entry.get("source", "")),
+        audience=entry.get("audience"),
+        access_template=entry.get("access"),
+        default_access=entry.get("default_access"),
     )
 
 
@@ -369,7 +377,8 @@ def _control(
 
 def _check(scheme: Scheme, filename: str) -> None:
     """Refuse a scheme file whose cross-references do not resolve."""
-    if not (scheme.nations.is_nation(scheme.owner) or scheme.nations.is_group(scheme.owner)):
+    known_owner = scheme.nations.is_nation(scheme.owner) or scheme.nations.is_group(scheme.owner)
+    if scheme.owner_kind == "nation" and not known_owner:
         raise SchemeError(f"{filename}: owner {scheme.owner!r} is not a known nation or group")
     tiers = [level.tier for level in scheme.levels]
     if tiers != sorted(tiers):

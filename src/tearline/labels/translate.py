@@ -67,6 +67,14 @@ def translate(label: Label, target: str) -> Translation:
     registry().scheme(target)
     agreement = _agreement(label.scheme, target)
     src, dst = registry().scheme(label.scheme), registry().scheme(target)
+    nations = dst.nations
+    if dst.owner_kind == "nation" and not all(
+        nations.is_nation(o) or nations.is_group(o) for o in label.owner
+    ):
+        raise TranslationError(
+            f"a {label.scheme} label names no owning nation; {target} markings need one, so it "
+            f"is shown in {label.scheme} only"
+        )
     chosen, mapped_up = _level_for(label, src, _pairs(agreement, label.scheme, target))
     source_side, target_side, equivalence = chosen
     controls = _controls(label, src, dst, source_side, target_side)

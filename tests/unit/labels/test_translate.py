@@ -14,7 +14,7 @@ from tearline.labels.translate import translate, translate_clearance
 
 DIRECTIONS = sorted(
     {(a, b) for agreement in registry().agreements for a in agreement.schemes
-     for b in agreement.schemes if a != b}
+     for b in agreement.schemes if agreement.connects(a, b)}
 )  # fmt: skip
 
 
@@ -33,7 +33,6 @@ def test_labels_map_up_over_every_agreement(source: str, target: str) -> None:
         assert carried.label.tier >= label.tier, (label.level, carried.label.level)
         assert _within(carried.label.releasable_to, label.releasable_to)
         assert carried.label.scheme == target
-        assert carried.mapped_up or carried.label.tier == label.tier or carried.inferred
 
 
 def _within(inner: frozenset[str] | None, outer: frozenset[str] | None) -> bool:

@@ -1,0 +1,126 @@
+"""The allies' schemes: UK, Australia, Canada, New Zealand, NATO, Korea and TLP 2.0."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tearline.errors import LabelError
+from tearline.labels.model import Tier
+from tearline.labels.parse import normalize, parse, render
+from tearline.labels.scheme import registry
+from tearline.policy.decide import decide
+from tearline.policy.model import Action, Authorization, Clearance, Person
+
+NATO = sorted(registry().nations.members("NATO"))
+
+# (scheme, marking) -> (canonical, tier, releasable_to, controls, access)
+VALID = {
+    ("gb", "SECRET – UK EYES ONLY"): ("SECRET//UK EYES ONLY", Tier.SECRET, ["GBR"], ("UKEO",), ""),
+    ("gb", "SECRET//UK EYES ONLY"): ("SECRET//UK EYES ONLY", Tier.SECRET, ["GBR"], ("UKEO",), ""),
+    ("gb", "OFFICIAL"): ("OFFICIAL", Tier.CONTROLLED, None, (), ""),
+    ("gb", "OFFICIAL-SENSITIVE"): ("OFFICIAL-SENSITIVE", Tier.CONTROLLED, None, ("SENSITIVE",), ""),
+    ("gb", "OFFICIAL SENSITIVE"): ("OFFICIAL-SENSITIVE", Tier.CONTROLLED, None, ("SENSITIVE",), ""),
+    ("gb", "TOP SECRET//REL TO GBR, USA"): (
+        "TOP SECRET//REL TO GBR, USA", Tier.TOP_SECRET, ["GBR", "USA"], ("REL",), "",
+    ),
+    ("au", "OFFICIAL: Sensitive"): (
+        "OFFICIAL: Sensitive", Tier.CONTROLLED, None, ("SENSITIVE",), "",
+    ),
+    ("au", "PROTECTED//AUSTEO"): ("PROTECTED//AUSTEO", Tier.CONFIDENTIAL, ["AUS"], ("AUSTEO",), ""),
+    ("au", "SECRET//AGAO"): ("SECRET//AGAO", Tier.SECRET, ["AUS"], ("AGAO",), ""),
+    ("au", "SECRET//REL TO AUS, JPN, USA"): (
+        "SECRET//REL TO AUS, JPN, USA", Tier.SECRET, ["AUS", "JPN", "USA"], ("REL",), "",
+    ),
+    ("ca", "PROTECTED B"): ("PROTECTED B", Tier.CONTROLLED, None, (), ""),
+    ("ca", "SECRET//CEO"): ("SECRET//CEO", Tier.SECRET, ["CAN"], ("CEO",), ""),
+    ("nz", "RESTRICTED"): ("RESTRICTED", Tier.RESTRICTED, ["NZL"], (), ""),
+    ("nz", "IN-CONFIDENCE"): ("IN-CONFIDENCE", Tier.CONTROLLED, None, (), ""),
+    ("nz", "SECRET//NZEO"): ("SECRET//NZEO", Tier.SECRET, ["NZL"], ("NZEO",), ""),
+    ("nato", "NATO SECRET"): ("NATO SECRET", Tier.SECRET, NATO, (), ""),
+    ("nato", "(NS)"): ("NATO SECRET", Tier.SECRET, NATO, (), ""),
+    ("nato", "COSMIC TOP SECRET//ATOMAL"): (
+        "COSMIC TOP SECRET//ATOMAL", Tier.TOP_SECRET, NATO, (), "ATOMAL",
+    ),
+    ("nato", "NATO UNCLASSIFIED"): ("NATO UNCLASSIFIED", Tier.CONTROLLED, None, (), ""),
+    ("nato", "NATO SECRET//RELEASABLE TO JPN"): (
+        "NATO SECRET//RELEASABLE TO JPN", Tier.SECRET, sorted([*NATO, "JPN"]), ("REL",), "",
+    ),
+    ("kr", "군사II급비밀//REL TO KOR, JPN"): (
+        "군사II급비밀//REL TO KOR, JPN", Tier.SECRET, ["JPN", "KOR"], ("REL",), "",
+    ),
+    ("tlp", "TLP:CLEAR"): ("TLP:CLEAR", Tier.UNCLASSIFIED, None, (), ""),
+    ("tlp", "TLP:WHITE"): ("TLP:CLEAR", Tier.UNCLASSIFIED, None, (), ""),
+    ("tlp", "TLP:GREEN"): ("TLP:GREEN", Tier.CONTROLLED, None, (), "community:cyber-defence"),
+    ("tlp", "TLP:GREEN//COMMUNITY:FIRST"): (
+        "TLP:GREEN//COMMUNITY:FIRST", Tier.CONTROLLED, None, (), "community:FIRST",
+    ),
+    ("tlp", "TLP:AMBER"): ("TLP:AMBER", Tier.CONTROLLED, None, (), "tlp:amber"),
+    ("tlp", "TLP:AMBER//ORG:JMOD"): (
+        "TLP:AMBER//ORG:JMOD", Tier.CONTROLLED, None, (), "client:JMOD|org:JMOD",
+    ),
+    ("tlp", "TLP:AMBER+STRICT//ORG:JMOD"): (
+        "TLP:AMBER+STRICT//ORG:JMOD", Tier.CONTROLLED, None, (), "org:JMOD",
+    ),
+    ("tlp", "TLP:RED//TO:alice, bob"): (
+        "TLP:RED//TO:alice, bob", Tier.CONTROLLED, None, (), "person:alice|person:bob",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("scheme", "marking"), sorted(VALID))
+def test_allied_markings(scheme: str, marking: str) -> None:
+    canonical, tier, releasable, controls, access = VALID[(scheme, marking)]
+    label = parse(marking, scheme)
+    assert render(label) == canonical
+    assert label.tier is tier
+    assert (sorted(label.releasable_to) if label.releasable_to is not None else None) == releasable
+    assert label.controls == controls
+    assert label.access.text == access
+    assert parse(canonical, scheme) == label
+
+
+INVALID = {
+    ("gb", "CONFIDENTIAL"): "unknown-token",  # no UK CONFIDENTIAL since 2014
+    ("gb", "SECRET//UK EYES ONLY/REL TO GBR, USA"): "conflict",
+    ("gb", "OFFICIAL//SENSITIVE"): "unknown-token",  # written OFFICIAL-SENSITIVE
+    ("au", "SECRET//AUSTEO/REL TO AUS, USA"): "conflict",
+    ("ca", "PROTECTED D"): "unknown-token",
+    ("nz", "SECRET//REL TO USA, NZL"): "order",
+    ("nato", "NATO RESTRICTED//ATOMAL"): "level",
+    ("tlp", "TLP:PINK"): "unknown-token",
+    ("tlp", "TLP:CLEAR//ORG:JMOD"): "conflict",
+    ("tlp", "TLP:AMBER//TO:alice"): "conflict",
+    ("tlp", "tlp:amber"): "syntax",
+}
+
+
+@pytest.mark.parametrize(("scheme", "marking"), sorted(INVALID))
+def test_invalid_allied_markings(scheme: str, marking: str) -> None:
+    with pytest.raises(LabelError) as caught:
+        parse(marking, scheme)
+    assert caught.value.kind == INVALID[(scheme, marking)], caught.value.message
+
+
+def test_normalize_in_allied_schemes() -> None:
+    assert normalize("secret – uk eyes only", "gb").marking == "SECRET//UK EYES ONLY"
+    assert normalize("tlp:amber+strict//org:JMOD", "tlp").marking == "TLP:AMBER+STRICT//ORG:JMOD"
+    assert normalize("official: sensitive", "au").marking == "OFFICIAL: Sensitive"
+
+
+def test_tlp_audiences_decide_who_reads() -> None:
+    at = datetime(2026, 11, 29, tzinfo=UTC)
+    member = Person(frozenset({"JPN"}), Clearance("GOKUHI", "jp"), (Authorization("org:JMOD"),))
+    other = Person(frozenset({"USA"}), Clearance("S"), (Authorization("org:USCC"),))
+    amber = parse("TLP:AMBER+STRICT//ORG:JMOD", "tlp")
+    assert decide(member, amber, Action.READ, at).permitted
+    refused = decide(other, amber, Action.READ, at)
+    assert refused.reasons == ("access requires org:JMOD; missing org:JMOD",)
+    assert decide(other, parse("TLP:CLEAR", "tlp"), Action.READ, at).permitted
+
+
+def test_every_scheme_has_a_table_row_for_each_level() -> None:
+    for scheme in registry().schemes.values():
+        assert scheme.levels, scheme.id
+        assert all(level.source for level in scheme.levels), scheme.id
