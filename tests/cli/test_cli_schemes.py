@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,22 @@ def test_access_check_across_nations_in_japanese(capsys: pytest.CaptureFixture[s
     assert code == 0
     assert data["decision"] == "deny"
     assert data["reasons_ja"] == ["NOFORN: USAのみ。JPNは閲覧できません"]
+
+
+def test_stanag_4774_round_trip_through_the_cli(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, data = _run(
+        capsys, "label", "to-4774", "--scheme", "nato", "--created", "2026-11-29T09:00:00Z",
+        "NATO SECRET//ATOMAL//RELEASABLE TO JPN",
+    )  # fmt: skip
+    assert code == 0
+    path = tmp_path / "label.xml"
+    path.write_text(str(data["xml"]), "utf-8")
+    code, data = _run(capsys, "label", "from-4774", str(path))
+    assert code == 0
+    assert (data["marking"], data["access"]) == ("NATO SECRET//ATOMAL//RELEASABLE TO JPN", "ATOMAL")
+    path.write_text("<x/>", "utf-8")
+    code, data = _run(capsys, "label", "from-4774", str(path))
+    assert code == 2
+    assert data["valid"] is False

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import TextIO
+
 import click
 
 from tearline.cli.output import EXIT_INVALID, ExitWith, emit, label_error_json, label_json
-from tearline.errors import LabelError
+from tearline.errors import InvalidInput, LabelError
 from tearline.labels.parse import FORMS, normalize, parse, render
 from tearline.labels.rollup import rollup
 from tearline.labels.scheme import registry
+from tearline.labels.stanag4774 import from_xml, to_xml
 from tearline.labels.translate import translate
 
 __all__ = ["label"]
@@ -144,6 +148,44 @@ def rollup_command(portions: tuple[str, ...], scheme: str, as_json: bool) -> Non
     banner = rollup(labels)
     data = {"valid": True, "banner": render(banner), **label_json(banner)}
     emit(as_json, data, [render(banner)])
+
+
+@label.command("to-4774")
+@_scheme_option
+@click.option("--created", default=None, help="ISO creation time (default: now).")
+@_json_option
+@click.argument("marking")
+def to_4774_command(marking: str, scheme: str, created: str | None, as_json: bool) -> None:
+    """Write MARKING as a NATO STANAG 4774 confidentiality label (XML)."""
+    registry().scheme(scheme)
+    try:
+        when = datetime.fromisoformat(created) if created else datetime.now(UTC)
+    except ValueError:
+        raise InvalidInput(f"--created: {created!r} is not an ISO time") from None
+    try:
+        xml = to_xml(parse(marking, scheme), when if when.tzinfo else when.replace(tzinfo=UTC))
+    except LabelError as problem:
+        _fail(as_json, problem)
+        return
+    emit(as_json, {"valid": True, "xml": xml}, [xml])
+
+
+@label.command("from-4774")
+@_json_option
+@click.argument("source", type=click.File("r", encoding="utf-8", errors="strict"))
+def from_4774_command(source: TextIO, as_json: bool) -> None:
+    """Read a NATO STANAG 4774 confidentiality label (XML file, or - for stdin)."""
+    try:
+        text = source.read()
+    except UnicodeDecodeError:
+        raise InvalidInput("the 4774 label is not UTF-8 text") from None
+    try:
+        result = from_xml(text)
+    except LabelError as problem:
+        _fail(as_json, problem)
+        return
+    data = {"valid": True, **label_json(result)}
+    emit(as_json, data, [f"{key}: {value}" for key, value in data.items()])
 
 
 @label.command("schemes")
