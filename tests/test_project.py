@@ -27,3 +27,12 @@ def test_readme_gives_the_two_commands() -> None:
     assert "scripts/test" in readme
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "scripts/test" in ci
+
+
+def test_scheme_tables_are_current() -> None:
+    from tearline.cli.schemes_doc import schemes_doc
+
+    written = (ROOT / "docs" / "schemes.md").read_text("utf-8")
+    assert written == schemes_doc(), (
+        "regenerate: python -m tearline.cli.schemes_doc > docs/schemes.md"
+    )
