@@ -8,6 +8,7 @@ import click
 
 from tearline.labels.parse import normalize, parse, render
 from tearline.labels.rollup import rollup
+from tearline.labels.translate import translate
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Authorization, Clearance, Person, Status
 
@@ -19,6 +20,9 @@ _DOCUMENT = (
     ("(S//REL TO USA, FVEY)", "Pattern of life assessment shared with Five Eyes partners."),
     ("(TS//SI//NF)", "Collection source details."),
 )
+
+_JP_ANALYST = Person(frozenset({"JPN"}), Clearance("GOKUHI", "jp"))
+_UK_ANALYST = Person(frozenset({"GBR"}), Clearance("SECRET", "gb"))
 
 _PEOPLE = (
     ("US analyst (TS, SI)", Person(frozenset({"USA"}), Clearance("TS"), (Authorization("SI"),))),
@@ -64,3 +68,34 @@ def demo() -> None:
             click.echo(f"    {mark:24} {decision.outcome.value:8} {shown}")
             if not decision.permitted:
                 click.echo(f"    {'':24} because {'; '.join(decision.reasons)}")
+    _allies(at)
+
+
+def _allies(at: datetime) -> None:
+    click.secho("\n5. Japan marks in its own scheme; each side reads in its own", bold=True)
+    for marking in ("SECRET//REL TO USA, JPN", "TOP SECRET//NOFORN"):
+        click.echo(f"  US {marking:28} -> for a Japanese reader: {render(parse(marking), 'jp')}")
+    for marking in ("極秘//REL TO JPN, USA", "特定秘密//REL TO JPN, USA", "注意"):
+        carried = translate(parse(marking, "jp"), "us")
+        flags = ", ".join(
+            name
+            for name, on in (("inferred", carried.inferred), ("mapped up", carried.mapped_up))
+            if on
+        )
+        click.echo(
+            f"  JP {marking:24} -> for a US reader: {render(carried.label)}"
+            + (f"   ({flags})" if flags else "")
+        )
+    click.secho("\n6. Decisions across nations, with reasons in the reader's language", bold=True)
+    cases = (
+        ("JP analyst (極秘)", _JP_ANALYST, "us", "SECRET//REL TO USA, JPN", "ja"),
+        ("JP analyst (極秘)", _JP_ANALYST, "us", "SECRET//NOFORN", "ja"),
+        ("JP analyst (極秘)", _JP_ANALYST, "gb", "SECRET//UK EYES ONLY", "ja"),
+        ("US analyst (TS)", _PEOPLE[0][1], "jp", "極秘//REL TO JPN, USA", "en"),
+        ("UK analyst (SECRET)", _UK_ANALYST, "jp", "極秘//REL TO JPN, GBR", "en"),
+    )
+    for name, person, scheme, marking, language in cases:
+        decision = decide(person, parse(marking, scheme), Action.READ, at)
+        click.echo(f"  {name:20} {scheme} {marking:26} {decision.outcome.value}")
+        for reason in decision.reasons_in(language):
+            click.echo(f"  {'':20}    {reason}")

@@ -97,3 +97,20 @@ def test_what_the_target_cannot_write_is_refused_not_dropped() -> None:
     label = parse("TOP SECRET//SI//NOFORN")
     with pytest.raises(TearlineError):
         render(label, "jp")
+
+
+@pytest.mark.parametrize("other", ["nato", "gb", "au", "fr", "in"])
+def test_japans_unread_agreements_are_inferred_throughout(other: str) -> None:
+    agreement = registry().agreement("jp", other)
+    assert agreement is not None
+    assert agreement.inferred_between("jp", other)
+    assert all(e.source for e in agreement.equivalences)
+    assert translate_clearance("GOKUHI", "jp", other) is None  # never grants access
+    assert translate_clearance("GOKUHI", "jp", other, confirmed_only=False) is not None
+
+
+def test_every_equivalence_names_its_source_and_basis() -> None:
+    for agreement in registry().agreements:
+        assert agreement.source, agreement.id
+        for equivalence in agreement.equivalences:
+            assert equivalence.basis in ("treaty-text", "secondary", "convention", "inferred")
