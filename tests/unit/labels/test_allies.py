@@ -124,3 +124,29 @@ def test_every_scheme_has_a_table_row_for_each_level() -> None:
     for scheme in registry().schemes.values():
         assert scheme.levels, scheme.id
         assert all(level.source for level in scheme.levels), scheme.id
+
+
+@pytest.mark.parametrize(
+    ("marking", "kind"),
+    [
+        ("TLP:AMBER//ORG:a, b", "syntax"),
+        ("TLP:AMBER//FOO", "syntax"),
+        ("TLP:AMBER//ORG:", "syntax"),
+        ("TLP:RED//TO:alice//x", "syntax"),
+        ("TLP:GREEN//ORG:JMOD", "conflict"),
+    ],
+)
+def test_malformed_tlp_audiences(marking: str, kind: str) -> None:
+    with pytest.raises(LabelError) as caught:
+        parse(marking, "tlp")
+    assert caught.value.kind == kind
+
+
+def test_tlp_refuses_to_write_what_is_not_an_audience() -> None:
+    from dataclasses import replace
+
+    from tearline.labels.access import AccessExpression
+
+    label = replace(parse("TLP:AMBER", "tlp"), access=AccessExpression.parse("SI&TK"))
+    with pytest.raises(LabelError, match="not a TLP audience"):
+        render(label)
