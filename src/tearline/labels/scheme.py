@@ -150,6 +150,7 @@ class Scheme:
     owner_kind: str = "nation"
     _levels: Mapping[str, Level] = field(default_factory=dict, repr=False)
     _controls: Mapping[str, Control] = field(default_factory=dict, repr=False)
+    _disclosures: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def level(self, token: str) -> Level:
         """The level whose token is ``token``; raises ``KeyError``."""
@@ -188,10 +189,7 @@ class Scheme:
 
     def disclosure_control(self, disclosure: str) -> str | None:
         """The token of the control with this disclosure role (``"release"`` → ``"REL"``)."""
-        for control in self.all_controls():
-            if control.disclosure == disclosure:
-                return control.token
-        return None
+        return self._disclosures.get(disclosure)
 
     def sort_key(self, token: str) -> tuple[int, int, str]:
         """Register order of a label token: category, then position, then the text."""
@@ -297,6 +295,14 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
         ),
         _levels=MappingProxyType({level.token: level for level in levels}),
         _controls=MappingProxyType(controls),
+        _disclosures=MappingProxyType(
+            {
+                c.disclosure: c.token
+                for category in reversed(categories)
+                for c in reversed(category.controls)
+                if c.disclosure is not None
+            }
+        ),
     )
     _check(scheme, filename)
     return scheme

@@ -9,6 +9,7 @@ agreement between two schemes nothing is translated (:class:`~tearline.errors.No
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from tearline.errors import NoAgreement, TranslationError
 from tearline.labels.agreements import Agreement, Equivalence, Side
@@ -158,6 +159,7 @@ def _tier(scheme: Scheme, owner: tuple[str, ...], level: Level, controls: set[st
     return max([base_tier(scheme, owner, level), *(t for t in tiers if t is not None)])
 
 
+@lru_cache(maxsize=1024)
 def translate_clearance(
     level: str, source: str, target: str, *, confirmed_only: bool = True
 ) -> ClearanceTranslation | None:
