@@ -78,6 +78,14 @@ def _handling(label: Label, scheme: Scheme) -> list[str]:
     return [t for t in label.controls if scheme.control(t).disclosure is None]
 
 
+def _release_token(restricted: list[Label], scheme: Scheme) -> str | None:
+    """How the result writes its release list: as every input wrote it, else the default."""
+    used = {scheme.role_in(lb.controls, "release") for lb in restricted}
+    if len(used) == 1 and None not in used:
+        return used.pop()
+    return scheme.disclosure_control("release")
+
+
 def has_disclosure(label: Label, scheme: Scheme) -> bool:
     """Whether the label carries a disclosure marking (REL TO, NOFORN, RELIDO, DISPLAY ONLY)."""
     return any(scheme.control(t).disclosure is not None for t in label.controls)
@@ -146,10 +154,12 @@ def combine(
         official = scheme.disclosure_control("disclosure-official")
         relido = official is not None and all(official in lb.controls for lb in restricted)
         owner_only = rel <= scheme.nations.expand(owner)
-        for wanted, kind in ((not owner_only, "release"), (bool(displayable), "display")):
-            token = scheme.disclosure_control(kind)
-            if wanted and token is not None:
-                controls.add(token)
+        release = _release_token(restricted, scheme)
+        if not owner_only and release is not None:
+            controls.add(release)
+        display = scheme.disclosure_control("display")
+        if displayable and display is not None:
+            controls.add(display)
         if relido and official is not None:
             controls.add(official)
         marked = any(has_disclosure(lb, scheme) for lb in labels)

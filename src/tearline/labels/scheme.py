@@ -84,6 +84,8 @@ class Control:
     aliases: tuple[str, ...] = ()
     default_level: str | None = None
     implied_only: bool = False
+    list_style: str | None = None
+    short_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def templated(self) -> bool:
@@ -190,6 +192,13 @@ class Scheme:
     def disclosure_control(self, disclosure: str) -> str | None:
         """The token of the control with this disclosure role (``"release"`` → ``"REL"``)."""
         return self._disclosures.get(disclosure)
+
+    def role_in(self, controls: tuple[str, ...], disclosure: str) -> str | None:
+        """The token among ``controls`` whose disclosure role is ``disclosure``, if any."""
+        for token in controls:
+            if self.control(token).disclosure == disclosure:
+                return token
+        return None
 
     def sort_key(self, token: str) -> tuple[int, int, str]:
         """Register order of a label token: category, then position, then the text."""
@@ -378,6 +387,8 @@ def _control(
         aliases=tuple(entry.get("aliases", ())),
         default_level=entry.get("default_level"),
         implied_only=bool(entry.get("implied_only", False)),
+        list_style=entry.get("list_style"),
+        short_names=MappingProxyType(dict(entry.get("short_names", {}))),
     )
 
 

@@ -119,8 +119,7 @@ def _categories(label: Label, scheme: Scheme) -> list[Category]:
     out: list[Category] = []
     if label.owner != (scheme.owner,):
         out.append(Category(OWNER, "INFORMATIVE", label.owner))
-    release = scheme.disclosure_control("release")
-    if release is not None and release in label.controls:
+    if scheme.role_in(label.controls, "release") is not None:
         out.append(Category(RELEASABLE, "PERMISSIVE", tuple(release_list(label, scheme))))
     elif scheme.owner_only_control in label.controls:
         out.append(Category(ONLY, "PERMISSIVE", label.owner))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from tearline.errors import NoAgreement, NotFound
-from tearline.labels.capco import display_list, release_list
+from tearline.labels.capco import display_list, release_words
 from tearline.labels.model import Label, Tier
 from tearline.labels.scheme import Scheme, registry
 from tearline.labels.translate import translate_clearance
@@ -116,9 +116,9 @@ def _check_clearance(person: Person, label: Label, today: date, found: _Findings
 
 def _release_words(label: Label, scheme: Scheme) -> tuple[str, str]:
     """The label's releasability as its marking says it, for a reason (English, Japanese)."""
-    rel = scheme.disclosure_control("release")
-    if rel is not None and rel in label.controls:
-        words = f"{scheme.control(rel).banner} {', '.join(release_list(label, scheme))}"
+    rel = scheme.role_in(label.controls, "release")
+    if rel is not None:
+        words = release_words(label, scheme, rel)
         return words, words
     owners = ", ".join(label.owner)
     official = scheme.disclosure_control("disclosure-official")
@@ -152,7 +152,7 @@ def _check_release(
         reason = Reason.display_only(shown_to[0], display, action.value)
         (found.display if action is Action.READ else found.denials).append(reason)
         return
-    if scheme.disclosure_control("release") in label.controls:
+    if scheme.role_in(label.controls, "release") is not None:
         found.denials.append(Reason.not_listed(nationalities, words_en))
     else:
         found.denials.append(Reason.owner_only(words_en, words_ja, nationalities, action.value))

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tearline.errors import LabelError
+from tearline.labels.lattice import dominates, join
 from tearline.labels.model import Tier
 from tearline.labels.parse import normalize, parse, render
 from tearline.labels.scheme import registry
@@ -150,3 +153,53 @@ def test_tlp_refuses_to_write_what_is_not_an_audience() -> None:
     label = replace(parse("TLP:AMBER", "tlp"), access=AccessExpression.parse("SI&TK"))
     with pytest.raises(LabelError, match="not a TLP audience"):
         render(label)
+
+
+EYES = {
+    "TOP SECRET – UK/US EYES ONLY": ("TOP SECRET//UK/US EYES ONLY", ["GBR", "USA"]),
+    "SECRET//UK/AUS/US EYES ONLY": ("SECRET//UK/AUS/US EYES ONLY", ["AUS", "GBR", "USA"]),
+    "SECRET//ORCON//UK/CAN/NZ EYES ONLY": (
+        "SECRET//ORCON//UK/CAN/NZ EYES ONLY", ["CAN", "GBR", "NZL"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("marking", sorted(EYES))
+def test_uk_caveats_naming_several_nations(marking: str) -> None:
+    canonical, releasable = EYES[marking]
+    label = parse(marking, "gb")
+    assert render(label) == canonical
+    assert sorted(label.releasable_to or ()) == releasable
+    assert parse(canonical, "gb") == label
+
+
+@pytest.mark.parametrize(
+    ("marking", "kind"),
+    [
+        ("SECRET//US/UK EYES ONLY", "order"),
+        ("SECRET//UK/XX EYES ONLY", "unknown-token"),
+        ("SECRET//REL TO GBR, USA//UK/US EYES ONLY", "conflict"),
+    ],
+)
+def test_invalid_uk_caveats(marking: str, kind: str) -> None:
+    with pytest.raises(LabelError) as caught:
+        parse(marking, "gb")
+    assert caught.value.kind == kind
+
+
+GB_MARKINGS = [
+    "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "SECRET//UK EYES ONLY",
+    "SECRET//UK/US EYES ONLY", "SECRET//UK/AUS/US EYES ONLY", "TOP SECRET//REL TO GBR, USA",
+    "SECRET//ORCON//UK/US EYES ONLY", "OFFICIAL-SENSITIVE//UK EYES ONLY",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(GB_MARKINGS), st.sampled_from(GB_MARKINGS), st.sampled_from(GB_MARKINGS))
+def test_join_laws_hold_in_the_uk_scheme(a: str, b: str, c: str) -> None:
+    x, y, z = (parse(m, "gb") for m in (a, b, c))
+    assert join(x, y) == join(y, x)
+    assert join(join(x, y), z) == join(x, join(y, z))
+    assert join(x, x) == x
+    assert dominates(join(x, y), x)
+    assert parse(render(join(x, y)), "gb") == join(x, y)

@@ -5,6 +5,6 @@ scheme file, the grammar from here.
 """
 
 from tearline.labels.capco.read import read_marking
-from tearline.labels.capco.write import display_list, release_list, write_marking
+from tearline.labels.capco.write import display_list, release_list, release_words, write_marking
 
-__all__ = ["display_list", "read_marking", "release_list", "write_marking"]
+__all__ = ["display_list", "read_marking", "release_list", "release_words", "write_marking"]

@@ -53,6 +53,10 @@ def read_items(
                 "removed an empty '//' field",
             )
             continue
+        matched, eyes = _read_eyes(reading, vocab.scheme, field, number)
+        if matched:
+            items += [eyes] if eyes is not None else []
+            continue
         for piece in split(reading, field, "/", "controls"):
             item = _read_item(reading, vocab, piece, form, number, owner)
             if item is not None:
@@ -93,6 +97,43 @@ def _read_item(
         return templated
     _unknown_control(reading, vocab, piece)
     return None
+
+
+def _read_eyes(
+    reading: Reading, scheme: Scheme, field: Piece, number: int
+) -> tuple[bool, Item | None]:
+    """A caveat naming several nations by short name (``UK/US EYES ONLY``).
+
+    Returns whether the field is such a caveat, and its item (None when a name is unknown).
+    """
+    for control in scheme.all_controls():
+        if control.list_style != "eyes":
+            continue
+        suffix = " " + control.banner
+        text = lenient_key(field.text) if not reading.strict else field.text
+        if not text.endswith(suffix) or "/" not in text:
+            continue
+        names = text[: -len(suffix)].split("/")
+        if control.short_names.get(names[0].strip()) is None:
+            continue  # not this caveat: ORCON/UK EYES ONLY is two controls
+        entries: list[Piece] = []
+        start = 0
+        for name in names:
+            short = name.strip() if not reading.strict else name
+            code = control.short_names.get(short)
+            if code is None:
+                known = ", ".join(control.short_names)
+                reading.error(
+                    "unknown-token",
+                    f"unknown nation {shown(name)} in {control.banner} at column "
+                    f"{field.pos + start}; use one of {known}",
+                    field.pos + start,
+                )
+                return True, None
+            entries.append(Piece(code, field.pos + start))
+            start += len(name) + 1
+        return True, Item(control, control.token, field, number, tuple(entries))
+    return False, None
 
 
 def _read_templated_item(

@@ -134,6 +134,8 @@ def _control_table(
     for control in scheme.all_controls():
         if control.pattern is not None or control.templated or control.implied_only:
             continue
+        if control.list_style is not None:  # read by its own rule (UK/US EYES ONLY)
+            continue
         spellings = [("banner", control.banner), ("portion", control.portion)]
         if control.title:
             spellings.append(("title", control.title))

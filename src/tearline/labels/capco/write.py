@@ -7,7 +7,7 @@ from tearline.labels.capco.rules import canonical_list
 from tearline.labels.model import Label
 from tearline.labels.scheme import Compound, Scheme
 
-__all__ = ["display_list", "release_list", "write_marking"]
+__all__ = ["display_list", "release_list", "release_words", "write_marking"]
 
 
 def write_marking(label: Label, scheme: Scheme, form: str) -> str:
@@ -30,7 +30,7 @@ def write_marking(label: Label, scheme: Scheme, form: str) -> str:
             continue  # written with the level in one word
         text = control.spelled(form, label.owner)
         if control.list_kind == "release":
-            text += " " + ", ".join(release_list(label, scheme))
+            text = release_words(label, scheme, control.token, form)
         elif control.list_kind == "display":
             text += " " + ", ".join(display_list(label, scheme))
         _add(fields, scheme, token, text)
@@ -101,6 +101,16 @@ def _classification(label: Label, scheme: Scheme, form: str) -> str:
                 return "//" + table[label.level]
         return f"//{owner} {word}"
     return f"//JOINT {word} {' '.join(label.owner)}"
+
+
+def release_words(label: Label, scheme: Scheme, token: str, form: str = "banner") -> str:
+    """The release control as written: ``REL TO USA, JPN`` or ``UK/US EYES ONLY``."""
+    control = scheme.control(token)
+    codes = release_list(label, scheme)
+    if control.list_style == "eyes":
+        names = {code: short for short, code in control.short_names.items()}
+        return "/".join(names.get(code, code) for code in codes) + " " + control.banner
+    return control.spelled(form, label.owner) + " " + ", ".join(codes)
 
 
 def release_list(label: Label, scheme: Scheme) -> list[str]:
