@@ -103,16 +103,51 @@ def _scheme_for(policy: str, uri: str | None) -> Scheme:
 
 
 # ---------------------------------------------------------------------------- writing
+def _tag_and_value(token: str) -> tuple[str, str]:
+    """``context:NATO`` → (``Context``, ``NATO``); a bare token is an additional sensitivity."""
+    prefix, colon, value = token.partition(":")
+    if not colon:
+        return SENSITIVITY, token
+    return prefix.replace("-", " ").title(), value
+
+
 def _access_categories(label: Label) -> list[Category]:
-    terms = label.access.dnf()
-    if len(terms) == 1:
-        return [Category(SENSITIVITY, "RESTRICTIVE", tuple(sorted(terms[0])))] if terms[0] else []
-    if all(len(term) == 1 for term in terms):
-        values = tuple(sorted(next(iter(term)) for term in terms))
-        return [Category(ANY_OF, "PERMISSIVE", values)]
-    raise LabelError(
-        "conflict", f"the access expression {label.access.text} has no 4774 category form", 0
-    )
+    """The access expression as categories: required tokens, and groups needing one of theirs.
+
+    Only a conjunction of tokens and of disjunctions of tokens has a category form.
+    """
+    root = label.access.root
+    parts = () if root is None else root.children if isinstance(root, And) else (root,)
+    required: dict[str, list[str]] = {}
+    groups: list[Category] = []
+    for part in parts:
+        if isinstance(part, Token):
+            tag, value = _tag_and_value(part.name)
+            required.setdefault(tag, []).append(value)
+        elif isinstance(part, Or) and all(isinstance(c, Token) for c in part.children):
+            groups.append(_permissive(part))
+        else:
+            raise LabelError(
+                "conflict",
+                f"the access expression {label.access.text} has no 4774 category form",
+                0,
+            )
+    tags = [c.tag for c in groups]
+    if len(set(tags)) != len(tags) or set(tags) & set(required):
+        raise LabelError(
+            "conflict", f"the access expression {label.access.text} repeats a 4774 tag", 0
+        )
+    restrictive = [Category(t, "RESTRICTIVE", tuple(v)) for t, v in sorted(required.items())]
+    return restrictive + groups
+
+
+def _permissive(group: Or) -> Category:
+    names = [c.name for c in group.children if isinstance(c, Token)]
+    split = [_tag_and_value(name) for name in names]
+    tags = {tag for tag, _ in split}
+    if len(tags) == 1 and SENSITIVITY not in tags:
+        return Category(tags.pop(), "PERMISSIVE", tuple(value for _, value in split))
+    return Category(ANY_OF, "PERMISSIVE", tuple(names))
 
 
 def _categories(label: Label, scheme: Scheme) -> list[Category]:

@@ -315,13 +315,14 @@ def _check_pair(reading: Reading, scheme: Scheme, previous: Item, item: Item) ->
     before, now = scheme.sort_key(previous.token), scheme.sort_key(item.token)
     category = scheme.category(item.control.category)
     if before == now:
-        reading.fix(
-            "syntax",
-            f"{item.name} appears twice (columns {previous.piece.pos} and "
-            f"{item.piece.pos}); remove one",
-            item.piece.pos,
-            f"removed a repeated {item.name}",
+        message = (
+            f"{item.name} appears twice (columns {previous.piece.pos} and {item.piece.pos}); "
+            + ("write one list" if item.entries else "remove one")
         )
+        if item.entries:  # two lists: which one was meant is not ours to guess
+            reading.error("syntax", message, item.piece.pos)
+        else:
+            reading.fix("syntax", message, item.piece.pos, f"removed a repeated {item.name}")
     elif before[0] == now[0] and previous.field != item.field:
         reading.fix(
             "syntax",
@@ -349,10 +350,5 @@ def _in_register_order(scheme: Scheme, items: list[Item]) -> list[Item]:
     """Items sorted into register order with repeats dropped (lenient reading only)."""
     seen: dict[tuple[int, int, str], Item] = {}
     for item in items:
-        key = scheme.sort_key(item.token)
-        if key in seen and item.entries:
-            merged = seen[key].entries + item.entries
-            seen[key] = Item(item.control, item.token, seen[key].piece, 0, merged)
-        else:
-            seen.setdefault(key, item)
+        seen.setdefault(scheme.sort_key(item.token), item)
     return [seen[key] for key in sorted(seen)]

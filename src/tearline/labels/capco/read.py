@@ -275,14 +275,15 @@ def _read_joint(
 ) -> tuple[Classification | None, str]:
     """``JOINT <level> <owner> <owner>…``: owners A–Z, at least two."""
     body = piece.text[len("JOINT") :].strip()
-    for spelling_text in sorted(vocab.level_words(), key=len, reverse=True):
-        key = body.upper() if not reading.strict else body
-        if key.startswith(spelling_text + " "):
-            level_piece = Piece(body[: len(spelling_text)], piece.pos + 6)
+    words = body.split(" ")
+    for count in range(len(words) - 1, 0, -1):  # the longest level spelling first
+        level_text = " ".join(words[:count])
+        if vocab.level_spellings(level_text, not reading.strict):
+            level_piece = Piece(level_text, piece.pos + 6)
             spelling = _pick_level(reading, vocab, level_piece, form, owner=None)
             if spelling is None:
                 return None, form or "banner"
-            codes = body[len(spelling_text) :].split()
+            codes = [word for word in words[count:] if word]
             owners = _joint_owners(reading, vocab, codes, piece)
             if owners is None:
                 return None, form or "banner"
