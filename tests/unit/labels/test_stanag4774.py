@@ -150,3 +150,19 @@ def test_unknown_controls_are_refused_not_dropped() -> None:
     label = from_xml(_nato_xml(RESTRICTIVE))
     assert label.access.text == "ATOMAL&CRYPTO"
     assert render(parse("NATO SECRET", "nato")) == "NATO SECRET"
+
+
+def test_access_with_no_category_form_is_refused() -> None:
+    from dataclasses import replace
+
+    from tearline.labels.access import AccessExpression
+
+    label = parse("NATO SECRET", "nato")
+    nested = replace(label, access=AccessExpression.parse("(A&B)|C"))
+    with pytest.raises(LabelError, match="no 4774 category form"):
+        to_xml(nested, CREATED)
+    repeated = replace(label, access=AccessExpression.parse("(org:A|org:B)&org:C"))
+    with pytest.raises(LabelError, match="repeats a 4774 tag"):
+        to_xml(repeated, CREATED)
+    both = replace(label, access=AccessExpression.parse("ATOMAL&(context:EAPC|context:NATO)"))
+    assert from_xml(to_xml(both, CREATED)) == both

@@ -246,7 +246,7 @@ def _list_entries(
     separator = " " if control.list_kind == "fgi" else ", "
     entries: list[Piece] = []
     start = 0
-    while start <= len(body.text):
+    while True:
         index = body.text.find(separator, start)
         end = len(body.text) if index < 0 else index
         entry = Piece(body.text[start:end], body.pos + start)
@@ -261,9 +261,8 @@ def _list_entries(
             return tuple(entries), True
         entries.append(entry)
         if index < 0:
-            break
+            return tuple(entries), False
         start = index + len(separator)
-    return tuple(entries), False
 
 
 def _read_pattern_item(reading: Reading, scheme: Scheme, piece: Piece, number: int) -> Item | None:

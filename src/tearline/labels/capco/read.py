@@ -178,8 +178,6 @@ def _pick_level(
         s for s in vocab.level_spellings(piece.text, not reading.strict) if s.owner == owner
     ] or list(vocab.level_spellings(piece.text, not reading.strict))
     if not candidates:
-        if not reading.strict and (spelling := _lenient_spelling(vocab, piece.text, owner)):
-            return spelling
         words = [w for w in vocab.level_words() if not w.islower()]
         close = difflib.get_close_matches(piece.text.upper(), words, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
@@ -215,25 +213,19 @@ def _pick_level(
     return spelling
 
 
-def _lenient_spelling(vocab: Vocabulary, text: str, owner: str | None) -> Spelling | None:
-    for spelling in vocab.level_spellings(text, True):
-        if spelling.owner == owner:
-            return spelling
-    return None
-
-
 def _read_foreign(
     reading: Reading, vocab: Vocabulary, piece: Piece, form: str | None
 ) -> tuple[Classification | None, str]:
     """Read ``//NATO SECRET``, ``//GBR S`` or ``//JOINT SECRET CAN GBR USA``."""
     nations = vocab.scheme.nations
     spellings = [s for s in vocab.level_spellings(piece.text, not reading.strict) if s.owner]
-    if spellings:
-        spelling = _pick_level(reading, vocab, piece, form, spellings[0].owner)
-        if spelling is None or spelling.owner is None:
+    owned = next((s.owner for s in spellings if s.owner is not None), None)
+    if owned is not None:
+        spelling = _pick_level(reading, vocab, piece, form, owned)
+        if spelling is None:
             return None, form or "banner"
         resolved = form or ("portion" if spelling.form == "portion" else "banner")
-        return Classification((spelling.owner,), spelling.level, piece), resolved
+        return Classification((owned,), spelling.level, piece), resolved
     words = piece.text.split(" ")
     head = words[0].upper() if not reading.strict else words[0]
     if head == "JOINT":
