@@ -82,8 +82,13 @@ def translate(label: Label, target: str) -> Translation:
     level = dst.level(target_side.level)
     tier = _tier(dst, label.owner, level, controls)
     if tier < label.tier:  # never lower the protection: take the next level up
-        level = next(lv for lv in dst.levels if _tier(dst, label.owner, lv, controls) >= label.tier)
-        tier, mapped_up = _tier(dst, label.owner, level, controls), True
+        higher = [lv for lv in dst.levels if _tier(dst, label.owner, lv, controls) >= label.tier]
+        if not higher:
+            raise TranslationError(
+                f"no level of {target} protects at least {label.tier.title}; nothing is translated"
+            )
+        level, mapped_up = higher[0], True
+        tier = _tier(dst, label.owner, level, controls)
     releasable = label.releasable_to
     if releasable is None and tier > Tier.CONTROLLED:  # mapped up into a classified level
         releasable = dst.nations.expand(label.owner)
