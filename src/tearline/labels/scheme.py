@@ -145,7 +145,6 @@ class Scheme:
     rel_first: str | None = None
     rel_min_entries: int = 1
     owner_only_control: str | None = None
-    case_insensitive_input: bool = False
     source: str = ""
     field_separators: tuple[str, ...] = ("//",)
     compounds: tuple[Compound, ...] = ()
@@ -289,7 +288,6 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
         rel_first=head.get("rel_first"),
         rel_min_entries=int(head.get("rel_min_entries", 1)),
         owner_only_control=head.get("owner_only_control"),
-        case_insensitive_input=bool(head.get("case_insensitive_input", False)),
         source=str(head.get("source", "")),
         field_separators=tuple(head.get("field_separators", ("//",))),
         owner_kind=str(head.get("owner_kind", "nation")),

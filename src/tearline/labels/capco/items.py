@@ -12,8 +12,6 @@ from tearline.labels.scheme import Control, Scheme
 
 __all__ = ["Item", "read_items"]
 
-_LENIENT_LIST_SPLIT = re.compile(r"[,\s]+")
-
 
 @dataclass(frozen=True, slots=True)
 class Item:
