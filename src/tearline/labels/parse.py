@@ -17,6 +17,7 @@ __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "rende
 
 #: The two forms of a marking: the banner line of a document and the mark before a portion.
 FORMS = ("banner", "portion")
+_CACHE_MAX_CHARS = 512
 
 _Reader = Callable[[str, Scheme, str | None, bool], tuple[Label, str, tuple[str, ...]]]
 _Writer = Callable[[Label, Scheme, str], str]
@@ -74,6 +75,8 @@ def parse(text: str, scheme: str = "us", *, form: str | None = None) -> Label:
             ``position`` and ``message`` say what, where and how to fix it.
         NotFound: no such scheme.
     """
+    if len(text) > _CACHE_MAX_CHARS:  # real markings are short; do not let odd input fill memory
+        return parse_uncached(text, scheme, form=form)
     return _parse_cached(text, scheme, form)
 
 
