@@ -28,6 +28,11 @@ _ACTION_JA = {"read": "閲覧", "export": "持ち出し", "release": "提供"}
 _STATUS_JA = {"revoked": "取り消されています", "suspended": "停止されています"}
 
 
+def _verbs(action: str) -> tuple[str, str]:
+    """What the reader does with the item, in English and Japanese."""
+    return ("read", "閲覧") if action == "read" else ("receive", "受領")
+
+
 def tier_words(tier: Tier, language: str) -> str:
     """A tier's name for a reader: ``SECRET``, ``SECRET（極秘相当）``."""
     return tier.title if language == "en" else f"{tier.title}（{_TIER_JA[tier]}）"
@@ -106,7 +111,7 @@ class Reason:
 
     @classmethod
     def may(cls, nation: str, action: str, words: str) -> Reason:
-        verb, verb_ja = ("read", "閲覧") if action == "read" else ("receive", "受領")
+        verb, verb_ja = _verbs(action)
         return cls(
             "release.nationality",
             f"{nation} may {verb} it ({words})",
@@ -124,7 +129,7 @@ class Reason:
 
     @classmethod
     def owner_only(cls, words_en: str, words_ja: str, nations: list[str], action: str) -> Reason:
-        verb, verb_ja = ("read", "閲覧") if action == "read" else ("receive", "受領")
+        verb, verb_ja = _verbs(action)
         return cls(
             "release.nationality",
             f"{words_en}; {' or '.join(nations)} may not {verb} it",
