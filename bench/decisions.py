@@ -30,6 +30,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from tearline.errors import LabelError
 from tearline.labels.access import AccessExpression
+from tearline.labels.gate import admit
 from tearline.labels.model import Label, Tier
 from tearline.labels.parse import parse, parse_uncached, render
 from tearline.labels.scheme import Scheme, registry
@@ -68,17 +69,17 @@ DISPLAY_TO = ("KOR", "JPN", "PHL", "SGP", "IND", "THA", "DEU", "FRA")
 FGI_FROM = ("GBR", "DEU", "FRA", "JPN", "AUS", "CAN")
 NATIONALITIES = {"USA": 62, "JPN": 20, "GBR": 4, "AUS": 3, "CAN": 3, "KOR": 3, "DEU": 3}
 DUAL_NATIONALS = (("USA", "GBR"), ("USA", "JPN"), ("USA", "KOR"), ("USA", "CAN"), ("JPN", "GBR"))
+# Communities of interest: category conditions (as 4774 PERMISSIVE categories give them) are
+# the way a US label carries alternatives, conjoined with what its marking requires.
+COI = {"coi:MARSEC": 30, "coi:CYBER": 20, "coi:NAVAL": 20, "coi:AIR": 15, "coi:SPACE": 15}
 DISJUNCTIONS = (
-    "SI|TK",
-    "HCS|SI",
-    "SI-G|TK",
-    "(SI&TK)|HCS",
-    "SAR-BP|SAR-CD",
-    "(HCS&SI)|(SI&TK)|KDK",
-    "SI|TK|SAR-GRN",
-    "RSV|SI-G",
-    "(SAR-MTN&SI)|SAR-TX",
-    "EL|HCS|SI|TK",
+    "coi:MARSEC|coi:NAVAL",
+    "coi:CYBER|coi:SPACE",
+    "coi:AIR|coi:NAVAL",
+    "(coi:MARSEC&coi:NAVAL)|coi:AIR",
+    "coi:CYBER|coi:MARSEC|coi:SPACE",
+    "(coi:AIR&coi:SPACE)|(coi:MARSEC&coi:NAVAL)|coi:CYBER",
+    "coi:NAVAL|coi:SPACE",
 )
 
 
@@ -271,15 +272,16 @@ def build_markings(rng: random.Random, count: int) -> tuple[list[str], list[Labe
 
 
 def disjunction_labels(rng: random.Random, labels: Sequence[Label], count: int) -> list[Label]:
-    """Labels whose access is a disjunction (no marking can say that), built by replacement."""
+    """Labels whose access adds a disjunction of communities, admitted through the gate."""
     classified = [label for label in labels if label.tier >= Tier.CONFIDENTIAL]
     seen = set(labels)
     made: list[Label] = []
     while len(made) < count:
         base = rng.choice(classified)
         extra = AccessExpression.parse(rng.choice(DISJUNCTIONS))
-        access = base.access.conjoin(extra) if rng.random() < 0.5 else extra
-        label = dataclasses.replace(base, access=access)
+        access = base.access.conjoin(extra)
+        values = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+        label = admit(**{**values, "access": access, "original": ""})
         if 2 <= len(access.dnf()) <= MAX_ALTERNATIVES and label not in seen:
             seen.add(label)
             made.append(label)
@@ -321,6 +323,8 @@ def _grants(rng: random.Random, level: str) -> set[str]:
         tokens |= set(rng.sample(SAP, rng.randint(1, 3)))
     if level in ("S", "TS") and rng.random() < 0.05:
         tokens.add(rng.choice(AEA))
+    if level in ("S", "TS") and rng.random() < 0.4:
+        tokens |= _some(rng, COI, 3)
     return tokens
 
 

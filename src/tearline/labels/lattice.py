@@ -9,14 +9,14 @@ and idempotent on whole labels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import reduce
 
 from tearline.errors import InvalidInput
-from tearline.labels.model import Label
+from tearline.labels.model import Label, building
 from tearline.labels.scheme import Scheme, registry
 
-__all__ = ["combine", "dominates", "has_disclosure", "join", "scheme_of"]
+__all__ = ["combine", "dominates", "has_disclosure", "join", "merged_origins", "scheme_of"]
 
 
 def scheme_of(labels: Sequence[Label]) -> Scheme:
@@ -53,6 +53,8 @@ def dominates(a: Label, b: Label) -> bool:
         return False
     if not a.access.implies(b.access):
         return False
+    if not set(b.origins) <= set(a.origins):
+        return False  # b is also decided by markings that a is not held to
     official = scheme.disclosure_control("disclosure-official")
     restricted = a.releasable_to is not None and b.releasable_to is not None
     if restricted and official in a.controls and official not in b.controls:
@@ -166,18 +168,40 @@ def combine(
         only = scheme.owner_only_control
         if owner_only and not displayable and not relido and marked and only:
             controls.add(only)
-    return Label(
-        scheme=scheme.id,
-        level=level.token,
-        tier=max(lb.tier for lb in labels),
-        owner=owner,
-        releasable_to=rel,
-        rel_groups=rel_groups,
-        displayable_to=displayable,
-        display_groups=display_groups,
-        access=reduce(lambda x, y: x.conjoin(y), (lb.access for lb in labels)),
-        controls=tuple(sorted(controls, key=scheme.sort_key)),
-        fgi=_fgi(labels, fgi_sources, scheme),
-        declassify_on=max((lb.declassify_on for lb in labels if lb.declassify_on), default=None),
-        level_inferred=all(lb.level_inferred for lb in labels if lb.level == level.token),
+    with building():
+        return Label(
+            scheme=scheme.id,
+            level=level.token,
+            tier=max(lb.tier for lb in labels),
+            owner=owner,
+            releasable_to=rel,
+            rel_groups=rel_groups,
+            displayable_to=displayable,
+            display_groups=display_groups,
+            access=reduce(lambda x, y: x.conjoin(y), (lb.access for lb in labels)),
+            controls=tuple(sorted(controls, key=scheme.sort_key)),
+            fgi=_fgi(labels, fgi_sources, scheme),
+            declassify_on=max(
+                (lb.declassify_on for lb in labels if lb.declassify_on), default=None
+            ),
+            level_inferred=all(lb.level_inferred for lb in labels if lb.level == level.token),
+            origins=merged_origins(lb.origins for lb in labels),
+        )
+
+
+def merged_origins(groups: Iterable[tuple[Label, ...]]) -> tuple[Label, ...]:
+    """The origins of several labels, once each, in a fixed order (a join keeps them all)."""
+    unique = {origin for group in groups for origin in group}
+    return tuple(sorted(unique, key=_origin_order))
+
+
+def _origin_order(label: Label) -> tuple[object, ...]:
+    return (
+        label.scheme,
+        label.level,
+        label.owner,
+        sorted(label.releasable_to or ()),
+        label.access.text,
+        label.controls,
+        str(label),
     )

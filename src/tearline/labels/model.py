@@ -7,6 +7,9 @@ value can be decided on, joined with others and rendered back in the reader's ow
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -14,6 +17,21 @@ from enum import IntEnum
 from tearline.labels.access import EMPTY, AccessExpression
 
 __all__ = ["Label", "Tier"]
+
+#: Set only while the label core builds a label whose validity it has established itself
+#: (the marking readers, the gate, the lattice). Everywhere else a ``Label(...)`` is refused:
+#: labels enter through :mod:`tearline.labels.gate`, which applies the parser's rules.
+_BUILDING: ContextVar[bool] = ContextVar("tearline_label_building", default=False)
+
+
+@contextmanager
+def building() -> Iterator[None]:
+    """Let the label core construct :class:`Label` values (internal to ``tearline.labels``)."""
+    token = _BUILDING.set(True)
+    try:
+        yield
+    finally:
+        _BUILDING.reset(token)
 
 
 class Tier(IntEnum):
@@ -57,7 +75,15 @@ class Label:
         fgi: foreign-government sources: ``None`` if none, ``()`` when concealed.
         declassify_on: declassification or review date, when the marking has one.
         level_inferred: the marking gave no level and the scheme inferred it (特定秘密 alone).
+        origins: for a label carried into this scheme by translation, the labels it was
+            carried from (the originator's first). A translated label is decided by its own
+            fields *and* by each origin, so no translation can be more permissive than the
+            marking it came from. Empty for a label read from its own marking.
         original: the marking as it was written (not part of equality).
+
+    Labels are not built directly: parse a marking (:func:`tearline.parse`), read 4774 XML,
+    translate, or pass the fields through :func:`tearline.labels.gate.admit`, all of which
+    apply the scheme's rules. ``Label(...)`` outside the label core raises ``TypeError``.
     """
 
     scheme: str
@@ -73,15 +99,29 @@ class Label:
     fgi: tuple[str, ...] | None = None
     declassify_on: date | None = None
     level_inferred: bool = False
+    origins: tuple[Label, ...] = ()
     original: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
+        if not _BUILDING.get():
+            raise TypeError(
+                "a Label is not built field by field: parse its marking (tearline.parse), "
+                "read it from 4774 XML or its JSON form, or pass the fields through "
+                "tearline.labels.gate.admit(), which applies the scheme's rules"
+            )
         if not self.owner:
             raise ValueError("a label needs an owner")
         if self.releasable_to is None and self.tier > Tier.CONTROLLED:
             raise ValueError(
                 f"a {self.tier.title} label cannot be unrestricted: give it a release list"
             )
+
+    def __str__(self) -> str:
+        """The marking (as written, or as the label core wrote it)."""
+        if self.original:
+            return self.original.strip()
+        access = f" access {self.access.text}" if not self.access.is_empty else ""
+        return f"<{self.scheme} label: {self.level}, {self.tier.title}{access}>"
 
     @property
     def readers(self) -> frozenset[str] | None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from tearline.errors import InvalidInput
-from tearline.labels.capco import read_marking, write_marking
-from tearline.labels.model import Label
-from tearline.labels.scheme import Scheme, registry
-from tearline.labels.tlp import read_tlp, write_tlp
+from tearline.labels.gate import read, write
+from tearline.labels.model import Label, building
+from tearline.labels.scheme import registry
 from tearline.labels.translate import translate
 
 __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "render"]
@@ -18,13 +16,6 @@ __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "rende
 #: The two forms of a marking: the banner line of a document and the mark before a portion.
 FORMS = ("banner", "portion")
 _CACHE_MAX_CHARS = 512
-
-_Reader = Callable[[str, Scheme, str | None, bool], tuple[Label, str, tuple[str, ...]]]
-_Writer = Callable[[Label, Scheme, str], str]
-_SYNTAXES: dict[str, tuple[_Reader, _Writer]] = {
-    "capco": (read_marking, write_marking),
-    "tlp": (read_tlp, write_tlp),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +29,6 @@ class Normalized:
     changes: tuple[str, ...]
 
 
-def _syntax(scheme: Scheme) -> tuple[_Reader, _Writer]:
-    return _SYNTAXES[scheme.syntax]
-
-
 def _check_form(form: str | None) -> None:
     if form is not None and form not in FORMS:
         raise InvalidInput(f"unknown form {form!r}; use banner or portion")
@@ -52,9 +39,7 @@ def parse_uncached(
 ) -> Label:
     """:func:`parse` without the cache (for measuring, and for one-off reads)."""
     _check_form(form)
-    chosen = registry().scheme(scheme)
-    reader, _ = _syntax(chosen)
-    return reader(text, chosen, form, strict)[0]
+    return read(text, registry().scheme(scheme), form, strict)[0]
 
 
 @lru_cache(maxsize=16384)
@@ -91,13 +76,14 @@ def normalize(text: str, scheme: str = "us", *, form: str | None = None) -> Norm
     """
     _check_form(form)
     chosen = registry().scheme(scheme)
-    reader, writer = _syntax(chosen)
-    label, read_form, changes = reader(text, chosen, form, False)
-    banner = writer(label, chosen, "banner")
-    portion = writer(label, chosen, "portion")
+    label, read_form, changes = read(text, chosen, form, False)
+    banner = write(label, chosen, "banner")
+    portion = write(label, chosen, "portion")
     canonical = portion if read_form == "portion" else banner
     if not changes and text.strip() != canonical:
         changes = (f"rewrote the marking in canonical form: {canonical}",)
+    with building():
+        label = replace(label, original=canonical)
     return Normalized(label, banner, portion, read_form, changes)
 
 
@@ -116,5 +102,4 @@ def render(label: Label, scheme: str | None = None, *, form: str = "banner") -> 
     target = registry().scheme(scheme or label.scheme)
     if target.id != label.scheme:
         label = translate(label, target.id).label
-    _, writer = _syntax(target)
-    return writer(label, target, form)
+    return write(label, target, form)

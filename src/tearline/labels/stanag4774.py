@@ -25,12 +25,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from tearline.errors import LabelError
+from tearline.errors import AccessExpressionError, LabelError
 from tearline.labels.access import EMPTY, AccessExpression, And, Node, Or, Token
 from tearline.labels.capco import display_list, release_list
 from tearline.labels.capco.build import base_tier, releasability
-from tearline.labels.model import Label
-from tearline.labels.scheme import Scheme, registry
+from tearline.labels.gate import admitted
+from tearline.labels.model import Label, building
+from tearline.labels.scheme import Level, Scheme, registry
 
 __all__ = [
     "NAMESPACE",
@@ -77,6 +78,7 @@ class ConfidentialityLabel:
     created: datetime
     policy_uri: str | None = None
     root: str = "originatorConfidentialityLabel"
+    review: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +97,18 @@ def _policy(scheme: Scheme) -> tuple[str, str]:
 
 
 def _scheme_for(policy: str, uri: str | None) -> Scheme:
+    """The scheme of a 4774 policy; its name and URI (when given) must both be that scheme's."""
     for scheme in registry().schemes.values():
         name, known_uri = _policy(scheme)
-        if uri == known_uri or policy.strip().upper() == name:
+        if policy == name and uri in (None, known_uri):
             return scheme
+        if policy == name or uri == known_uri:
+            raise LabelError(
+                "conflict",
+                f"PolicyIdentifier {policy!r} and its URI {uri!r} name different policies; "
+                f"{scheme.id} is {name!r} with URI {known_uri!r}",
+                0,
+            )
     raise LabelError("unknown-token", f"no Tearline scheme has the 4774 policy {policy!r}", 0)
 
 
@@ -171,8 +181,20 @@ def to_xml(label: Label, created: datetime, root: str = _ROOTS[0]) -> str:
     """The 4774 XML of ``label``, created at ``created`` (a required element of the label).
 
     Raises:
-        LabelError: the label holds something 4774 categories cannot carry.
+        LabelError: the label holds something 4774 categories cannot carry (the markings a
+            translated label was carried from, foreign-government sources).
     """
+    if label.origins:
+        raise LabelError(
+            "conflict",
+            "a translated label is also held to the markings it was translated from, which a "
+            "4774 label cannot carry; write the original label instead",
+            0,
+        )
+    if label.fgi is not None:
+        raise LabelError(
+            "conflict", "4774 categories cannot carry foreign-government sources (FGI)", 0
+        )
     scheme = registry().scheme(label.scheme)
     policy, uri = _policy(scheme)
     ET.register_namespace("", NAMESPACE)
@@ -188,65 +210,167 @@ def to_xml(label: Label, created: datetime, root: str = _ROOTS[0]) -> str:
         for value in category.values:
             ET.SubElement(node, f"{{{NAMESPACE}}}GenericValue").text = value
     ET.SubElement(top, f"{{{NAMESPACE}}}CreationDateTime").text = created.isoformat()
+    if label.declassify_on is not None:
+        review = label.declassify_on.isoformat() + "T00:00:00+00:00"
+        ET.SubElement(top, f"{{{NAMESPACE}}}ReviewDateTime").text = review
     return ET.tostring(top, encoding="unicode")
 
 
 # ---------------------------------------------------------------------------- reading
+#: What each element may hold, in order: (child, fewest, most). Nothing else is read.
+_ROOT_CHILDREN = (("ConfidentialityInformation", 1, 1), ("CreationDateTime", 1, 1),
+                  ("ReviewDateTime", 0, 1))  # fmt: skip
+_INFO_CHILDREN = (("PolicyIdentifier", 1, 1), ("Classification", 1, 1), ("Category", 0, 64))
+_CATEGORY_CHILDREN = (("GenericValue", 1, 1024),)
+_ATTRIBUTES = {"PolicyIdentifier": ("URI",), "Category": ("TagName", "Type", "URI")}
+#: The type each of Tearline's own category tags must have.
+_TAG_TYPES = {
+    RELEASABLE: "PERMISSIVE", ONLY: "PERMISSIVE", DISPLAY: "PERMISSIVE", ANY_OF: "PERMISSIVE",
+    SENSITIVITY: "RESTRICTIVE", OWNER: "INFORMATIVE", ADMIN: "INFORMATIVE",
+}  # fmt: skip
+
+
 def _fail(message: str) -> LabelError:
     return LabelError("syntax", message, 0)
 
 
-def _child(node: ET.Element, name: str) -> ET.Element | None:
-    return node.find(f"{{{NAMESPACE}}}{name}")
-
-
-def read_xml(text: str) -> ConfidentialityLabel:
-    """Parse 4774 XML into :class:`ConfidentialityLabel`; refuses DTDs and entities.
-
-    Raises:
-        LabelError: not a well-formed 4774 label (what is missing is named).
-    """
+def _parse_document(text: str) -> ET.Element:
     if len(text.encode("utf-8", "surrogatepass")) > _MAX_BYTES:
         raise _fail(f"a 4774 label is at most {_MAX_BYTES} bytes")
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
         raise _fail("a 4774 label has no DOCTYPE or entity declarations; remove them")
     try:
-        top = ET.fromstring(text)
+        return ET.fromstring(text)
     except ET.ParseError as problem:
         raise _fail(f"not well-formed XML ({problem.msg})") from None
+
+
+def _name(node: ET.Element, path: str) -> str:
+    """The element's local name; refuses any namespace but 4774's."""
+    local = node.tag.removeprefix(f"{{{NAMESPACE}}}")
+    if local == node.tag or "}" in local:
+        raise _fail(f"{path}: element {node.tag!r} is not in the 4774 namespace {NAMESPACE}")
+    return local
+
+
+def _check_node(node: ET.Element, path: str, leaf: bool) -> None:
+    """No unknown attribute; text only in a leaf; nothing but space between elements."""
+    allowed = _ATTRIBUTES.get(_name(node, path), ())
+    for attribute in node.attrib:
+        if attribute not in allowed:
+            where = f"{path}/@{attribute}"
+            raise _fail(f"{where}: unknown attribute; {path} takes {', '.join(allowed) or 'none'}")
+    if leaf and len(node):
+        raise _fail(f"{path}: holds elements; it holds text only")
+    if not leaf and (node.text or "").strip():
+        raise _fail(f"{path}: holds text outside its elements; remove it")
+    for child in node:
+        if (child.tail or "").strip():
+            raise _fail(f"{path}: holds text after {_name(child, path)}; remove it")
+
+
+def _children(
+    node: ET.Element, path: str, spec: tuple[tuple[str, int, int], ...]
+) -> dict[str, list[ET.Element]]:
+    """The children of ``node`` by name, checked against ``spec`` (names, order, counts)."""
+    _check_node(node, path, leaf=False)
+    order = [name for name, _, _ in spec]
+    found: dict[str, list[ET.Element]] = {name: [] for name in order}
+    last = -1
+    for child in node:
+        name = _name(child, path)
+        if name not in found:
+            close = [n for n in order if n.lower() == name.lower()]
+            hint = f" (element names are case-sensitive: {close[0]})" if close else ""
+            raise _fail(f"{path}/{name}: not read by Tearline{hint}; {path} holds "
+                        f"{', '.join(order)}")  # fmt: skip
+        if order.index(name) < last:
+            raise _fail(f"{path}/{name}: out of order; write {', '.join(order)} in that order")
+        last = order.index(name)
+        found[name].append(child)
+    for name, fewest, most in spec:
+        count = len(found[name])
+        if count < fewest:
+            raise _fail(f"{path}/{name} is required")
+        if count > most:
+            raise _fail(f"{path}/{name} appears {count} times; at most {most} allowed")
+    return found
+
+
+def _text(node: ET.Element, path: str) -> str:
+    _check_node(node, path, leaf=True)
+    text = (node.text or "").strip()
+    if not text:
+        raise _fail(f"{path} is empty")
+    return text
+
+
+def _when(node: ET.Element, path: str) -> datetime:
+    text = _text(node, path)
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise _fail(f"{path}: {text[:40]!r} is not an ISO date-time") from None
+    if when.tzinfo is None:
+        raise _fail(f"{path}: give the time zone, e.g. {text[:19]}Z")
+    return when
+
+
+def read_xml(text: str) -> ConfidentialityLabel:
+    """Parse 4774 XML into :class:`ConfidentialityLabel`, strictly.
+
+    Only the elements and attributes Tearline reads are accepted, each where the standard puts
+    it and as often as it may appear; anything unknown, repeated, misplaced, wrongly cased or
+    in another namespace is refused with its path. DTDs and entities are refused.
+
+    Raises:
+        LabelError: not a well-formed 4774 label (the path of the problem is named).
+    """
+    top = _parse_document(text)
     root = top.tag.removeprefix(f"{{{NAMESPACE}}}")
     if root == top.tag or root not in _ROOTS:
         raise _fail(f"the root must be one of {', '.join(_ROOTS)} in namespace {NAMESPACE}")
-    info = _child(top, "ConfidentialityInformation")
-    created = _child(top, "CreationDateTime")
-    if info is None or created is None or not (created.text or "").strip():
-        raise _fail("ConfidentialityInformation and CreationDateTime are required")
-    policy = _child(info, "PolicyIdentifier")
-    classification = _child(info, "Classification")
-    if policy is None or classification is None:
-        raise _fail("PolicyIdentifier and Classification are required")
-    try:
-        when = datetime.fromisoformat((created.text or "").strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise _fail("CreationDateTime is not an ISO date-time") from None
+    path = f"/{root}"
+    parts = _children(top, path, _ROOT_CHILDREN)
+    info_path = f"{path}/ConfidentialityInformation"
+    info = _children(parts["ConfidentialityInformation"][0], info_path, _INFO_CHILDREN)
+    policy = info["PolicyIdentifier"][0]
+    categories = tuple(
+        _read_category(node, f"{info_path}/Category[{index}]")
+        for index, node in enumerate(info["Category"], start=1)
+    )
+    tags = [c.tag for c in categories]
+    repeated = sorted({t for t in tags if tags.count(t) > 1})
+    if repeated:
+        raise _fail(f"{info_path}: category {repeated[0]!r} appears more than once; "
+                    "give each tag once with all its values")  # fmt: skip
+    review = parts["ReviewDateTime"]
     return ConfidentialityLabel(
-        policy=(policy.text or "").strip(),
+        policy=_text(policy, f"{info_path}/PolicyIdentifier"),
         policy_uri=policy.get("URI"),
-        classification=(classification.text or "").strip(),
-        categories=tuple(_read_category(c) for c in info.findall(f"{{{NAMESPACE}}}Category")),
-        created=when,
+        classification=_text(info["Classification"][0], f"{info_path}/Classification"),
+        categories=categories,
+        created=_when(parts["CreationDateTime"][0], f"{path}/CreationDateTime"),
         root=root,
+        review=_when(review[0], f"{path}/ReviewDateTime") if review else None,
     )
 
 
-def _read_category(node: ET.Element) -> Category:
+def _read_category(node: ET.Element, path: str) -> Category:
     tag, kind = node.get("TagName"), node.get("Type")
     if not tag or kind not in _TYPES:
-        raise _fail("each Category needs a TagName and a Type of PERMISSIVE, RESTRICTIVE or "
-                    "INFORMATIVE (upper case)")  # fmt: skip
-    values = tuple((v.text or "").strip() for v in node.findall(f"{{{NAMESPACE}}}GenericValue"))
-    if not values or not all(values):
-        raise _fail(f"category {tag!r} needs at least one non-empty GenericValue")
+        raise _fail(f"{path}: each Category needs a TagName and a Type of PERMISSIVE, "
+                    "RESTRICTIVE or INFORMATIVE (upper case)")  # fmt: skip
+    expected = _TAG_TYPES.get(tag)
+    if expected is not None and kind != expected:
+        raise _fail(f"{path}: category {tag!r} is {expected}, not {kind}")
+    if expected is None and kind == "INFORMATIVE":
+        raise _fail(f"{path}: Tearline does not know the informative category {tag!r}; "
+                    "remove it rather than have it ignored")  # fmt: skip
+    nodes = _children(node, path, _CATEGORY_CHILDREN)["GenericValue"]
+    values = tuple(_text(v, f"{path}/GenericValue[{i}]") for i, v in enumerate(nodes, start=1))
+    if len(set(values)) != len(values):
+        raise _fail(f"{path}: category {tag!r} repeats a value; give each value once")
     return Category(tag, kind, values)
 
 
@@ -262,7 +386,10 @@ def access_of(categories: tuple[Category, ...]) -> AccessExpression:
     for category in categories:
         if category.tag in (RELEASABLE, ONLY, DISPLAY, OWNER) or category.type == "INFORMATIVE":
             continue
-        tokens = [Token(_token(category.tag, v)) for v in category.values]
+        try:
+            tokens = [Token(_token(category.tag, v)) for v in category.values]
+        except AccessExpressionError as problem:
+            raise _fail(f"category {category.tag!r}: {problem.message}") from None
         if category.type == "RESTRICTIVE":
             parts += tokens
         else:
@@ -272,63 +399,109 @@ def access_of(categories: tuple[Category, ...]) -> AccessExpression:
     return AccessExpression.of(And(tuple(parts)) if len(parts) > 1 else parts[0])
 
 
+def _level(scheme: Scheme, classification: str) -> Level:
+    for level in scheme.levels:
+        if level.banner == classification:
+            return level
+    known = ", ".join(level.banner for level in scheme.levels)
+    raise LabelError(
+        "unknown-token",
+        f"Classification {classification!r} is not a classification of {scheme.id}; "
+        f"use one of {known} (as written)",
+        0,
+    )
+
+
+def _codes(by_tag: Mapping[str, Category], scheme: Scheme) -> None:
+    for tag in (RELEASABLE, ONLY, DISPLAY, OWNER):
+        for code in by_tag[tag].values if tag in by_tag else ():
+            if not (scheme.nations.is_nation(code) or scheme.nations.is_group(code)):
+                raise LabelError(
+                    "unknown-token",
+                    f"category {tag!r}: unknown country code {code!r}; use GENC trigraphs "
+                    "or group codes such as FVEY",
+                    0,
+                )
+
+
+def _controls(scheme: Scheme, by_tag: Mapping[str, Category], owner: tuple[str, ...]) -> list[str]:
+    """The label's control tokens: the Administrative ones and the disclosure categories'."""
+    controls = list(by_tag[ADMIN].values) if ADMIN in by_tag else []
+    for token in controls:
+        try:
+            scheme.control(token)
+        except KeyError:
+            raise LabelError(
+                "unknown-token", f"category {ADMIN!r}: {scheme.id} has no control {token!r}", 0
+            ) from None
+    for tag, kind in ((RELEASABLE, "release"), (DISPLAY, "display")):
+        disclosure = scheme.disclosure_control(kind)
+        if tag in by_tag and disclosure is None:
+            raise LabelError("conflict", f"{scheme.id} has no marking for {tag!r}", 0)
+        if tag in by_tag and disclosure is not None:
+            controls.append(disclosure)
+    if ONLY in by_tag:
+        if tuple(by_tag[ONLY].values) != owner:
+            raise LabelError(
+                "conflict",
+                f"category {ONLY!r} names {', '.join(by_tag[ONLY].values)}, but the label's "
+                f"owner is {', '.join(owner)}; 'Only' names the owner",
+                0,
+            )
+        if scheme.owner_only_control is None:
+            raise LabelError("conflict", f"{scheme.id} has no owner-only marking for 'Only'", 0)
+        if RELEASABLE not in by_tag:
+            controls.append(scheme.owner_only_control)
+    return controls
+
+
 def from_xml(text: str) -> Label:
-    """The canonical label of a 4774 XML label.
+    """The canonical label of a 4774 XML label, through the label core's one gate.
+
+    The XML is read strictly (:func:`read_xml`); the label it describes must then be exactly
+    what its scheme's own marking would say (:func:`~tearline.labels.gate.admitted`), so a
+    4774 label can express nothing the scheme's rules forbid.
 
     Raises:
-        LabelError: malformed XML, an unknown policy, classification or country code.
+        LabelError: malformed XML, an unknown policy, classification or code, or a label its
+            scheme's rules refuse.
     """
     data = read_xml(text)
     scheme = _scheme_for(data.policy, data.policy_uri)
-    level = next(
-        (lv for lv in scheme.levels if lv.banner.upper() == data.classification.upper()), None
-    )
-    if level is None:
-        raise LabelError(
-            "unknown-token", f"{data.classification!r} is not a classification of {scheme.id}", 0
-        )
+    level = _level(scheme, data.classification)
     by_tag = {c.tag: c for c in data.categories}
-    nations = scheme.nations
-    codes = [
-        v for tag in (RELEASABLE, ONLY, DISPLAY, OWNER) if tag in by_tag for v in by_tag[tag].values
-    ]
-    for code in codes:
-        if not (nations.is_nation(code) or nations.is_group(code)):
-            raise LabelError("unknown-token", f"unknown country code {code!r}", 0)
+    _codes(by_tag, scheme)
     owner = by_tag[OWNER].values if OWNER in by_tag else (scheme.owner,)
-    controls = list(by_tag[ADMIN].values) if ADMIN in by_tag else []
+    controls = _controls(scheme, by_tag, owner)
     rel = by_tag[RELEASABLE].values if RELEASABLE in by_tag else None
-    tier = base_tier(scheme, owner, level)
-    try:
-        marked = any(scheme.control(c).disclosure for c in controls)
-    except KeyError as unknown:
-        raise LabelError("unknown-token", f"{scheme.id} has no control {unknown}", 0) from None
-    disclosure = rel is not None or ONLY in by_tag or marked
-    releasable, groups = releasability(scheme, owner, tier, rel, disclosure)
     display = by_tag[DISPLAY].values if DISPLAY in by_tag else ()
-    for kind, present in (("release", rel is not None), ("display", bool(display))):
-        token = scheme.disclosure_control(kind)
-        if present and token is not None:
-            controls.append(token)
-    if ONLY in by_tag and rel is None and scheme.owner_only_control:
-        controls.append(scheme.owner_only_control)
+    disclosure = any(scheme.control(c).disclosure for c in controls)
+    tier = base_tier(scheme, owner, level)
+    tier = max([tier, *(t for t in (scheme.control(c).tier for c in controls) if t)])
+    releasable, groups = releasability(scheme, owner, tier, rel, disclosure)
+    nations = scheme.nations
     try:
-        ordered = tuple(sorted(set(controls), key=scheme.sort_key))
-    except KeyError as unknown:
-        raise LabelError("unknown-token", f"{scheme.id} has no control {unknown}", 0) from None
-    return Label(
-        scheme=scheme.id,
-        level=level.token,
-        tier=max([tier, *(t for t in (scheme.control(c).tier for c in ordered) if t)]),
-        owner=tuple(owner),
-        releasable_to=releasable,
-        rel_groups=groups,
-        displayable_to=nations.expand(display) - (releasable or frozenset()),
-        display_groups=frozenset(c for c in display if nations.is_group(c)),
-        access=access_of(data.categories),
-        controls=ordered,
-        original=text,
-    )
+        with building():
+            draft = Label(
+                scheme=scheme.id,
+                level=level.token,
+                tier=tier,
+                owner=tuple(owner),
+                releasable_to=releasable,
+                rel_groups=groups,
+                displayable_to=nations.expand(display) - (releasable or frozenset()),
+                display_groups=frozenset(c for c in display if nations.is_group(c)),
+                access=access_of(data.categories),
+                controls=tuple(sorted(set(controls), key=scheme.sort_key)),
+                declassify_on=data.review.date() if data.review else None,
+            )
+        return admitted(draft)
+    except (LabelError, ValueError) as problem:
+        message = problem.message if isinstance(problem, LabelError) else str(problem)
+        kind = problem.kind if isinstance(problem, LabelError) else "conflict"
+        raise LabelError(
+            kind, f"the 4774 label is not a valid {scheme.id} label: {message}", 0
+        ) from None
 
 
 # ---------------------------------------------------------------------------- deciding

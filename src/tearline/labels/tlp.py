@@ -16,9 +16,11 @@ from tearline.labels.capco.vocabulary import lenient_key
 from tearline.labels.model import Label
 from tearline.labels.scheme import Level, Scheme
 
-__all__ = ["read_tlp", "write_tlp"]
+__all__ = ["AUDIENCE_PREFIXES", "read_tlp", "write_tlp"]
 
 _AUDIENCES = {"COMMUNITY": "community", "ORG": "org", "TO": "to"}
+#: The prefixes of the access tokens a TLP audience becomes (``org:JMOD``).
+AUDIENCE_PREFIXES = frozenset({"client", "community", "org", "person", "tlp"})
 _NAME = re.compile(r"[A-Za-z0-9_.@-]{1,100}")
 
 

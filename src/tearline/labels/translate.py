@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from tearline.errors import NoAgreement, TranslationError
+from tearline.errors import LabelError, NoAgreement, TranslationError
 from tearline.labels.agreements import Agreement, Equivalence, Side
 from tearline.labels.capco.build import base_tier
-from tearline.labels.model import Label, Tier
+from tearline.labels.gate import admitted
+from tearline.labels.lattice import merged_origins
+from tearline.labels.model import Label, Tier, building
 from tearline.labels.scheme import Level, Scheme, registry
 
 __all__ = ["ClearanceTranslation", "Translation", "translate", "translate_clearance"]
@@ -59,6 +61,11 @@ def _pairs(agreement: Agreement, source: str, target: str) -> list[tuple[Side, S
 def translate(label: Label, target: str) -> Translation:
     """``label`` in scheme ``target``, at least as protective as it was.
 
+    The result keeps ``label`` (and whatever ``label`` was itself translated from) in its
+    ``origins``: decisions on the result also apply every origin's rules, so an equivalence
+    that is only inferred, or a clearance that reaches the target's scheme through another
+    agreement, never grants what the original marking denies.
+
     Raises:
         NoAgreement: no agreement connects the label's scheme and ``target``.
         TranslationError: a control of the label has no counterpart in ``target``.
@@ -92,15 +99,30 @@ def translate(label: Label, target: str) -> Translation:
     releasable = label.releasable_to
     if releasable is None and tier > Tier.CONTROLLED:  # mapped up into a classified level
         releasable = dst.nations.expand(label.owner)
-    carried = replace(
-        label,
-        releasable_to=releasable,
-        scheme=target,
-        level=level.token,
-        tier=tier,
-        controls=tuple(sorted(controls, key=dst.sort_key)),
-        level_inferred=False,
-    )
+    if label.fgi is not None and not _knows(dst, "FGI"):
+        raise TranslationError(
+            f"{dst.name} has no marking for foreign-government sources (FGI); the label "
+            f"cannot be carried into {target} without losing it"
+        )
+    with building():
+        draft = replace(
+            label,
+            releasable_to=releasable,
+            scheme=target,
+            level=level.token,
+            tier=tier,
+            controls=tuple(sorted(controls, key=dst.sort_key)),
+            level_inferred=False,
+            origins=merged_origins((label.origins, (replace(label, origins=()),))),
+            original="",
+        )
+    try:
+        carried = admitted(draft)
+    except LabelError as problem:
+        raise TranslationError(
+            f"the {label.scheme} label cannot be carried into {target}: the result would not "
+            f"be a valid {target} marking ({problem.message})"
+        ) from None
     return Translation(
         carried,
         equivalence.inferred or label.level_inferred,

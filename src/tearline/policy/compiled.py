@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from tearline.errors import AccessExpressionError
 from tearline.labels.model import Label
 from tearline.labels.scheme import registry
 from tearline.policy.decide import clearance_tier, day_of
@@ -27,8 +28,11 @@ class CompiledLabel(NamedTuple):
     """A label as integers: tier, release bitmask, required-token bitmask, alternatives.
 
     ``alternatives`` is ``None`` when the access expression is one conjunction (``required``
-    says it all); otherwise it holds one bitmask per disjunct. ``scheme`` is the index of the
-    label's scheme in the compiler's list of schemes.
+    says it all); otherwise it holds one bitmask per disjunct (none at all when the expression
+    has too many to compile: nobody reads it on the fast path). ``scheme`` is the index of the
+    label's scheme in the compiler's list of schemes. ``origins`` holds ``(scheme, tier,
+    release)`` for each marking a translated label was carried from (their access
+    expressions are already conjoined into ``required`` / ``alternatives``).
     """
 
     tier: int
@@ -36,6 +40,7 @@ class CompiledLabel(NamedTuple):
     required: int
     alternatives: tuple[int, ...] | None
     scheme: int
+    origins: tuple[tuple[int, int, int], ...] = ()
 
 
 class CompiledPerson(NamedTuple):
@@ -77,16 +82,27 @@ class Compiler:
         return mask
 
     def label(self, label: Label) -> CompiledLabel:
-        """Compile ``label``."""
-        release = (
-            _EVERYONE
-            if label.releasable_to is None
-            else self._mask(self._nation_bits, label.releasable_to)
-        )
-        terms = tuple(self._mask(self._token_bits, term) for term in label.access.dnf())
+        """Compile ``label`` (with the markings it was translated from, if any)."""
+        access = label.access
+        for origin in label.origins:
+            access = access.conjoin(origin.access)
+        try:
+            terms = tuple(self._mask(self._token_bits, term) for term in access.dnf())
+        except AccessExpressionError:  # too many alternatives: nobody on the fast path
+            terms = ()
         required, alternatives = (terms[0], None) if len(terms) == 1 else (0, terms)
         scheme = self._schemes.index(label.scheme)
-        return CompiledLabel(int(label.tier), release, required, alternatives, scheme)
+        origins = tuple(
+            (self._schemes.index(o.scheme), int(o.tier), self._release(o)) for o in label.origins
+        )
+        return CompiledLabel(
+            int(label.tier), self._release(label), required, alternatives, scheme, origins
+        )
+
+    def _release(self, label: Label) -> int:
+        if label.releasable_to is None:
+            return _EVERYONE
+        return self._mask(self._nation_bits, label.releasable_to)
 
     def person(self, person: Person, at: datetime) -> CompiledPerson:
         """Compile ``person`` as they stand at ``at`` (expired grants left out)."""
@@ -114,6 +130,8 @@ def can_read(person: CompiledPerson, label: CompiledLabel) -> bool:
     """Whether the compiled person may read the compiled label (a full permit)."""
     if person.tiers[label.scheme] < label.tier or not person.nations & label.release:
         return False
+    if any(person.tiers[s] < t or not person.nations & r for s, t, r in label.origins):
+        return False
     if label.alternatives is None:
         return person.authorizations & label.required == label.required
     held = person.authorizations
@@ -126,5 +144,6 @@ def can_read_pairs(pairs: Iterable[tuple[CompiledPerson, CompiledLabel]]) -> lis
         pt[ls] >= lt
         and (pn & lr) != 0
         and ((pa & lq) == lq if alts is None else any((pa & term) == term for term in alts))
-        for (pt, pn, pa, _), (lt, lr, lq, alts, ls) in pairs
+        and (not lo or all(pt[s] >= t and pn & r for s, t, r in lo))
+        for (pt, pn, pa, _), (lt, lr, lq, alts, ls, lo) in pairs
     ]

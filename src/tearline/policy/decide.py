@@ -11,9 +11,9 @@ checks that passed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from tearline.errors import NoAgreement, NotFound
+from tearline.errors import AccessExpressionError, InvalidInput, NoAgreement, NotFound
 from tearline.labels.capco import display_list, release_words
 from tearline.labels.model import Label, Tier
 from tearline.labels.scheme import Scheme, registry
@@ -48,8 +48,18 @@ def _decision(outcome: Outcome, found: list[Reason]) -> Decision:
 
 
 def day_of(at: datetime) -> date:
-    """The UTC date of ``at`` (a naive time is taken as UTC): expiries are UTC dates."""
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
+    """The UTC date of ``at`` (a naive time is taken as UTC): expiries are UTC dates.
+
+    A time whose UTC date falls outside the calendar (``9999-12-31T23:00-05:00``) is taken
+    as the calendar's last (or first) day, which every expiry is before (or after).
+    """
+    if at.tzinfo is None:
+        return at.date()
+    try:
+        return at.astimezone(UTC).date()
+    except OverflowError:
+        offset = at.utcoffset()
+        return date.max if offset is not None and offset < timedelta(0) else date.min
 
 
 def clearance_tier(person: Person, scheme: str | None = None) -> Tier | None:
@@ -72,21 +82,51 @@ def clearance_tier(person: Person, scheme: str | None = None) -> Tier | None:
     return carried.tier if carried is not None else None
 
 
-def decide(person: Person, label: Label, action: Action, at: datetime) -> Decision:
+def decide(person: Person, label: Label, action: Action | str, at: datetime) -> Decision:
     """Decide whether ``person`` may take ``action`` on an item labelled ``label`` at ``at``.
+
+    A label translated from other schemes is decided on its own fields and on each of its
+    ``origins``: every check of every one must pass.
+
+    Args:
+        action: an :class:`Action` or its value (``"read"``, ``"export"``, ``"release"``).
 
     Returns:
         ``Decision(outcome, reasons, rule_ids, reasons_ja)``: ``permit``, ``deny`` or
         ``display-only`` (the person may be shown the item but not given it).
+
+    Raises:
+        InvalidInput: ``action`` is not an action.
     """
+    act = _action(action)
     found = _Findings()
     today = day_of(at)
+    _check_label(person, label, act, today, found)
+    for origin in label.origins:
+        marking = str(origin)
+        inner = _Findings()
+        _check_label(person, origin, act, today, inner)
+        found.denials += [r.from_origin(marking) for r in inner.denials]
+        found.display += [r.from_origin(marking) for r in inner.display]
+    return found.decision()
+
+
+def _action(action: Action | str) -> Action:
+    try:
+        return Action(action)
+    except ValueError:
+        choices = ", ".join(a.value for a in Action)
+        raise InvalidInput(f"unknown action {action!r}; use one of {choices}") from None
+
+
+def _check_label(
+    person: Person, label: Label, action: Action, today: date, found: _Findings
+) -> None:
     scheme = registry().scheme(label.scheme)
     _check_clearance(person, label, today, found)
     _check_release(person, label, scheme, action, found)
     _check_access(person, label, today, found)
     _check_controls(label, scheme, action, found)
-    return found.decision()
 
 
 def _check_clearance(person: Person, label: Label, today: date, found: _Findings) -> None:
@@ -165,7 +205,11 @@ def _check_access(person: Person, label: Label, today: date, found: _Findings) -
     if label.access.evaluate(held):
         found.passes.append(Reason.access(label.access.text, []))
         return
-    missing = sorted(label.access.missing(held))
+    try:
+        missing = sorted(label.access.missing(held))
+    except AccessExpressionError:  # too many alternatives to name the fewest missing
+        found.denials.append(Reason.access_too_complex(label.access.text))
+        return
     lapsed = {
         a.token: a.expires
         for a in person.authorizations

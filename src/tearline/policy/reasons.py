@@ -50,6 +50,14 @@ class Reason:
         """The reason in ``language`` (``en`` or ``ja``)."""
         return self.ja if language == "ja" else self.en
 
+    def from_origin(self, marking: str) -> Reason:
+        """This reason, found on the marking a translated label was carried from."""
+        return Reason(
+            self.rule,
+            f"original marking {marking}: {self.en}",
+            f"元の表示 {marking}：{self.ja}",
+        )
+
     # ------------------------------------------------------------------ clearance
     @classmethod
     def status(cls, status: str) -> Reason:
@@ -163,6 +171,15 @@ class Reason:
             "access.expression",
             f"access requires {expression}; missing {', '.join(missing)}",
             f"アクセスには {expression} が必要です（不足: {', '.join(missing)}）",
+        )
+
+    @classmethod
+    def access_too_complex(cls, expression: str) -> Reason:
+        shown = expression if len(expression) <= 80 else expression[:79] + "…"
+        return cls(
+            "access.expression",
+            f"access requires {shown}, which has too many alternatives to check; denied",
+            f"アクセス条件 {shown} は選択肢が多すぎて判定できないため、拒否します",
         )
 
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 
 from hypothesis import given, settings
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from support.strategies import people, us_labels
 from tearline.labels.access import AccessExpression
+from tearline.labels.gate import admit
 from tearline.labels.model import Label
 from tearline.labels.parse import parse
 from tearline.policy.compiled import Compiler, can_read, can_read_pairs
@@ -17,7 +18,12 @@ from tearline.policy.decide import decide
 from tearline.policy.model import Action, Authorization, Clearance, Person
 
 moments = st.datetimes(datetime(2025, 6, 1), datetime(2027, 6, 1), timezones=st.just(UTC))
-expressions = st.sampled_from(["SI|TK", "(SI&TK)|SAR-BP", "HCS|(SI&OTHER)", "SI&(TK|KDK)"])
+# Category conditions (as a 4774 label's PERMISSIVE categories give) are the one way a US
+# label carries alternatives; persons hold such tokens as authorizations.
+expressions = st.sampled_from(
+    ["ctx:A|ctx:B", "(ctx:A&ctx:B)|grp:X", "grp:X|(ctx:A&grp:Y)", "ctx:A&(grp:X|grp:Y)"]
+)
+CONDITION_TOKENS = ("ctx:A", "ctx:B", "grp:X", "grp:Y")
 
 
 @settings(max_examples=500, deadline=None)
@@ -29,11 +35,20 @@ def test_fast_path_agrees_with_decide(person: Person, label: Label, at: datetime
 
 
 @settings(max_examples=300, deadline=None)
-@given(people(), us_labels(classified=True), expressions, moments)
+@given(
+    people(),
+    us_labels(classified=True),
+    expressions,
+    moments,
+    st.lists(st.sampled_from(CONDITION_TOKENS), unique=True),
+)
 def test_fast_path_agrees_on_disjunctive_access(
-    person: Person, label: Label, expression: str, at: datetime
+    person: Person, label: Label, expression: str, at: datetime, held: list[str]
 ) -> None:
-    label = replace(label, access=AccessExpression.parse(expression))
+    label = admit(**_fields(label, access=label.access.conjoin(AccessExpression.parse(expression))))
+    person = replace(
+        person, authorizations=person.authorizations + tuple(Authorization(t) for t in held)
+    )
     compiler = Compiler()
     expected = decide(person, label, Action.READ, at).permitted
     compiled = compiler.label(label)
@@ -65,3 +80,8 @@ def test_display_only_is_not_a_read_in_the_fast_path() -> None:
     label = parse("SECRET//REL TO USA, GBR/DISPLAY ONLY JPN")
     at = datetime(2026, 11, 29, tzinfo=UTC)
     assert not can_read(compiler.person(person, at), compiler.label(label))
+
+
+def _fields(label: Label, **changes: object) -> dict[str, object]:
+    values = {f.name: getattr(label, f.name) for f in fields(label)}
+    return {**values, **changes}

@@ -23,6 +23,7 @@ def write_marking(label: Label, scheme: Scheme, form: str) -> str:
         _add(fields, scheme, token, control.banner if control.pattern is None else token)
     compound = _compound(label, scheme)
     for token in label.controls:
+        _require(scheme, token, f"the control {token!r}")
         control = scheme.control(token)
         if label.level_inferred and control.default_level == label.level:
             continue  # written in place of the level
@@ -35,12 +36,22 @@ def write_marking(label: Label, scheme: Scheme, form: str) -> str:
             text += " " + ", ".join(display_list(label, scheme))
         _add(fields, scheme, token, text)
     if label.fgi is not None:
+        _require(scheme, "FGI", "foreign-government sources (FGI)")
         _add(fields, scheme, "FGI", " ".join(("FGI", *label.fgi)))
     head = compound.text if compound is not None else _classification(label, scheme, form)
     parts = [head]
     parts += ["/".join(text for _, text in sorted(fields[rank])) for rank in sorted(fields)]
     marking = "//".join(parts)
     return f"({marking})" if form == "portion" else marking
+
+
+def _require(scheme: Scheme, token: str, what: str) -> None:
+    try:
+        scheme.control(token)
+    except KeyError:
+        raise LabelError(
+            "unknown-token", f"{scheme.name} has no marking for {what}; it cannot be written", 0
+        ) from None
 
 
 def _add(
@@ -61,12 +72,7 @@ def _required_tokens(label: Label, scheme: Scheme) -> list[str]:
         )
     tokens = sorted(terms[0])
     for token in tokens:
-        try:
-            scheme.control(token)
-        except KeyError:
-            raise LabelError(
-                "unknown-token", f"{scheme.name} has no control {token!r} to write", 0
-            ) from None
+        _require(scheme, token, f"the control {token!r}")
     return tokens
 
 
