@@ -398,3 +398,148 @@ def test_real_process_with_100k_argument_and_control_characters() -> None:
     data = json.loads(done.stdout.decode("utf-8"))
     assert_refused(data)
     assert data["error"]["position"] == 4097
+
+
+# --------------------------------------------------------------- people that must not permit
+
+#: Ambiguous or unknown person data: each would otherwise resolve toward a permit.
+AMBIGUOUS_PERSONS: dict[str, str] = {
+    "revoked-then-active": '{"nationality": "USA", "clearance": "TS", "status": "revoked", '
+    '"status": "active"}',
+    "nationality-twice": '{"nationality": "GBR", "clearance": "TS", "nationality": "USA"}',
+    "duplicate-in-authorization": '{"nationality": "USA", "clearance": "TS", "authorizations": '
+    '[{"token": "SI", "expires": "2020-01-01", "expires": null}]}',
+    "unknown-key": '{"nationality": "USA", "clearance": "TS", "admin": true}',
+    "unknown-authorization-key": '{"nationality": "USA", "clearance": "TS", '
+    '"authorizations": [{"token": "SI", "level": "TS"}]}',
+    "unknown-nation": '{"nationality": "XXQ", "clearance": "TS"}',
+    "group-as-nationality": '{"nationality": "NATO", "clearance": "TS"}',
+    "tetragraph-as-nationality": '{"nationality": ["FVEY"], "clearance": "TS"}',
+    "long-s-secret": '{"nationality": "USA", "clearance": "\u017fECRET"}',
+    "dotless-i": '{"nationality": "USA", "clearance": "CONF\u0131DENT\u0131AL"}',
+    "kelvin-sign": '{"nationality": "USA", "clearance": "TOP SECRET\u212a"}',
+    "ligature-ts": '{"nationality": "USA", "clearance": "\ufb06"}',
+    "infinity-expiry": '{"nationality": "USA", "clearance": "TS", "clearance_expires": Infinity}',
+    "id-not-string": '{"nationality": "USA", "clearance": "TS", "id": ["x"]}',
+    "control-in-token": '{"nationality": "USA", "clearance": "TS", '
+    '"authorizations": ["SI\\u0001"]}',
+}
+
+
+@pytest.mark.parametrize("who", AMBIGUOUS_PERSONS.values(), ids=list(AMBIGUOUS_PERSONS))
+def test_ambiguous_person_is_refused_not_resolved(
+    capsys: pytest.CaptureFixture[str], who: str
+) -> None:
+    code, data, _ = run(capsys, ["access", "check", "--person", who, "SECRET", "--json"])
+    assert code == EXIT_INVALID
+    assert data["valid"] is False
+    assert data["error"]["class"] == "invalid-person"
+    assert data["error"]["message"].strip()
+
+
+@pytest.mark.parametrize(
+    ("spelling", "level"),
+    [("TS", "TS"), ("top secret", "TS"), ("ＴＳ", "TS"), ("Secret", "S"), ("(S)", None)],
+)
+def test_level_spellings_are_the_schemes_own(
+    capsys: pytest.CaptureFixture[str], spelling: str, level: str | None
+) -> None:
+    who = json.dumps({"nationality": "USA", "clearance": spelling})
+    code, data, _ = run(capsys, ["access", "check", "--person", who, "SECRET", "--json"])
+    if level is None:
+        assert code == EXIT_INVALID
+        return
+    assert code == EXIT_OK
+    assert data["decision"] == "permit"
+
+
+# ------------------------------------------------------------------------- times at the edges
+
+EDGE_TIMES = [
+    "9999-12-31T23:59:59-05:00",  # its UTC date is past the end of the calendar
+    "9999-12-31T23:59:59+14:00",
+    "0001-01-01T00:00:00+05:00",  # its UTC date is before the calendar begins
+    "0001-01-01T00:00:00-12:00",
+    "9999-12-31",
+    "0001-01-01T00:00:00",
+    "2026-11-30T09:00:00.123456Z",
+]
+
+
+@pytest.mark.parametrize("at", EDGE_TIMES)
+def test_any_iso_time_gives_a_decision(capsys: pytest.CaptureFixture[str], at: str) -> None:
+    who = '{"nationality": "USA", "clearance": "TS", "clearance_expires": "2030-01-01"}'
+    code, data, _ = run(capsys, ["access", "check", "--person", who, "--at", at, "S", "--json"])
+    assert code == EXIT_OK
+    assert data["decision"] in {"permit", "deny"}
+
+
+def test_the_end_of_the_calendar_is_after_every_expiry(capsys: pytest.CaptureFixture[str]) -> None:
+    who = '{"nationality": "USA", "clearance": "TS", "clearance_expires": "9999-12-31"}'
+    args = ["access", "check", "--person", who, "--at", "9999-12-31T23:00:00-05:00", "S", "--json"]
+    code, data, _ = run(capsys, args)
+    assert (code, data["decision"]) == (EXIT_OK, "deny")
+    assert "clearance expired 9999-12-31" in data["reasons"]
+
+
+# ------------------------------------------------------------------------------- from-4774
+
+NS = "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
+_LABEL = (
+    f'<originatorConfidentialityLabel xmlns="{NS}"><ConfidentialityInformation>'
+    '<PolicyIdentifier URI="urn:oid:1.3.26.1.3.1">NATO</PolicyIdentifier>'
+    "<Classification>NATO SECRET</Classification>{categories}</ConfidentialityInformation>"
+    "<CreationDateTime>2026-11-29T09:00:00Z</CreationDateTime></originatorConfidentialityLabel>"
+)
+HOSTILE_4774: dict[str, str] = {
+    "empty": "",
+    "not-xml": "SECRET//NOFORN",
+    "surrogate": _LABEL.format(categories="\udcff"),
+    "control": _LABEL.format(categories="\x01"),
+    "billion-laughs": '<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><x>&b;</x>',
+    "external-entity": '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+    "huge": _LABEL.format(categories="<!--" + "x" * 100_000 + "-->"),
+    "deep": "<a>" * 10_000 + "</a>" * 10_000,
+    "second-label-block": _LABEL.replace(
+        "</ConfidentialityInformation>",
+        "</ConfidentialityInformation><ConfidentialityInformation/>",
+    ).format(categories=""),
+    "foreign-namespace": _LABEL.format(categories='<x:Category xmlns:x="urn:evil"/>'),
+    "wrong-case": _LABEL.format(
+        categories='<category TagName="Releasable To" Type="PERMISSIVE">'
+        "<GenericValue>JPN</GenericValue></category>"
+    ),
+    "repeated-category": _LABEL.format(
+        categories='<Category TagName="Releasable To" Type="PERMISSIVE"><GenericValue>JPN'
+        '</GenericValue></Category><Category TagName="Releasable To" Type="PERMISSIVE">'
+        "<GenericValue>RUS</GenericValue></Category>"
+    ),
+    "policy-name-disagrees": _LABEL.replace(">NATO</PolicyIdentifier>", ">US</PolicyIdentifier>"),
+    "rel-beside-only": _LABEL.format(
+        categories='<Category TagName="Releasable To" Type="PERMISSIVE"><GenericValue>JPN'
+        '</GenericValue></Category><Category TagName="Only" Type="PERMISSIVE">'
+        "<GenericValue>NATO</GenericValue></Category>"
+    ),
+}
+
+
+@pytest.mark.parametrize("xml", HOSTILE_4774.values(), ids=list(HOSTILE_4774))
+def test_from_4774_refuses_hostile_xml(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, xml: str
+) -> None:
+    path = tmp_path / "label.xml"
+    path.write_text(xml, "utf-8", errors="surrogateescape")
+    code, data, _ = run(capsys, ["label", "from-4774", str(path), "--json"])
+    assert code == EXIT_INVALID
+    assert data["valid"] is False
+    assert data["error"]["message"].strip()
+
+
+def test_from_4774_refuses_bytes_that_are_not_utf8(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "label.xml"
+    path.write_bytes(_LABEL.format(categories="").encode() + b"\xff\xfe")
+    code, data, _ = run(capsys, ["label", "from-4774", str(path), "--json"])
+    assert code == EXIT_INVALID
+    assert data["valid"] is False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import click
@@ -13,7 +12,7 @@ from tearline.labels.access import AccessExpression, Token
 from tearline.labels.parse import parse
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
-from tearline.policy.persons import person_from_data
+from tearline.policy.persons import person_from_json
 
 __all__ = ["access"]
 
@@ -41,11 +40,21 @@ def _invalid(as_json: bool, data: dict[str, object], message: str) -> None:
 
 
 @access.command("check")
-@click.option("--person", "person_json", required=True, help="The person, as a JSON object.")
+@click.option(
+    "--person",
+    "person_json",
+    required=True,
+    help="The person, as a JSON object (fields above).",
+)
 @click.option("--scheme", default="us", show_default=True, help="Scheme of MARKING.")
 @click.option("--at", "at_text", default=None, help="ISO time of the decision (default: now).")
 @click.option(
-    "--action", type=click.Choice([a.value for a in Action]), default="read", show_default=True
+    "--action",
+    type=click.Choice([a.value for a in Action]),
+    default="read",
+    show_default=True,
+    help="read: see it; export: take a copy out (download, print); release: receive it as a "
+    "further dissemination (the person is the recipient).",
 )
 @click.option(
     "--lang",
@@ -64,25 +73,28 @@ def check_command(
     as_json: bool,
     marking: str,
 ) -> None:
-    """Decide whether the person may read (export, receive) an item marked MARKING."""
+    """Decide a person's access to an item marked MARKING: read, export or release (--action).
+
+    The decision is permit, deny or display-only, with its reasons; every decision exits 0.
+
+    \b
+    --person is a JSON object with these fields:
+      nationality        required: a GENC trigraph in the register, or a list of them:
+                         "JPN", ["USA", "GBR"]
+      clearance          required: a level of the clearance scheme, as its token, banner word or
+                         portion word as the scheme spells them ("S", "SECRET", "極秘"; listed
+                         romanised aliases such as "GOKUHI" too); ASCII letters in any case,
+                         any other spelling is refused
+      clearance_scheme   the scheme of the clearance (default "us")
+      clearance_expires  ISO date, the first day the clearance no longer counts: "2027-03-01"
+      status             active, suspended or revoked (default active)
+      authorizations     a list of tokens or {"token", "expires"} objects:
+                         ["SI", {"token": "TK", "expires": "2027-03-01"}]
+      id                 an identifier for the record (a string)
+    A key given twice and an unknown key are refused.
+    """
     try:
-        data = json.loads(person_json)
-    except (ValueError, RecursionError):  # deeply nested JSON exhausts the decoder's stack
-        _invalid(
-            as_json,
-            {
-                "valid": False,
-                "error": {
-                    "class": "invalid-person",
-                    "position": 0,
-                    "message": "--person is not valid JSON",
-                },
-            },
-            "error: --person is not valid JSON",
-        )
-        return
-    try:
-        person = person_from_data(data)
+        person = person_from_json(person_json)
     except InvalidInput as problem:
         error = {"class": "invalid-person", "message": str(problem), "position": 0}
         _invalid(as_json, {"valid": False, "error": error}, f"error: {problem}")
