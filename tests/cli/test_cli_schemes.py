@@ -92,3 +92,23 @@ def test_stanag_4774_round_trip_through_the_cli(
     code, data = _run(capsys, "label", "from-4774", str(path))
     assert code == 2
     assert data["valid"] is False
+
+
+def test_a_4774_context_category_is_read_as_a_condition_with_no_text_marking(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ns = "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
+    path = tmp_path / "context.xml"
+    path.write_text(
+        f'<originatorConfidentialityLabel xmlns="{ns}"><ConfidentialityInformation>'
+        '<PolicyIdentifier URI="urn:oid:1.3.26.1.3.1">NATO</PolicyIdentifier>'
+        "<Classification>NATO SECRET</Classification>"
+        '<Category TagName="Context" Type="PERMISSIVE"><GenericValue>NATO</GenericValue>'
+        "<GenericValue>EAPC</GenericValue></Category></ConfidentialityInformation>"
+        "<CreationDateTime>2026-11-29T09:00:00Z</CreationDateTime>"
+        "</originatorConfidentialityLabel>",
+        "utf-8",
+    )
+    code, data = _run(capsys, "label", "from-4774", str(path))
+    assert code == 0
+    assert (data["marking"], data["access"]) == (None, "context:EAPC|context:NATO")

@@ -98,3 +98,53 @@ def people(draw: st.DrawFn) -> Person:
         )
     )
     return Person(nations, Clearance(level, "us", expires, status), tuple(auths))
+
+
+#: Valid markings of every scheme but ``us`` (whose markings ``us_markings`` generates).
+ALLIED_MARKINGS: tuple[tuple[str, str], ...] = (
+    ("jp", "極秘//JPN ONLY"), ("jp", "極秘//REL TO JPN, USA"), ("jp", "極秘//REL TO JPN, GBR, KOR"),
+    ("jp", "極秘//特定秘密//JPN ONLY"), ("jp", "特定秘密//REL TO JPN, USA"), ("jp", "注意"),
+    ("jp", "秘//REL TO JPN, AUS, USA"), ("jp", "機密//JPN ONLY"), ("jp", "秘密指定なし"),
+    ("gb", "OFFICIAL"), ("gb", "OFFICIAL-SENSITIVE"), ("gb", "SECRET//UK EYES ONLY"),
+    ("gb", "SECRET//REL TO GBR, JPN, USA"), ("gb", "TOP SECRET//REL TO GBR, USA"),
+    ("au", "PROTECTED//AUSTEO"), ("au", "SECRET//AGAO"), ("au", "SECRET//REL TO AUS, JPN, USA"),
+    ("au", "SECRET//REL TO AUS, FVEY"),
+    ("ca", "PROTECTED B"), ("ca", "SECRET//CEO"), ("nz", "SECRET//NZEO"), ("nz", "RESTRICTED"),
+    ("nz", "SECRET//REL TO NZL, USA"),
+    ("nato", "NATO SECRET"), ("nato", "NATO SECRET//RELEASABLE TO JPN"),
+    ("nato", "COSMIC TOP SECRET//ATOMAL"), ("nato", "NATO CONFIDENTIAL//ATOMAL"),
+    ("nato", "NATO UNCLASSIFIED"),
+    ("kr", "군사II급비밀//REL TO KOR, JPN"),
+    ("tlp", "TLP:AMBER"), ("tlp", "TLP:AMBER+STRICT//ORG:JMOD"), ("tlp", "TLP:RED//TO:alice, bob"),
+    ("tlp", "TLP:GREEN//COMMUNITY:FIRST"), ("tlp", "TLP:CLEAR"),
+    ("us", "//GBR SECRET//REL TO USA, GBR"), ("us", "//JPN SECRET//REL TO USA, JPN"),
+    ("us", "//NATO SECRET//REL TO USA, JPN, NATO"), ("us", "//JOINT SECRET CAN GBR USA"),
+    ("us", "UNCLASSIFIED//FOUO/DISPLAY ONLY JPN"), ("us", "UNCLASSIFIED//REL TO USA, JPN"),
+    ("us", "SECRET//REL TO USA, GBR/DISPLAY ONLY JPN"), ("us", "TOP SECRET//SI/TK//RELIDO"),
+)  # fmt: skip
+
+#: Clearances of every scheme a person may hold.
+CLEARANCES: tuple[tuple[str, str], ...] = (
+    ("us", "U"), ("us", "C"), ("us", "S"), ("us", "TS"),
+    ("jp", "HI"), ("jp", "GOKUHI"), ("jp", "KIMITSU"),
+    ("gb", "OFFICIAL"), ("gb", "SECRET"), ("gb", "TOP SECRET"),
+    ("au", "SECRET"), ("nato", "NS"), ("nato", "CTS"), ("kr", "II"),
+)  # fmt: skip
+
+
+def any_labels() -> st.SearchStrategy[Label]:
+    """Labels of every scheme: generated US markings and a corpus of the allies'."""
+    allied = st.sampled_from(ALLIED_MARKINGS).map(lambda pair: parse(pair[1], pair[0]))
+    return st.one_of(us_labels(), allied)
+
+
+@st.composite
+def anyone(draw: st.DrawFn) -> Person:
+    """A person of any nationality holding a clearance of any scheme, with authorizations."""
+    nations = frozenset(draw(st.lists(st.sampled_from(NATIONS), min_size=1, max_size=2)))
+    scheme, level = draw(st.sampled_from(CLEARANCES))
+    status = draw(st.sampled_from(list(Status)) | st.just(Status.ACTIVE) | st.just(Status.ACTIVE))
+    expires = draw(st.none() | st.dates(date(2025, 1, 1), date(2028, 1, 1)))
+    tokens = (*TOKENS, "ATOMAL", "org:JMOD", "person:alice", "community:FIRST", "tlp:amber")
+    auths = draw(st.lists(st.sampled_from(tokens).map(Authorization), max_size=4))
+    return Person(nations, Clearance(level, scheme, expires, status), tuple(auths))

@@ -64,10 +64,15 @@ def label_json(label: Label) -> dict[str, object]:
     else:
         nations = [o for o in owners if o in releasable]
         nations += sorted(releasable - set(nations))
+    try:
+        marking: str | None = render(label)
+        portion: str | None = render(label, form="portion")
+    except LabelError:  # a category condition (from 4774) has no text marking
+        marking = portion = None
     return {
         "scheme": label.scheme,
-        "marking": render(label),
-        "portion": render(label, form="portion"),
+        "marking": marking,
+        "portion": portion,
         "tier": label.tier.title,
         "level": label.level,
         "owner": owners[0] if len(owners) == 1 else "JOINT " + " ".join(owners),

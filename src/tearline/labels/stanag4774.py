@@ -10,8 +10,14 @@ A 4774 label is XML in the namespace ``urn:nato:stanag:4774:confidentialitymetad
 - any other PERMISSIVE tag: one of its values is required (``tag:a|tag:b``);
 - INFORMATIVE ``Administrative``: the scheme's handling controls (no effect on access);
 - Tearline's own tags: PERMISSIVE ``Display Only To`` (nations that may see but not receive
-  it), PERMISSIVE ``Any Of`` (access tokens of which one is needed) and INFORMATIVE ``Owner``
-  (who owns an item whose owner is not the policy's).
+  it), PERMISSIVE ``Any Of`` (access tokens of which one is needed), INFORMATIVE ``Owner``
+  (who owns an item whose owner is not the policy's) and INFORMATIVE ``Level`` = ``inferred``
+  (the marking gave no level: 特定秘密 alone);
+- ``ReviewDateTime``: the label's declassification or review date.
+
+Reading is strict and ends in the label core's one gate (:mod:`tearline.labels.gate`): only
+the elements, attributes and categories above are read, each once and in its place, and the
+label they describe must be exactly what its scheme's marking would say.
 
 :func:`permits` is the 4774 decision itself (policy, classification, restrictive ⊆ held,
 permissive ∩ held per tag, informative ignored), for checking a label against a clearance
@@ -30,7 +36,7 @@ from tearline.labels.access import EMPTY, AccessExpression, And, Node, Or, Token
 from tearline.labels.capco import display_list, release_list
 from tearline.labels.capco.build import base_tier, releasability
 from tearline.labels.gate import admitted
-from tearline.labels.model import Label, building
+from tearline.labels.model import Label, _building
 from tearline.labels.scheme import Level, Scheme, registry
 
 __all__ = [
@@ -53,10 +59,11 @@ _ROOTS = (
 _TYPES = ("PERMISSIVE", "RESTRICTIVE", "INFORMATIVE")
 _NATO_OID = "urn:oid:1.3.26.1.3.1"
 _MAX_BYTES = 65536
-RELEASABLE, ONLY, DISPLAY, ADMIN, SENSITIVITY, OWNER, ANY_OF = (
+RELEASABLE, ONLY, DISPLAY, ADMIN, SENSITIVITY, OWNER, ANY_OF, LEVEL = (
     "Releasable To", "Only", "Display Only To", "Administrative", "Additional Sensitivity",
-    "Owner", "Any Of",
+    "Owner", "Any Of", "Level",
 )  # fmt: skip
+_INFERRED = "inferred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +181,8 @@ def _categories(label: Label, scheme: Scheme) -> list[Category]:
     handling = [t for t in label.controls if scheme.control(t).list_kind is None]
     if handling:
         out.append(Category(ADMIN, "INFORMATIVE", tuple(handling)))
+    if label.level_inferred:
+        out.append(Category(LEVEL, "INFORMATIVE", (_INFERRED,)))
     return out
 
 
@@ -226,7 +235,7 @@ _ATTRIBUTES = {"PolicyIdentifier": ("URI",), "Category": ("TagName", "Type", "UR
 #: The type each of Tearline's own category tags must have.
 _TAG_TYPES = {
     RELEASABLE: "PERMISSIVE", ONLY: "PERMISSIVE", DISPLAY: "PERMISSIVE", ANY_OF: "PERMISSIVE",
-    SENSITIVITY: "RESTRICTIVE", OWNER: "INFORMATIVE", ADMIN: "INFORMATIVE",
+    SENSITIVITY: "RESTRICTIVE", OWNER: "INFORMATIVE", ADMIN: "INFORMATIVE", LEVEL: "INFORMATIVE",
 }  # fmt: skip
 
 
@@ -450,8 +459,14 @@ def _controls(scheme: Scheme, by_tag: Mapping[str, Category], owner: tuple[str, 
             )
         if scheme.owner_only_control is None:
             raise LabelError("conflict", f"{scheme.id} has no owner-only marking for 'Only'", 0)
-        if RELEASABLE not in by_tag:
-            controls.append(scheme.owner_only_control)
+        if RELEASABLE in by_tag:
+            raise LabelError(
+                "conflict",
+                f"categories {ONLY!r} and {RELEASABLE!r} contradict each other: the owner only, "
+                "or the owner and the nations listed; give one",
+                0,
+            )
+        controls.append(scheme.owner_only_control)
     return controls
 
 
@@ -473,6 +488,8 @@ def from_xml(text: str) -> Label:
     _codes(by_tag, scheme)
     owner = by_tag[OWNER].values if OWNER in by_tag else (scheme.owner,)
     controls = _controls(scheme, by_tag, owner)
+    if LEVEL in by_tag and by_tag[LEVEL].values != (_INFERRED,):
+        raise _fail(f"category {LEVEL!r} takes the one value {_INFERRED!r}")
     rel = by_tag[RELEASABLE].values if RELEASABLE in by_tag else None
     display = by_tag[DISPLAY].values if DISPLAY in by_tag else ()
     disclosure = any(scheme.control(c).disclosure for c in controls)
@@ -481,7 +498,7 @@ def from_xml(text: str) -> Label:
     releasable, groups = releasability(scheme, owner, tier, rel, disclosure)
     nations = scheme.nations
     try:
-        with building():
+        with _building():
             draft = Label(
                 scheme=scheme.id,
                 level=level.token,
@@ -494,6 +511,7 @@ def from_xml(text: str) -> Label:
                 access=access_of(data.categories),
                 controls=tuple(sorted(set(controls), key=scheme.sort_key)),
                 declassify_on=data.review.date() if data.review else None,
+                level_inferred=LEVEL in by_tag,
             )
         return admitted(draft)
     except (LabelError, ValueError) as problem:

@@ -168,3 +168,160 @@ def test_access_with_no_category_form_is_refused() -> None:
         **{**values, "access": AccessExpression.parse("ATOMAL&(context:EAPC|context:NATO)")}
     )
     assert from_xml(to_xml(both, CREATED)) == both
+
+
+# ------------------------------------------------------------- the one gate: the scheme's rules
+
+_US = '<PolicyIdentifier URI="urn:tearline:scheme:us">US</PolicyIdentifier>'
+
+
+def _label(policy: str, classification: str, *categories: tuple[str, str, tuple[str, ...]]) -> str:
+    body = "".join(
+        f'<Category TagName="{tag}" Type="{kind}">'
+        + "".join(f"<GenericValue>{v}</GenericValue>" for v in values)
+        + "</Category>"
+        for tag, kind, values in categories
+    )
+    return (
+        f'<originatorConfidentialityLabel xmlns="{NAMESPACE}"><ConfidentialityInformation>'
+        f"{policy}<Classification>{classification}</Classification>{body}"
+        "</ConfidentialityInformation><CreationDateTime>2026-11-29T09:00:00Z</CreationDateTime>"
+        "</originatorConfidentialityLabel>"
+    )
+
+
+REL_JPN = ("Releasable To", "PERMISSIVE", ("USA", "JPN"))
+_TLP = '<PolicyIdentifier URI="urn:tearline:scheme:tlp">TLP</PolicyIdentifier>'
+_JP = '<PolicyIdentifier URI="urn:tearline:scheme:jp">JP</PolicyIdentifier>'
+
+#: Labels whose marking the parser would refuse: every one is refused from 4774 as well.
+AGAINST_THE_RULES = {
+    "release list beside no-foreign": _label(
+        _US, "SECRET", REL_JPN, ("Administrative", "INFORMATIVE", ("NF",))
+    ),
+    "release list beside owner-only": _label(
+        _US, "SECRET", REL_JPN, ("Only", "PERMISSIVE", ("USA",))
+    ),
+    "control needing NOFORN beside a release list": _label(
+        _US, "TOP SECRET", REL_JPN, ("Additional Sensitivity", "RESTRICTIVE", ("HCS",))
+    ),
+    "SCI control outside the access expression": _label(
+        _US, "TOP SECRET", ("Administrative", "INFORMATIVE", ("SI", "NF"))
+    ),
+    "TLP policy with no categories and no audience": _label(_TLP, "TLP:AMBER"),
+    "caveat legal only on other levels": _label(
+        '<PolicyIdentifier URI="urn:oid:1.3.26.1.3.1">NATO</PolicyIdentifier>',
+        "NATO RESTRICTED",
+        ("Additional Sensitivity", "RESTRICTIVE", ("ATOMAL",)),
+    ),
+    "FOUO on a classified level": _label(
+        _US, "SECRET", ("Administrative", "INFORMATIVE", ("FOUO", "NF"))
+    ),
+    "Only naming someone else": _label(_US, "SECRET", ("Only", "PERMISSIVE", ("JPN",))),
+    "display-only list with no release list on a classified level": _label(
+        _JP, "極秘", ("Display Only To", "PERMISSIVE", ("USA",)), ("Only", "PERMISSIVE", ("JPN",))
+    ),
+    "unknown informative category (would be ignored)": _label(
+        _US, "SECRET", ("Handling", "INFORMATIVE", ("NF",))
+    ),
+    "release category written as restrictive": _label(
+        _US, "SECRET", ("Releasable To", "RESTRICTIVE", ("USA", "JPN"))
+    ),
+    "a value given twice": _label(_US, "SECRET", ("Releasable To", "PERMISSIVE", ("USA", "USA"))),
+    "policy name disagrees with its URI": _label(
+        '<PolicyIdentifier URI="urn:oid:1.3.26.1.3.1">US</PolicyIdentifier>', "SECRET"
+    ),
+    "classification in another case": _label(_US, "Secret", REL_JPN),
+}
+
+
+@pytest.mark.parametrize("xml", AGAINST_THE_RULES.values(), ids=list(AGAINST_THE_RULES))
+def test_4774_cannot_say_what_the_marking_rules_forbid(xml: str) -> None:
+    with pytest.raises(LabelError) as caught:
+        from_xml(xml)
+    assert caught.value.message
+
+
+_GOOD = _label(_US, "SECRET", REL_JPN)
+
+
+def _swap(old: str, new: str) -> str:
+    assert old in _GOOD
+    return _GOOD.replace(old, new, 1)
+
+
+#: Structure the reader does not know: refused with the path of the problem, never dropped.
+UNREAD_STRUCTURE = {
+    "second label block": (
+        _swap("</ConfidentialityInformation>",
+              "</ConfidentialityInformation><ConfidentialityInformation/>"),
+        "ConfidentialityInformation appears 2 times",
+    ),
+    "repeated classification": (
+        _swap("</Classification>", "</Classification><Classification>TOP SECRET</Classification>"),
+        "Classification appears 2 times",
+    ),
+    "repeated creation time": (
+        _swap("</CreationDateTime>",
+              "</CreationDateTime><CreationDateTime>2026-11-29T09:00:00Z</CreationDateTime>"),
+        "CreationDateTime appears 2 times",
+    ),
+    "unknown element": (
+        _swap("</ConfidentialityInformation>", "<Caveat>NF</Caveat></ConfidentialityInformation>"),
+        "Caveat: not read by Tearline",
+    ),
+    "wrongly cased element": (
+        _swap("<Classification>SECRET</Classification>", "<classification>SECRET</classification>"),
+        "case-sensitive: Classification",
+    ),
+    "foreign namespace": (
+        _swap("</ConfidentialityInformation>",
+              '<x:Category xmlns:x="urn:x" TagName="Only" Type="PERMISSIVE"/>'
+              "</ConfidentialityInformation>"),
+        "not in the 4774 namespace",
+    ),
+    "unknown attribute": (_swap('Type="PERMISSIVE"', 'Type="PERMISSIVE" Scope="all"'),
+                          "Scope: unknown attribute"),
+    "text between elements": (_swap("<Classification>", "NOFORN<Classification>"),
+                              "holds text"),
+    "elements out of order": (
+        _swap(f"{_US}<Classification>SECRET</Classification>",
+              f"<Classification>SECRET</Classification>{_US}"),
+        "out of order",
+    ),
+    "a time with no zone": (_swap("2026-11-29T09:00:00Z", "2026-11-29T09:00:00"), "time zone"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("xml", "message"), UNREAD_STRUCTURE.values(), ids=list(UNREAD_STRUCTURE))
+def test_4774_structure_it_does_not_read_is_refused_by_path(xml: str, message: str) -> None:
+    with pytest.raises(LabelError, match=message):
+        from_xml(xml)
+
+
+@pytest.mark.parametrize(
+    ("scheme", "marking"),
+    [
+        ("us", "UNCLASSIFIED//REL TO USA, JPN"),
+        ("us", "UNCLASSIFIED//FOUO/DISPLAY ONLY JPN"),
+        ("us", "UNCLASSIFIED//DISPLAY ONLY JPN"),
+        ("us", "//GBR SECRET//REL TO USA, GBR"),
+        ("us", "//JOINT SECRET CAN GBR USA"),
+        ("jp", "特定秘密//REL TO JPN, USA"),
+    ],
+)
+def test_4774_round_trip_keeps_disclosure_and_owner(scheme: str, marking: str) -> None:
+    label = parse(marking, scheme)
+    again = from_xml(to_xml(label, CREATED))
+    assert again == label
+    assert again.releasable_to == label.releasable_to
+
+
+def test_a_review_date_travels_as_review_date_time() -> None:
+    xml = _GOOD.replace(
+        "</CreationDateTime>",
+        "</CreationDateTime><ReviewDateTime>2051-01-01T00:00:00Z</ReviewDateTime>",
+    )
+    label = from_xml(xml)
+    assert str(label.declassify_on) == "2051-01-01"
+    assert from_xml(to_xml(label, CREATED)) == label
