@@ -567,6 +567,41 @@ def test_normalize_example_from_the_issue(capsys: pytest.CaptureFixture[str]) ->
     assert "put REL TO in register order" in data["changes"]
 
 
+@pytest.mark.parametrize(
+    ("sloppy", "changes"),
+    [
+        (
+            "secret // nf/oc",
+            [
+                "removed spaces around '//'",
+                "wrote 'secret' as SECRET",
+                "wrote 'nf' as NOFORN",
+                "wrote 'oc' as ORCON",
+                "put the controls in register order",
+            ],
+        ),
+        ("(S// NF)", ["removed spaces around '//'"]),
+        (
+            "SECRET//NF /OC",
+            [
+                "removed spaces around '/'",
+                "wrote 'NF' as NOFORN",
+                "wrote 'OC' as ORCON",
+                "put the controls in register order",
+            ],
+        ),
+    ],
+    ids=["issue-6", "after-separator", "before-separator"],
+)
+def test_normalize_names_the_separator_whose_spaces_it_removed(
+    capsys: pytest.CaptureFixture[str], sloppy: str, changes: list[str]
+) -> None:
+    """Each change happened, and a space change names its separator (never ``''``)."""
+    code, data = run(capsys, "label", "normalize", sloppy, "--json")
+    assert code == EXIT_OK
+    assert data["changes"] == changes
+
+
 @pytest.mark.parametrize("marking", ["SECRET//REL TO USA, JPN", "(TS//SI/TK//NF)", "//NATO SECRET"])
 def test_normalize_canonical_marking_changes_nothing(
     capsys: pytest.CaptureFixture[str], marking: str

@@ -113,20 +113,26 @@ def split(
     parts: list[Piece] = []
     start = 0
     text = piece.text
+    previous = ""  # the separator before the current part ("" for the first part)
     while True:
         index, separator = _next(text, start, separators)
         end = len(text) if index < 0 else index
         part = Piece(text[start:end], piece.pos + start)
         stripped = part.strip()
         if stripped.text != part.text:
+            # Name the separator the spaces touch: leading spaces follow the previous one,
+            # trailing spaces precede the next one ("" at either end of the piece is none).
+            leading = stripped.pos > part.pos
+            around = previous if leading and previous else separator or previous
             reading.fix(
                 "syntax",
                 f"space around {shown(stripped.text)} at column {part.pos}; "
-                f"write {what} without spaces around '{separator}'",
+                f"write {what} without spaces" + (f" around '{around}'" if around else ""),
                 part.pos,
-                f"removed spaces around '{separator}'",
+                f"removed spaces around '{around}'" if around else "removed surrounding spaces",
             )
         parts.append(stripped)
         if index < 0:
             return parts
         start = index + len(separator)
+        previous = separator
