@@ -31,7 +31,7 @@ from typing import Any
 from tearline.errors import LabelError
 from tearline.labels.access import EMPTY, AccessExpression, And, Node
 from tearline.labels.capco import read_marking, write_marking
-from tearline.labels.model import Label, building
+from tearline.labels.model import Label, _building
 from tearline.labels.scheme import Scheme, registry
 from tearline.labels.tlp import AUDIENCE_PREFIXES, read_tlp, write_tlp
 
@@ -60,7 +60,7 @@ def read(
         LabelError: the marking breaks a rule of its scheme (strict), or is ambiguous.
     """
     reader, _ = _SYNTAXES[scheme.syntax]
-    with building():
+    with _building():
         return reader(text, scheme, form, strict)
 
 
@@ -92,7 +92,7 @@ def admit(**values: Any) -> Label:
         NotFound: the scheme is unknown.
     """
     try:
-        with building():
+        with _building():
             draft = Label(**values)
     except (TypeError, ValueError) as problem:
         raise LabelError("syntax", f"not a label: {problem}", 0) from None
@@ -115,7 +115,7 @@ def admitted(draft: Label) -> Label:
         if not isinstance(origin, Label) or origin.origins:
             raise LabelError("conflict", "a label's origins are labels read from markings", 0)
     marked, conditions = _split(draft.access, scheme)
-    with building():
+    with _building():
         probe = replace(draft, access=marked)
     text = write(probe, scheme, "banner")
     parsed = read(text, scheme, "banner", True)[0]
@@ -130,7 +130,7 @@ def admitted(draft: Label) -> Label:
                 f"{text!r}, which gives {_shown(theirs)}; a label must be what its marking says",
                 0,
             )
-    with building():
+    with _building():
         return replace(draft, original="" if conditions else draft.original or text)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import reduce
 
 from tearline.errors import InvalidInput
-from tearline.labels.model import Label, building
+from tearline.labels.model import Label, _building
 from tearline.labels.scheme import Scheme, registry
 
 __all__ = ["combine", "dominates", "has_disclosure", "join", "merged_origins", "scheme_of"]
@@ -168,7 +168,7 @@ def combine(
         only = scheme.owner_only_control
         if owner_only and not displayable and not relido and marked and only:
             controls.add(only)
-    with building():
+    with _building():
         return Label(
             scheme=scheme.id,
             level=level.token,

@@ -25,7 +25,7 @@ _BUILDING: ContextVar[bool] = ContextVar("tearline_label_building", default=Fals
 
 
 @contextmanager
-def building() -> Iterator[None]:
+def _building() -> Iterator[None]:
     """Let the label core construct :class:`Label` values (internal to ``tearline.labels``)."""
     token = _BUILDING.set(True)
     try:

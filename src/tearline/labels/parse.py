@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from tearline.errors import InvalidInput
 from tearline.labels.gate import read, write
-from tearline.labels.model import Label, building
+from tearline.labels.model import Label, _building
 from tearline.labels.scheme import registry
 from tearline.labels.translate import translate
 
@@ -82,7 +82,7 @@ def normalize(text: str, scheme: str = "us", *, form: str | None = None) -> Norm
     canonical = portion if read_form == "portion" else banner
     if not changes and text.strip() != canonical:
         changes = (f"rewrote the marking in canonical form: {canonical}",)
-    with building():
+    with _building():
         label = replace(label, original=canonical)
     return Normalized(label, banner, portion, read_form, changes)
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from tearline.labels.lattice import combine, has_disclosure, scheme_of
-from tearline.labels.model import Label, building
+from tearline.labels.model import Label, _building
 from tearline.labels.scheme import Scheme
 
 __all__ = ["rollup"]
@@ -47,7 +47,7 @@ def _as_held(portion: Label, scheme: Scheme, home: tuple[str, ...]) -> Label:
     if portion.releasable_to is None:
         return portion
     owner = scheme.nations.expand(home)
-    with building():
+    with _building():
         if not has_disclosure(portion, scheme):
             return replace(portion, releasable_to=owner, displayable_to=frozenset())
         return replace(portion, releasable_to=portion.releasable_to | owner)

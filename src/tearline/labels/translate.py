@@ -16,7 +16,7 @@ from tearline.labels.agreements import Agreement, Equivalence, Side
 from tearline.labels.capco.build import base_tier
 from tearline.labels.gate import admitted
 from tearline.labels.lattice import merged_origins
-from tearline.labels.model import Label, Tier, building
+from tearline.labels.model import Label, Tier, _building
 from tearline.labels.scheme import Level, Scheme, registry
 
 __all__ = ["ClearanceTranslation", "Translation", "translate", "translate_clearance"]
@@ -104,7 +104,7 @@ def translate(label: Label, target: str) -> Translation:
             f"{dst.name} has no marking for foreign-government sources (FGI); the label "
             f"cannot be carried into {target} without losing it"
         )
-    with building():
+    with _building():
         draft = replace(
             label,
             releasable_to=releasable,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tearline.errors import LabelError
 from tearline.labels.lattice import dominates, join
-from tearline.labels.model import Tier, building
+from tearline.labels.model import Tier, _building
 from tearline.labels.parse import normalize, parse, render
 from tearline.labels.scheme import registry
 from tearline.policy.decide import decide
@@ -150,7 +150,7 @@ def test_tlp_refuses_to_write_what_is_not_an_audience() -> None:
 
     from tearline.labels.access import AccessExpression
 
-    with building():
+    with _building():
         label = replace(parse("TLP:AMBER", "tlp"), access=AccessExpression.parse("SI&TK"))
     with pytest.raises(LabelError, match="not a TLP audience"):
         render(label)

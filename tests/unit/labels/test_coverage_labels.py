@@ -13,7 +13,7 @@ from tearline.errors import AccessExpressionError, LabelError
 from tearline.labels.access import AccessExpression
 from tearline.labels.gate import admit
 from tearline.labels.lattice import dominates, join
-from tearline.labels.model import Label, Tier, building
+from tearline.labels.model import Label, Tier, _building
 from tearline.labels.parse import normalize, parse, render
 from tearline.labels.rollup import rollup
 from tearline.labels.scheme import registry
@@ -137,7 +137,7 @@ def test_alternatives_a_capco_marking_cannot_express_are_refused_at_the_gate() -
     with pytest.raises(LabelError, match="SI\\|TK cannot be written as United States") as caught:
         from_xml(xml)
     assert caught.value.kind == "conflict"
-    with building():
+    with _building():
         draft = replace(parse("TOP SECRET"), access=AccessExpression.parse("SI|TK"))
     with pytest.raises(LabelError, match="SI\\|TK cannot be written as United States"):
         render(draft)

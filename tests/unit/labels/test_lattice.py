@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from support.strategies import us_labels
 from tearline.errors import InvalidInput
 from tearline.labels.lattice import dominates, join
-from tearline.labels.model import Label, building
+from tearline.labels.model import Label, _building
 from tearline.labels.parse import parse, render
 from tearline.labels.rollup import rollup
 
@@ -123,7 +123,7 @@ def test_rollup_follows_the_ism_rules(portions: list[str], banner: str) -> None:
 def test_rollup_needs_portions_of_one_scheme() -> None:
     with pytest.raises(InvalidInput, match="at least one"):
         rollup([])
-    with building():
+    with _building():
         other = Label("xx", "S", parse("SECRET").tier, ("USA",), frozenset({"USA"}))
     with pytest.raises(InvalidInput, match="translate them"):
         rollup([parse("SECRET"), other])

@@ -15,7 +15,7 @@ from tearline.labels.capco.items import Item, read_items
 from tearline.labels.capco.rules import check_rules
 from tearline.labels.capco.text import Piece, Reading, shown, split
 from tearline.labels.capco.vocabulary import Spelling, Vocabulary, vocabulary
-from tearline.labels.model import Label, building
+from tearline.labels.model import Label, _building
 from tearline.labels.scheme import Control, Level, Scheme
 
 __all__ = ["Classification", "read_marking"]
@@ -71,7 +71,7 @@ def read_marking(
     reading.raise_errors()
     label = build_label(scheme, classification.owner, classification.level, items, text)
     if classification.inferred:
-        with building():
+        with _building():
             label = replace(label, level_inferred=True)
     return label, form, tuple(reading.changes)
 
