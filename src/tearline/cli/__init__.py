@@ -13,7 +13,14 @@ import click
 from tearline.cli.access import access
 from tearline.cli.demo import demo
 from tearline.cli.label import label
-from tearline.cli.output import EXIT_FAULT, EXIT_INVALID, emit_error
+from tearline.cli.output import (
+    EXIT_FAULT,
+    EXIT_INVALID,
+    INTERNAL_ERROR,
+    emit_error,
+    error_json,
+    usage_error,
+)
 from tearline.errors import TearlineError
 
 __all__ = ["cli", "main"]
@@ -46,13 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         return EXIT_INVALID
     except click.ClickException as problem:
-        emit_error(as_json, "usage", problem.format_message(), 0)
+        emit_error(as_json, usage_error(problem.format_message()))
         return EXIT_INVALID
     except TearlineError as problem:
-        emit_error(as_json, "invalid-input", str(problem), 0)
-        return EXIT_INVALID
+        emit_error(as_json, error_json(problem))
+        return EXIT_FAULT if problem.category == "internal" else EXIT_INVALID
     except Exception:
-        emit_error(as_json, "internal", "internal error; nothing was changed", 0)
+        emit_error(as_json, dict(INTERNAL_ERROR))
         return EXIT_FAULT
     return code if isinstance(code, int) else 0
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from tearline.cli.output import EXIT_INVALID, ExitWith, emit, label_error_json
+from tearline.cli.output import EXIT_INVALID, ExitWith, emit, error_json
 from tearline.errors import AccessExpressionError, InvalidInput, LabelError
 from tearline.labels.access import AccessExpression, Token
 from tearline.labels.parse import parse
@@ -96,13 +96,12 @@ def check_command(
     try:
         person = person_from_json(person_json)
     except InvalidInput as problem:
-        error = {"class": "invalid-person", "message": str(problem), "position": 0}
-        _invalid(as_json, {"valid": False, "error": error}, f"error: {problem}")
+        _invalid(as_json, {"valid": False, "error": error_json(problem)}, f"error: {problem}")
         return
     try:
         label = parse(marking, scheme)
     except LabelError as problem:
-        _invalid(as_json, {"valid": False, "error": label_error_json(problem)}, f"error: {problem}")
+        _invalid(as_json, {"valid": False, "error": error_json(problem)}, f"error: {problem}")
         return
     decision = decide(person, label, Action(action), _moment(at_text))
     language = lang or ("ja" if person.nationalities == {"JPN"} else "en")
@@ -149,7 +148,7 @@ def eval_command(expression: str, auth_sets: tuple[str, ...], as_json: bool) -> 
     except AccessExpressionError as problem:
         _invalid(
             as_json,
-            {"result": "error", "error": label_error_json(problem)},
+            {"result": "error", "error": error_json(problem)},
             f"error: {problem}",
         )
         return

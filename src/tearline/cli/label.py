@@ -7,7 +7,7 @@ from typing import TextIO
 
 import click
 
-from tearline.cli.output import EXIT_INVALID, ExitWith, emit, label_error_json, label_json
+from tearline.cli.output import EXIT_INVALID, ExitWith, emit, error_json, label_json
 from tearline.errors import InvalidInput, LabelError
 from tearline.labels.parse import FORMS, normalize, parse, render
 from tearline.labels.rollup import rollup
@@ -27,7 +27,7 @@ _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON 
 
 
 def _fail(as_json: bool, problem: LabelError, extra: dict[str, object] | None = None) -> None:
-    data: dict[str, object] = {"valid": False, **(extra or {}), "error": label_error_json(problem)}
+    data: dict[str, object] = {"valid": False, **(extra or {}), "error": error_json(problem)}
     where = f" (column {problem.position})" if problem.position else ""
     emit(as_json, data, [f"invalid: {problem.kind}: {problem.message}{where}"])
     raise ExitWith(EXIT_INVALID)

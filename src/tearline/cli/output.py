@@ -7,18 +7,21 @@ from typing import Final
 
 import click
 
-from tearline.errors import AccessExpressionError, LabelError
+from tearline.errors import InvalidPerson, LabelError, TearlineError
+from tearline.labels.codec import to_dict
 from tearline.labels.model import Label
 from tearline.labels.parse import render
 
 __all__ = [
     "EXIT_FAULT",
     "EXIT_INVALID",
+    "INTERNAL_ERROR",
     "ExitWith",
     "emit",
     "emit_error",
-    "label_error_json",
+    "error_json",
     "label_json",
+    "usage_error",
 ]
 
 EXIT_INVALID: Final = 2
@@ -38,25 +41,45 @@ def emit(as_json: bool, data: dict[str, object], lines: list[str]) -> None:
             click.echo(line)
 
 
-def emit_error(as_json: bool, kind: str, message: str, position: int) -> None:
+def error_json(problem: TearlineError) -> dict[str, object]:
+    """The one error shape: ``{"code", "category", "message", "class", "position", ...}``.
+
+    ``class`` and ``position`` are kept for scripts written before ``code`` and ``category``:
+    a marking error's class, ``invalid-person`` for person data, else the category.
+    """
+    data = problem.as_dict()
+    data.setdefault(
+        "class", problem.code if isinstance(problem, InvalidPerson) else problem.category
+    )
+    data.setdefault("position", 0)
+    return data
+
+
+def usage_error(message: str) -> dict[str, object]:
+    """The error shape for a command line click refused (unknown option, bad choice, …)."""
+    return {"code": "usage", "category": "invalid-input", "message": message, "class": "usage",
+            "position": 0}  # fmt: skip
+
+
+#: Reported for a fault of Tearline's own: never the exception's text.
+INTERNAL_ERROR: Final[dict[str, object]] = {
+    "code": "internal", "category": "internal", "message": "internal error; nothing was changed",
+    "class": "internal", "position": 0,
+}  # fmt: skip
+
+
+def emit_error(as_json: bool, error: dict[str, object]) -> None:
     """Report an error: a JSON object on stdout with ``--json``, a line on stderr without."""
     if as_json:
-        error = {"class": kind, "message": message, "position": position}
         click.echo(json.dumps({"valid": False, "error": error}, ensure_ascii=False))
     else:
+        position = error.get("position")
         where = f" (column {position})" if position else ""
-        click.echo(f"error: {kind}: {message}{where}", err=True)
-
-
-def label_error_json(problem: LabelError | AccessExpressionError) -> dict[str, object]:
-    """The ``{"class", "message", "position"}`` shape of a marking or expression error."""
-    if isinstance(problem, LabelError):
-        return problem.as_dict()
-    return {"class": "syntax", "message": problem.message, "position": problem.position}
+        click.echo(f"error: {error['class']}: {error['message']}{where}", err=True)
 
 
 def label_json(label: Label) -> dict[str, object]:
-    """The CLI contract's fields for a label."""
+    """The CLI contract's fields for a label, and under ``label`` its codec form."""
     releasable = label.releasable_to
     owners = list(label.owner)
     if releasable is None:
@@ -83,4 +106,5 @@ def label_json(label: Label) -> dict[str, object]:
         "access": label.access.text,
         "fgi": list(label.fgi) if label.fgi is not None else None,
         "level_inferred": label.level_inferred,
+        "label": to_dict(label),
     }

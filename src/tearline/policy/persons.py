@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
-from tearline.errors import InvalidInput
+from tearline.errors import InvalidPerson
 from tearline.labels.access import AccessExpressionError, Token
 from tearline.labels.scheme import Level, registry
 from tearline.policy.model import Authorization, Clearance, Person, Status
@@ -45,11 +45,11 @@ def _shown(value: object, limit: int = 40) -> str:
 
 def _date(value: object, where: str) -> date:
     if not isinstance(value, str):
-        raise InvalidInput(f'person field {where!r}: give an ISO date such as "2027-03-01"')
+        raise InvalidPerson(f'person field {where!r}: give an ISO date such as "2027-03-01"')
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(
+        raise InvalidPerson(
             f"person field {where!r}: {_shown(value)} is not an ISO date; write it like 2027-03-01"
         ) from None
 
@@ -57,25 +57,25 @@ def _date(value: object, where: str) -> date:
 def _nationalities(value: object) -> frozenset[str]:
     codes = [value] if isinstance(value, str) else value
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
-        raise InvalidInput(
+        raise InvalidPerson(
             "person field 'nationality': give a GENC trigraph such as \"JPN\", or a list "
             'such as ["USA", "JPN"]'
         )
     bad = [c for c in codes if len(c) != 3 or not c.isascii() or not c.isalpha()]
     if bad:
-        raise InvalidInput(
+        raise InvalidPerson(
             f"person field 'nationality': {_shown(bad[0])} is not a trigraph; use codes such as JPN"
         )
     nations = registry().nations
     upper = [c.upper() for c in codes]
     unknown = [c for c in upper if not nations.is_nation(c)]
     if unknown:
-        raise InvalidInput(
+        raise InvalidPerson(
             f"person field 'nationality': {unknown[0]} is not a nation in the GENC register; "
             "use a country's trigraph such as JPN (group codes such as FVEY are not nationalities)"
         )
     if len(set(upper)) != len(upper):
-        raise InvalidInput("person field 'nationality': a nationality is listed twice")
+        raise InvalidPerson("person field 'nationality': a nationality is listed twice")
     return frozenset(upper)
 
 
@@ -83,7 +83,7 @@ def _token(value: str, where: str) -> str:
     try:
         Token(value)  # the grammar's token rules: no control characters, no lone surrogates
     except AccessExpressionError as problem:
-        raise InvalidInput(f"person field {where!r}: {problem.message}") from None
+        raise InvalidPerson(f"person field {where!r}: {problem.message}") from None
     return value
 
 
@@ -94,7 +94,7 @@ def _authorization(value: object, index: int) -> Authorization:
     if isinstance(value, Mapping) and isinstance(value.get("token"), str) and value["token"]:
         extra = sorted(set(value) - {"token", "expires"})
         if extra:
-            raise InvalidInput(
+            raise InvalidPerson(
                 f"person field {where!r}: unknown key {_shown(extra[0])}; use token and expires"
             )
         expires = value.get("expires")
@@ -102,7 +102,7 @@ def _authorization(value: object, index: int) -> Authorization:
             _token(value["token"], f"{where}.token"),
             _date(expires, f"{where}.expires") if expires is not None else None,
         )
-    raise InvalidInput(
+    raise InvalidPerson(
         f'person field {where!r}: give a token such as "SI" or '
         '{"token": "SI", "expires": "2027-01-01"}'
     )
@@ -131,7 +131,7 @@ def _level_token(scheme_id: str, level: str) -> str:
     if len(matches) == 1:
         return matches[0].token
     tokens = ", ".join(lv.token for lv in reversed(scheme.levels))
-    raise InvalidInput(
+    raise InvalidPerson(
         f"person field 'clearance': {_shown(level)} is not a level of scheme {scheme_id!r}; "
         f"use one of {tokens} (or the level's banner or portion word as the scheme writes it)"
     )
@@ -146,38 +146,38 @@ def person_from_data(data: object) -> Person:
     ``{"token", "expires"}`` objects), ``id``.
 
     Raises:
-        InvalidInput: a field is missing, unknown or malformed.
+        InvalidPerson: a field is missing, unknown or malformed.
     """
     if not isinstance(data, Mapping):
-        raise InvalidInput('a person is a JSON object such as {"nationality": "JPN", ...}')
+        raise InvalidPerson('a person is a JSON object such as {"nationality": "JPN", ...}')
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
-        raise InvalidInput(
+        raise InvalidPerson(
             f"unknown person field {_shown(unknown[0])}; known fields: {', '.join(sorted(_FIELDS))}"
         )
     if "nationality" not in data:
-        raise InvalidInput("person field 'nationality' is required, e.g. \"JPN\"")
+        raise InvalidPerson("person field 'nationality' is required, e.g. \"JPN\"")
     level = data.get("clearance")
     if not isinstance(level, str) or not level:
-        raise InvalidInput("person field 'clearance' is required: a level such as \"S\"")
+        raise InvalidPerson("person field 'clearance' is required: a level such as \"S\"")
     status_text = data.get("status", "active")
     try:
         status = Status(status_text)
     except ValueError:
-        raise InvalidInput(
+        raise InvalidPerson(
             f"person field 'status': {_shown(status_text)} is not one of active, suspended, revoked"
         ) from None
     scheme = data.get("clearance_scheme", "us")
     if not isinstance(scheme, str):
-        raise InvalidInput("person field 'clearance_scheme': give a scheme id such as \"us\"")
+        raise InvalidPerson("person field 'clearance_scheme': give a scheme id such as \"us\"")
     level = _level_token(scheme, level)
     expires = data.get("clearance_expires")
     auths = data.get("authorizations", [])
     if not isinstance(auths, list):
-        raise InvalidInput('person field \'authorizations\': give a list such as ["SI", "TK"]')
+        raise InvalidPerson('person field \'authorizations\': give a list such as ["SI", "TK"]')
     ident = data.get("id", "")
     if not isinstance(ident, str):
-        raise InvalidInput("person field 'id': give a string such as \"p-0001\"")
+        raise InvalidPerson("person field 'id': give a string such as \"p-0001\"")
     return Person(
         nationalities=_nationalities(data["nationality"]),
         clearance=Clearance(
@@ -195,7 +195,7 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     keys = [key for key, _ in pairs]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
-        raise InvalidInput(
+        raise InvalidPerson(
             f"person JSON gives the key {_shown(repeated[0])} more than once; give each key once"
         )
     return dict(pairs)
@@ -208,20 +208,20 @@ def person_from_json(text: str) -> Person:
     refused (a revoked status must not be overridden by a later key).
 
     Raises:
-        InvalidInput: the JSON is malformed or ambiguous, or a field is (see
+        InvalidPerson: the JSON is malformed or ambiguous, or a field is (see
             :func:`person_from_data`).
     """
     if len(text) > _MAX_JSON:
-        raise InvalidInput(f"person JSON is at most {_MAX_JSON} characters")
+        raise InvalidPerson(f"person JSON is at most {_MAX_JSON} characters")
 
     def refuse_constant(name: str) -> object:
-        raise InvalidInput(f"person JSON: {name} is not a value Tearline reads")
+        raise InvalidPerson(f"person JSON: {name} is not a value Tearline reads")
 
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=refuse_constant)
     except (ValueError, RecursionError) as problem:  # RecursionError: absurdly deep nesting
-        if isinstance(problem, InvalidInput):
+        if isinstance(problem, InvalidPerson):
             raise
-        raise InvalidInput("person JSON is not valid JSON; give an object such as "
+        raise InvalidPerson("person JSON is not valid JSON; give an object such as "
                            '{"nationality": "JPN", "clearance": "S"}') from None  # fmt: skip
     return person_from_data(data)
