@@ -36,3 +36,31 @@ def test_scheme_tables_are_current() -> None:
     assert written == schemes_doc(), (
         "regenerate: python -m tearline.cli.schemes_doc > docs/schemes.md"
     )
+
+
+def test_version_and_python_dash_m() -> None:
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    assert tearline.__version__ == version("tearline")
+    done = subprocess.run(
+        [sys.executable, "-m", "tearline", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert "label" in done.stdout
+
+
+def test_the_public_api_a_python_user_expects() -> None:
+    from datetime import UTC, datetime
+
+    label = tearline.parse("SECRET//REL TO USA, JPN", "us")
+    person = tearline.Person.from_data({"nationality": "JPN", "clearance": "S"})
+    assert tearline.decide(person, label, "read", datetime.now(UTC)).permitted
+    assert {s.id for s in tearline.schemes()} >= {"us", "jp", "gb", "nato", "tlp"}
+    assert any(a.connects("us", "jp") for a in tearline.agreements())
+    carried = tearline.translate(label, "jp")
+    assert isinstance(carried, tearline.Translation)
+    xml = tearline.to_4774(label, datetime(2026, 11, 30, tzinfo=UTC))
+    assert tearline.from_4774(xml) == label
+    assert tearline.from_dict(tearline.to_dict(label)) == label

@@ -12,7 +12,7 @@ from tearline.labels.access import AccessExpression, Token
 from tearline.labels.parse import parse
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
-from tearline.policy.persons import person_from_json
+from tearline.policy.person import Person
 
 __all__ = ["access"]
 
@@ -94,7 +94,7 @@ def check_command(
     A key given twice and an unknown key are refused.
     """
     try:
-        person = person_from_json(person_json)
+        person = Person.from_json(person_json)
     except InvalidInput as problem:
         _invalid(as_json, {"valid": False, "error": error_json(problem)}, f"error: {problem}")
         return

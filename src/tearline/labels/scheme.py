@@ -29,7 +29,9 @@ __all__ = [
     "OwnerForm",
     "Registry",
     "Scheme",
+    "agreements",
     "registry",
+    "schemes",
 ]
 
 _DATA_PACKAGE = "tearline.labels.data"
@@ -227,6 +229,16 @@ class Registry:
         except KeyError:
             known = ", ".join(sorted(self.schemes))
             raise NotFound(f"unknown scheme {scheme_id!r}; known schemes: {known}") from None
+
+
+def schemes() -> tuple[Scheme, ...]:
+    """Every scheme Tearline knows, by id."""
+    return tuple(registry().schemes[key] for key in sorted(registry().schemes))
+
+
+def agreements() -> tuple[Agreement, ...]:
+    """Every agreement between schemes Tearline knows."""
+    return registry().agreements
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,11 @@
-"""The people decisions are made about, the actions they take, and the decisions themselves."""
+"""The actions people take and the decisions made about them (people: :mod:`.person`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
+
+from tearline.policy.person import Authorization, Clearance, Person, Status
 
 __all__ = ["Action", "Authorization", "Clearance", "Decision", "Outcome", "Person", "Status"]
 
@@ -27,52 +28,6 @@ class Action(StrEnum):
     READ = "read"
     EXPORT = "export"
     RELEASE = "release"
-
-
-class Status(StrEnum):
-    """The state of a clearance. Only an active clearance counts."""
-
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    REVOKED = "revoked"
-
-
-@dataclass(frozen=True, slots=True)
-class Clearance:
-    """A person's clearance: a level of a named scheme, its expiry and its status.
-
-    ``expires`` is the first day on which the clearance no longer counts (``None``: no expiry).
-    """
-
-    level: str
-    scheme: str = "us"
-    expires: date | None = None
-    status: Status = Status.ACTIVE
-
-
-@dataclass(frozen=True, slots=True)
-class Authorization:
-    """A compartment or community token the person holds (``SI``), with an optional expiry.
-
-    ``expires`` is the first day on which it no longer counts.
-    """
-
-    token: str
-    expires: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A vetted person: nationalities (GENC trigraphs), clearance and authorizations."""
-
-    nationalities: frozenset[str]
-    clearance: Clearance
-    authorizations: tuple[Authorization, ...] = ()
-    id: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.nationalities:
-            raise ValueError("a person needs at least one nationality")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from tearline.labels.translate import translate
 from tearline.policy.compiled import Compiler, can_read
 from tearline.policy.decide import day_of, decide
 from tearline.policy.model import Action, Authorization, Clearance, Outcome, Person
-from tearline.policy.persons import person_from_data, person_from_json
 
 AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 US_TS = Person(frozenset({"USA"}), Clearance("TS", "us"))
@@ -36,7 +35,7 @@ US_TS = Person(frozenset({"USA"}), Clearance("TS", "us"))
 )  # fmt: skip
 def test_ambiguous_person_json_is_refused(text: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        person_from_json(text)
+        Person.from_json(text)
 
 
 @pytest.mark.parametrize(
@@ -58,7 +57,7 @@ def test_ambiguous_person_json_is_refused(text: str, message: str) -> None:
 )  # fmt: skip
 def test_person_data_that_is_not_exact_is_refused(data: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        person_from_data(data)
+        Person.from_data(data)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +70,7 @@ def test_person_data_that_is_not_exact_is_refused(data: dict[str, object], messa
     ],
 )  # fmt: skip
 def test_level_spellings_the_scheme_writes_are_read(scheme: str, spelling: str, token: str) -> None:
-    person = person_from_data(
+    person = Person.from_data(
         {"nationality": "USA", "clearance": spelling, "clearance_scheme": scheme}
     )
     assert person.clearance.level == token

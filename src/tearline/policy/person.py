@@ -1,4 +1,4 @@
-"""Read a person from plain data (JSON from the CLI, a registry row), field by field.
+"""A vetted person — nationalities, clearance, authorizations — and how one is read from data.
 
 Person data decides access, so it is read exactly: every ambiguity is refused rather than
 resolved (a duplicated key, an unknown key, a nationality code not in the register, a level
@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from typing import Any
 
 from tearline.errors import InvalidPerson
 from tearline.labels.access import AccessExpressionError, Token
 from tearline.labels.scheme import Level, registry
-from tearline.policy.model import Authorization, Clearance, Person, Status
 
-__all__ = ["person_from_data", "person_from_json"]
+__all__ = ["Authorization", "Clearance", "Person", "Status"]
 
 #: Longest person JSON accepted (a person with many authorizations is a few kilobytes).
 _MAX_JSON = 65536
@@ -35,6 +37,78 @@ _FIELDS = frozenset(
         "authorizations",
     }
 )
+
+
+class Status(StrEnum):
+    """The state of a clearance. Only an active clearance counts."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    """A person's clearance: a level of a named scheme, its expiry and its status.
+
+    ``expires`` is the first day on which the clearance no longer counts (``None``: no expiry).
+    """
+
+    level: str
+    scheme: str = "us"
+    expires: date | None = None
+    status: Status = Status.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class Authorization:
+    """A compartment or community token the person holds (``SI``), with an optional expiry.
+
+    ``expires`` is the first day on which it no longer counts.
+    """
+
+    token: str
+    expires: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A vetted person: nationalities (GENC trigraphs), clearance and authorizations."""
+
+    nationalities: frozenset[str]
+    clearance: Clearance
+    authorizations: tuple[Authorization, ...] = ()
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.nationalities:
+            raise ValueError("a person needs at least one nationality")
+
+    @classmethod
+    def from_data(cls, data: object) -> Person:
+        """Read a person from a mapping; every problem names the field and the fix.
+
+        Fields: ``nationality`` (a GENC trigraph in the register, or a list of them),
+        ``clearance`` (a level of the clearance scheme as the scheme spells it),
+        ``clearance_scheme`` (default ``"us"``), ``clearance_expires`` (ISO date, the first
+        day it no longer counts), ``status`` (``active``/``suspended``/``revoked``, default
+        active), ``authorizations`` (tokens, or ``{"token", "expires"}`` objects), ``id``.
+
+        Raises:
+            InvalidPerson: a field is missing, unknown, ambiguous or malformed.
+        """
+        return _read(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> Person:
+        """Read a person from JSON text, strictly: :meth:`from_data` on an object in which no
+        key is given twice (a revoked status must not be overridden by a later key) and no
+        constant such as ``NaN`` appears.
+
+        Raises:
+            InvalidPerson: the JSON is malformed or ambiguous, or a field is.
+        """
+        return _read(_decode(text))
 
 
 def _shown(value: object, limit: int = 40) -> str:
@@ -137,17 +211,7 @@ def _level_token(scheme_id: str, level: str) -> str:
     )
 
 
-def person_from_data(data: object) -> Person:
-    """Build a :class:`Person` from a mapping; every problem names the field and the fix.
-
-    Fields: ``nationality`` (trigraph or list), ``clearance`` (a level token such as ``"S"``),
-    ``clearance_scheme`` (default ``"us"``), ``clearance_expires`` (ISO date), ``status``
-    (``active``/``suspended``/``revoked``, default active), ``authorizations`` (tokens, or
-    ``{"token", "expires"}`` objects), ``id``.
-
-    Raises:
-        InvalidPerson: a field is missing, unknown or malformed.
-    """
+def _read(data: object) -> Person:
     if not isinstance(data, Mapping):
         raise InvalidPerson('a person is a JSON object such as {"nationality": "JPN", ...}')
     unknown = sorted(set(data) - _FIELDS)
@@ -201,16 +265,7 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return dict(pairs)
 
 
-def person_from_json(text: str) -> Person:
-    """Read a person from JSON text: :func:`person_from_data` on a strictly decoded object.
-
-    A key given twice in any object, a constant such as ``NaN``, or text that is not JSON is
-    refused (a revoked status must not be overridden by a later key).
-
-    Raises:
-        InvalidPerson: the JSON is malformed or ambiguous, or a field is (see
-            :func:`person_from_data`).
-    """
+def _decode(text: str) -> Any:
     if len(text) > _MAX_JSON:
         raise InvalidPerson(f"person JSON is at most {_MAX_JSON} characters")
 
@@ -224,4 +279,4 @@ def person_from_json(text: str) -> Person:
             raise
         raise InvalidPerson("person JSON is not valid JSON; give an object such as "
                            '{"nationality": "JPN", "clearance": "S"}') from None  # fmt: skip
-    return person_from_data(data)
+    return data
