@@ -13,6 +13,7 @@ from tearline.labels.parse import parse
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
 from tearline.policy.person import Person
+from tearline.policy.reasons import languages
 
 __all__ = ["access"]
 
@@ -58,7 +59,7 @@ def _invalid(as_json: bool, data: dict[str, object], message: str) -> None:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "ja"]),
+    type=click.Choice(languages()),
     default=None,
     help="Language of the reasons (default: Japanese for a Japanese national, else English).",
 )
@@ -107,8 +108,8 @@ def check_command(
     language = lang or ("ja" if person.nationalities == {"JPN"} else "en")
     out: dict[str, object] = {
         "decision": decision.outcome.value,
-        "reasons": list(decision.reasons),
-        "reasons_ja": list(decision.reasons_ja),
+        "reasons": list(decision.reasons_in("en")),
+        "reasons_ja": list(decision.reasons_in("ja")),
         "rules": list(decision.rule_ids),
     }
     reasons = decision.reasons_in(language)

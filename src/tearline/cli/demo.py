@@ -123,7 +123,7 @@ def demo() -> None:
             shown = text if decision.permitted else "[withheld]"
             click.echo(f"    {mark:24} {decision.outcome.value:8} {shown}")
             if not decision.permitted:
-                click.echo(f"    {'':24} because {'; '.join(decision.reasons)}")
+                click.echo(f"    {'':24} because {'; '.join(decision.reasons_in('en'))}")
     _allies(at)
     _try_next()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from tearline.errors import AccessExpressionError, InvalidInput, NoAgreement, NotFound
-from tearline.labels.capco import display_list, release_words
+from tearline.labels.describe import describe_display, describe_release
 from tearline.labels.model import Label, Tier
 from tearline.labels.scheme import Scheme, registry
 from tearline.labels.translate import translate_clearance
@@ -39,12 +39,7 @@ class _Findings:
 
 
 def _decision(outcome: Outcome, found: list[Reason]) -> Decision:
-    return Decision(
-        outcome,
-        tuple(r.en for r in found),
-        tuple(dict.fromkeys(r.rule for r in found)),
-        tuple(r.ja for r in found),
-    )
+    return Decision(outcome, tuple(found))
 
 
 def day_of(at: datetime) -> date:
@@ -92,7 +87,7 @@ def decide(person: Person, label: Label, action: Action | str, at: datetime) -> 
         action: an :class:`Action` or its value (``"read"``, ``"export"``, ``"release"``).
 
     Returns:
-        ``Decision(outcome, reasons, rule_ids, reasons_ja)``: ``permit``, ``deny`` or
+        ``Decision(outcome, reasons)``: ``permit``, ``deny`` or
         ``display-only`` (the person may be shown the item but not given it).
 
     Raises:
@@ -134,7 +129,7 @@ def _check_clearance(person: Person, label: Label, today: date, found: _Findings
     if clearance.status is not Status.ACTIVE:
         found.denials.append(Reason.status(clearance.status.value))
     if clearance.expires is not None and today >= clearance.expires:
-        found.denials.append(Reason.expired("clearance.expiry", "clearance", clearance.expires))
+        found.denials.append(Reason.clearance_expired(clearance.expires))
     try:
         words = registry().scheme(clearance.scheme).level(clearance.level).banner
     except (NotFound, KeyError):
@@ -154,26 +149,6 @@ def _check_clearance(person: Person, label: Label, today: date, found: _Findings
     (found.passes if covers else found.denials).append(Reason.level(words, label.tier, covers))
 
 
-def _release_words(label: Label, scheme: Scheme) -> tuple[str, str]:
-    """The label's releasability as its marking says it, for a reason (English, Japanese)."""
-    rel = scheme.role_in(label.controls, "release")
-    if rel is not None:
-        words = release_words(label, scheme, rel)
-        return words, words
-    owners = ", ".join(label.owner)
-    official = scheme.disclosure_control("disclosure-official")
-    if official is not None and official in label.controls:
-        return (
-            f"{official}: {owners} only until a disclosure official releases it",
-            f"{official}: 開示担当官が許可するまで{owners}のみ",
-        )
-    only = scheme.owner_only_control
-    if only is not None and only in label.controls:
-        words = scheme.control(only).spelled("banner", label.owner)
-        return f"{words}: {owners} only", f"{words}: {owners}のみ"
-    return f"no release marking: {owners} only", f"提供先の表示なし: {owners}のみ"
-
-
 def _check_release(
     person: Person, label: Label, scheme: Scheme, action: Action, found: _Findings
 ) -> None:
@@ -181,21 +156,21 @@ def _check_release(
     if label.releasable_to is None:
         found.passes.append(Reason.unrestricted())
         return
-    words_en, words_ja = _release_words(label, scheme)
+    release = describe_release(label, scheme)
     receiving = sorted(person.nationalities & label.releasable_to)
     if receiving:
-        found.passes.append(Reason.may(receiving[0], action.value, words_en))
+        found.passes.append(Reason.may(receiving[0], action.value, release))
         return
     shown_to = sorted(person.nationalities & label.displayable_to)
     if shown_to:
-        display = f"DISPLAY ONLY {', '.join(display_list(label, scheme))}"
+        display = describe_display(label, scheme)
         reason = Reason.display_only(shown_to[0], display, action.value)
         (found.display if action is Action.READ else found.denials).append(reason)
         return
-    if scheme.role_in(label.controls, "release") is not None:
-        found.denials.append(Reason.not_listed(nationalities, words_en))
+    if release.kind == "list":
+        found.denials.append(Reason.not_listed(nationalities, release))
     else:
-        found.denials.append(Reason.owner_only(words_en, words_ja, nationalities, action.value))
+        found.denials.append(Reason.refused(release, nationalities, action.value))
 
 
 def _check_access(person: Person, label: Label, today: date, found: _Findings) -> None:
@@ -216,7 +191,7 @@ def _check_access(person: Person, label: Label, today: date, found: _Findings) -
         if a.expires is not None and today >= a.expires and a.token in missing
     }
     for token, expired in sorted(lapsed.items()):
-        found.denials.append(Reason.expired("access.expiry", f"authorization {token}", expired))
+        found.denials.append(Reason.authorization_expired(token, expired))
     found.denials.append(Reason.access(label.access.text, missing))
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tearline.policy.person import Authorization, Clearance, Person, Status
+from tearline.policy.reasons import Reason
 
 __all__ = ["Action", "Authorization", "Clearance", "Decision", "Outcome", "Person", "Status"]
 
@@ -32,18 +33,29 @@ class Action(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A verdict with the plain-language reasons for it and the ids of the rules applied."""
+    """A verdict with its reasons, as data: each names the rule that gave it.
+
+    ``reasons_in(language)`` puts them into words (``"en"``, ``"ja"``, any language with a
+    file); ``rule_ids`` lists the rules applied, once each, in order.
+    """
 
     outcome: Outcome
-    reasons: tuple[str, ...]
-    rule_ids: tuple[str, ...] = ()
-    reasons_ja: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...]
 
     @property
     def permitted(self) -> bool:
         """True only for a full permit (display-only is not a permit)."""
         return self.outcome is Outcome.PERMIT
 
-    def reasons_in(self, language: str) -> tuple[str, ...]:
-        """The reasons in ``language``: ``en`` (the default) or ``ja``."""
-        return self.reasons_ja if language == "ja" and self.reasons_ja else self.reasons
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The ids of the rules that gave the reasons, once each."""
+        return tuple(dict.fromkeys(reason.rule for reason in self.reasons))
+
+    def reasons_in(self, language: str = "en") -> tuple[str, ...]:
+        """The reasons in ``language``.
+
+        Raises:
+            NotFound: no reasons are written in ``language``.
+        """
+        return tuple(reason.text(language) for reason in self.reasons)

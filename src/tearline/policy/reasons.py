@@ -1,191 +1,238 @@
-"""The reasons a decision gives, in English and in Japanese.
+"""The reasons a decision gives, as data, and the renderers that put them into words.
 
-Each reason is one sentence per language, built from the same facts; the English text is the
-one the CLI contract and the audit log rely on.
+A :class:`Reason` is the id of the rule that gave it, a message id and its parameters — no
+words. Each language is a data file in ``tearline/policy/languages`` (``en.toml``,
+``ja.toml``) holding one template per message; :func:`render` fills it in. Adding French or
+Korean is adding a file. English is the language of the audit log and the CLI's ``reasons``.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, TypeAlias
 
+from tearline.errors import DataFault, NotFound
+from tearline.labels.describe import Release
 from tearline.labels.model import Tier
 
-__all__ = ["LANGUAGES", "Reason", "tier_words"]
+__all__ = ["Phrase", "Reason", "languages", "render"]
 
-#: The languages reasons are written in.
-LANGUAGES = ("en", "ja")
+_PACKAGE = "tearline.policy.languages"
+_PLACEHOLDER = re.compile(r"\{(\w+)(?:\|(\w+))?\}")
 
-_TIER_JA = {
-    Tier.UNCLASSIFIED: "秘密区分なし",
-    Tier.CONTROLLED: "取扱注意相当",
-    Tier.RESTRICTED: "部外秘相当",
-    Tier.CONFIDENTIAL: "秘相当",
-    Tier.SECRET: "極秘相当",
-    Tier.TOP_SECRET: "機密相当",
-}
-_ACTION_JA = {"read": "閲覧", "export": "持ち出し", "release": "提供"}
-_STATUS_JA = {"revoked": "取り消されています", "suspended": "停止されています"}
+#: A parameter: a word, a list of words, or a phrase rendered in the same language.
+Param: TypeAlias = "str | tuple[str, ...] | Phrase"
 
 
-def _verbs(action: str) -> tuple[str, str]:
-    """What the reader does with the item, in English and Japanese."""
-    return ("read", "閲覧") if action == "read" else ("receive", "受領")
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A message id and its parameters: words to be, in any language."""
+
+    message: str
+    params: tuple[tuple[str, Param], ...] = ()
+
+    def param(self, name: str) -> Param:
+        """The parameter ``name``; raises ``KeyError``."""
+        for key, value in self.params:
+            if key == name:
+                return value
+        raise KeyError(name)
 
 
-def tier_words(tier: Tier, language: str) -> str:
-    """A tier's name for a reader: ``SECRET``, ``SECRET（極秘相当）``."""
-    return tier.title if language == "en" else f"{tier.title}（{_TIER_JA[tier]}）"
+def _phrase(message: str, **params: Param) -> Phrase:
+    return Phrase(message, tuple(sorted(params.items())))
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One reason, under the id of the rule that gave it, in every language."""
+    """One reason for a decision: the rule that gave it and what it says, as data."""
 
     rule: str
-    en: str
-    ja: str
+    phrase: Phrase
 
-    def text(self, language: str) -> str:
-        """The reason in ``language`` (``en`` or ``ja``)."""
-        return self.ja if language == "ja" else self.en
+    def text(self, language: str = "en") -> str:
+        """The reason in ``language`` (a code of :func:`languages`)."""
+        return render(self.phrase, language)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
     def from_origin(self, marking: str) -> Reason:
         """This reason, found on the marking a translated label was carried from."""
-        return Reason(
-            self.rule,
-            f"original marking {marking}: {self.en}",
-            f"元の表示 {marking}：{self.ja}",
-        )
+        return Reason(self.rule, _phrase("origin", marking=marking, reason=self.phrase))
 
     # ------------------------------------------------------------------ clearance
     @classmethod
     def status(cls, status: str) -> Reason:
-        return cls(
-            "clearance.status", f"clearance is {status}", f"クリアランスは{_STATUS_JA[status]}"
-        )
+        return cls("clearance.status", _phrase("clearance.status", status=status))
 
     @classmethod
-    def expired(cls, rule: str, what: str, when: date) -> Reason:
-        ja = "クリアランス" if what == "clearance" else f"権限 {what.split()[-1]} "
-        return cls(
-            rule, f"{what} expired {when.isoformat()}", f"{ja}は{when.isoformat()}に失効しました"
-        )
+    def clearance_expired(cls, when: date) -> Reason:
+        return cls("clearance.expiry", _phrase("clearance.expiry", when=when.isoformat()))
+
+    @classmethod
+    def authorization_expired(cls, token: str, when: date) -> Reason:
+        return cls("access.expiry", _phrase("access.expiry", token=token, when=when.isoformat()))
 
     @classmethod
     def unknown_level(cls, level: str, scheme: str) -> Reason:
         return cls(
-            "clearance.level",
-            f"clearance {level!r} is not a level of scheme {scheme!r}",
-            f"クリアランス「{level}」は区分体系「{scheme}」の等級ではありません",
+            "clearance.level", _phrase("clearance.unknown-level", level=level, scheme=scheme)
         )
 
     @classmethod
     def no_agreement(cls, held: str, label: str) -> Reason:
-        return cls(
-            "clearance.agreement",
-            f"no agreement connects {held} and {label}: {held} clearances do not reach "
-            f"{label} labels",
-            f"{held}と{label}を結ぶ協定がないため、{held}のクリアランスは{label}の区分に及びません",
-        )
+        return cls("clearance.agreement", _phrase("clearance.no-agreement", held=held, label=label))
 
     @classmethod
     def unconfirmed(cls, title: str, held: str, label: str) -> Reason:
-        return cls(
-            "clearance.agreement",
-            f"the equivalence table of {title} is not confirmed: {held} clearances do not "
-            f"yet reach {label} labels",
-            f"{title}の対応表は未確認のため、{held}のクリアランスはまだ{label}の区分に及びません",
-        )
+        phrase = _phrase("clearance.unconfirmed", title=title, held=held, label=label)
+        return cls("clearance.agreement", phrase)
 
     @classmethod
     def level(cls, words: str, tier: Tier, covers: bool) -> Reason:
-        if covers:
-            return cls(
-                "clearance.level",
-                f"clearance {words} covers {tier_words(tier, 'en')}",
-                f"クリアランス {words} は{tier_words(tier, 'ja')}を満たしています",
-            )
-        return cls(
-            "clearance.level",
-            f"clearance {words} is below {tier_words(tier, 'en')}",
-            f"クリアランス {words} は{tier_words(tier, 'ja')}に達していません",
-        )
+        message = "clearance.covers" if covers else "clearance.below"
+        return cls("clearance.level", _phrase(message, words=words, tier=tier.title))
 
     # ------------------------------------------------------------------ release
     @classmethod
     def unrestricted(cls) -> Reason:
-        return cls("release.nationality", "release is unrestricted", "提供先の制限はありません")
+        return cls("release.nationality", _phrase("release.unrestricted"))
 
     @classmethod
-    def may(cls, nation: str, action: str, words: str) -> Reason:
-        verb, verb_ja = _verbs(action)
-        return cls(
-            "release.nationality",
-            f"{nation} may {verb} it ({words})",
-            f"{nation}は{verb_ja}できます（{words}）",
-        )
+    def may(cls, nation: str, action: str, release: Release) -> Reason:
+        phrase = _phrase("release.may", nation=nation, action=action, release=_words(release))
+        return cls("release.nationality", phrase)
 
     @classmethod
-    def not_listed(cls, nations: list[str], words: str) -> Reason:
-        en = (
-            f"{nations[0]} is not in {words}"
-            if len(nations) == 1
-            else f"none of {', '.join(nations)} is in {words}"
-        )
-        return cls("release.nationality", en, f"{'、'.join(nations)}は{words}に含まれていません")
+    def not_listed(cls, nations: list[str], release: Release) -> Reason:
+        phrase = _phrase("release.not-listed", nations=tuple(nations), release=_words(release))
+        return cls("release.nationality", phrase)
 
     @classmethod
-    def owner_only(cls, words_en: str, words_ja: str, nations: list[str], action: str) -> Reason:
-        verb, verb_ja = _verbs(action)
-        return cls(
-            "release.nationality",
-            f"{words_en}; {' or '.join(nations)} may not {verb} it",
-            f"{words_ja}。{'、'.join(nations)}は{verb_ja}できません",
+    def refused(cls, release: Release, nations: list[str], action: str) -> Reason:
+        phrase = _phrase(
+            "release.refused", release=_words(release), nations=tuple(nations), action=action
         )
+        return cls("release.nationality", phrase)
 
     @classmethod
     def display_only(cls, nation: str, display: str, action: str) -> Reason:
         if action == "read":
-            return cls(
-                "release.display-only",
-                f"{nation} may be shown it but not given it ({display})",
-                f"{nation}は表示のみ可能で、提供は受けられません（{display}）",
+            phrase = _phrase("release.display-only.read", nation=nation, display=display)
+        else:
+            phrase = _phrase(
+                "release.display-only.refused", nation=nation, display=display, action=action
             )
-        return cls(
-            "release.display-only",
-            f"{nation} may only be shown it ({display}); {action} is refused",
-            f"{nation}は表示のみ可能です（{display}）。{_ACTION_JA[action]}はできません",
-        )
+        return cls("release.display-only", phrase)
 
     # ------------------------------------------------------------------ access and controls
     @classmethod
     def access(cls, expression: str, missing: list[str]) -> Reason:
         if not missing:
-            return cls(
-                "access.expression",
-                f"authorizations satisfy {expression}",
-                f"権限は {expression} を満たしています",
-            )
-        return cls(
-            "access.expression",
-            f"access requires {expression}; missing {', '.join(missing)}",
-            f"アクセスには {expression} が必要です（不足: {', '.join(missing)}）",
-        )
+            return cls("access.expression", _phrase("access.satisfied", expression=expression))
+        phrase = _phrase("access.missing", expression=expression, missing=tuple(missing))
+        return cls("access.expression", phrase)
 
     @classmethod
     def access_too_complex(cls, expression: str) -> Reason:
         shown = expression if len(expression) <= 80 else expression[:79] + "…"
-        return cls(
-            "access.expression",
-            f"access requires {shown}, which has too many alternatives to check; denied",
-            f"アクセス条件 {shown} は選択肢が多すぎて判定できないため、拒否します",
-        )
+        return cls("access.expression", _phrase("access.too-complex", expression=shown))
 
     @classmethod
     def control(cls, token: str, banner: str, action: str) -> Reason:
-        return cls(
-            f"control.{token}",
-            f"{banner}: {action} needs the originator's approval",
-            f"{banner}: {_ACTION_JA[action]}には発信者の承認が必要です",
+        return cls(f"control.{token}", _phrase("control.restricts", banner=banner, action=action))
+
+
+def _words(release: Release) -> Phrase:
+    """How a reason quotes a release: the marking's words, or what the marking means."""
+    return _phrase(
+        f"release.words.{release.kind}", words=release.words, owners=", ".join(release.owners)
+    )
+
+
+# ---------------------------------------------------------------------------- rendering
+@dataclass(frozen=True)
+class _Language:
+    code: str
+    name: str
+    formats: Mapping[str, str]
+    values: Mapping[str, Mapping[str, str]]
+    messages: Mapping[str, Any]
+
+
+def languages() -> tuple[str, ...]:
+    """The codes of the languages reasons can be rendered in (one file each)."""
+    return tuple(sorted(_files()))
+
+
+@lru_cache(maxsize=1)
+def _files() -> Mapping[str, str]:
+    root = resources.files(_PACKAGE)
+    found = {
+        entry.name.removesuffix(".toml"): entry.name
+        for entry in root.iterdir()
+        if entry.name.endswith(".toml")
+    }
+    return MappingProxyType(found)
+
+
+@lru_cache(maxsize=16)
+def _language(code: str) -> _Language:
+    name = _files().get(code)
+    if name is None:
+        known = ", ".join(languages())
+        raise NotFound(f"no reasons in language {code!r}; known languages: {known}")
+    data = tomllib.loads(resources.files(_PACKAGE).joinpath(name).read_text("utf-8"))
+    try:
+        return _Language(
+            code=str(data["language"]["code"]),
+            name=str(data["language"]["name"]),
+            formats=MappingProxyType(dict(data.get("format", {}))),
+            values=MappingProxyType(dict(data.get("values", {}))),
+            messages=MappingProxyType(dict(data["messages"])),
         )
+    except (KeyError, TypeError) as missing:
+        raise DataFault(f"language file {name}: missing {missing}") from None
+
+
+def render(phrase: Phrase, language: str = "en") -> str:
+    """``phrase`` in ``language``.
+
+    Raises:
+        NotFound: no file for ``language``.
+        DataFault: the language file lacks the message or a table it names.
+    """
+    table = _language(language)
+    template = table.messages.get(phrase.message)
+    if template is None:
+        raise DataFault(f"language {language!r} has no message {phrase.message!r}")
+    if isinstance(template, Mapping):
+        counted = phrase.param(str(template["count"]))
+        template = template[
+            "one" if not isinstance(counted, tuple) or len(counted) == 1 else "other"
+        ]
+
+    def fill(match: re.Match[str]) -> str:
+        value = phrase.param(match.group(1))
+        return _value(value, match.group(2), table)
+
+    return _PLACEHOLDER.sub(fill, str(template))
+
+
+def _value(value: Param, how: str | None, table: _Language) -> str:
+    if isinstance(value, Phrase):
+        return render(value, table.code)
+    if isinstance(value, tuple):
+        separator = table.formats.get(how or "list", ", ")
+        return separator.join(value)
+    if how is None:
+        return value
+    return table.values.get(how, {}).get(value, value)

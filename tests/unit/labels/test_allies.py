@@ -119,7 +119,7 @@ def test_tlp_audiences_decide_who_reads() -> None:
     amber = parse("TLP:AMBER+STRICT//ORG:JMOD", "tlp")
     assert decide(member, amber, Action.READ, at).permitted
     refused = decide(other, amber, Action.READ, at)
-    assert refused.reasons == ("access requires org:JMOD; missing org:JMOD",)
+    assert refused.reasons_in("en") == ("access requires org:JMOD; missing org:JMOD",)
     assert decide(other, parse("TLP:CLEAR", "tlp"), Action.READ, at).permitted
 
 

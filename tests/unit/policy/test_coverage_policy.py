@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tearline.errors import NotFound
 from tearline.labels.model import Tier
 from tearline.labels.parse import parse
 from tearline.policy.compiled import Compiler, can_read
@@ -34,7 +35,7 @@ def test_a_clearance_that_names_no_known_level_reaches_nothing(
     label = parse("UNCLASSIFIED")
     decision = decide(person, label, Action.READ, AT)
     assert decision.outcome is Outcome.DENY
-    assert reason in decision.reasons
+    assert reason in decision.reasons_in("en")
     assert "clearance.level" in decision.rule_ids
     # the fast path agrees: no tier for any scheme, so nothing can be read
     compiler = Compiler()
@@ -52,4 +53,6 @@ def test_reason_text_by_language() -> None:
     reason = Reason.level("CONFIDENTIAL", Tier.SECRET, covers=False)
     assert reason.text("en") == "clearance CONFIDENTIAL is below SECRET"
     assert reason.text("ja") == "クリアランス CONFIDENTIAL はSECRET（極秘相当）に達していません"
-    assert reason.text("fr") == reason.en  # English for any language without a translation
+    assert str(reason) == reason.text("en")
+    with pytest.raises(NotFound, match="known languages: en, ja"):
+        reason.text("fr")

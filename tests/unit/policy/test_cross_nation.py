@@ -51,8 +51,8 @@ GRID = {
 )
 def test_cross_nation_grid(who: str, scheme: str, marking: str, expected: Outcome) -> None:
     decision = decide(PEOPLE[who], parse(marking, scheme), Action.READ, AT)
-    assert decision.outcome is expected, decision.reasons
-    assert len(decision.reasons) == len(decision.reasons_ja)
+    assert decision.outcome is expected, decision.reasons_in("en")
+    assert len(decision.reasons_in("en")) == len(decision.reasons_in("ja"))
 
 
 def test_japanese_analyst_reads_us_rel_to_japan_with_japanese_reasons() -> None:
@@ -66,11 +66,11 @@ def test_japanese_analyst_reads_us_rel_to_japan_with_japanese_reasons() -> None:
 
 def test_japanese_analyst_is_refused_noforn_and_uk_eyes_only() -> None:
     noforn = decide(PEOPLE["jp"], parse("SECRET//NOFORN"), Action.READ, AT)
-    assert noforn.reasons == ("NOFORN: USA only; JPN may not read it",)
+    assert noforn.reasons_in("en") == ("NOFORN: USA only; JPN may not read it",)
     assert noforn.reasons_in("ja") == ("NOFORN: USAのみ。JPNは閲覧できません",)
     uk = decide(PEOPLE["jp"], parse("SECRET//UK EYES ONLY", "gb"), Action.READ, AT)
     assert uk.outcome is D
-    assert "UK EYES ONLY: GBR only; JPN may not read it" in uk.reasons
+    assert "UK EYES ONLY: GBR only; JPN may not read it" in uk.reasons_in("en")
 
 
 def test_british_analyst_without_a_confirmed_agreement_path_is_refused() -> None:
@@ -78,12 +78,14 @@ def test_british_analyst_without_a_confirmed_agreement_path_is_refused() -> None
     decision = decide(PEOPLE["gb"], label, Action.READ, AT)
     assert decision.outcome is D
     assert decision.rule_ids == ("clearance.agreement",)
-    assert "is not confirmed: gb clearances do not yet reach jp labels" in decision.reasons[0]
+    assert (
+        "is not confirmed: gb clearances do not yet reach jp labels" in decision.reasons_in("en")[0]
+    )
 
 
 def test_no_agreement_at_all_is_refused_with_that_reason() -> None:
     decision = decide(PEOPLE["kr"], parse("SECRET//REL TO USA, KOR"), Action.READ, AT)
-    assert decision.reasons == (
+    assert decision.reasons_in("en") == (
         "no agreement connects kr and us: kr clearances do not reach us labels",
     )
 
@@ -91,4 +93,4 @@ def test_no_agreement_at_all_is_refused_with_that_reason() -> None:
 def test_clearances_map_down_in_decisions() -> None:
     confidential = Person(frozenset({"JPN"}), Clearance("HI", "jp"))
     decision = decide(confidential, parse("SECRET//REL TO USA, JPN"), Action.READ, AT)
-    assert decision.reasons == ("clearance 秘 is below SECRET",)
+    assert decision.reasons_in("en") == ("clearance 秘 is below SECRET",)

@@ -77,8 +77,8 @@ GRID = {
 )
 def test_read_decisions_grid(who: str, marking: str, expected: Outcome) -> None:
     decision = decide(PEOPLE[who], parse(marking), Action.READ, AT)
-    assert decision.outcome is expected, decision.reasons
-    assert decision.reasons, "every decision carries its reasons"
+    assert decision.outcome is expected, decision.reasons_in("en")
+    assert decision.reasons_in("en"), "every decision carries its reasons"
 
 
 REASONS = [
@@ -100,13 +100,13 @@ REASONS = [
 @pytest.mark.parametrize(("who", "marking", "reason"), REASONS)
 def test_reasons_are_plain_words(who: str, marking: str, reason: str) -> None:
     decision = decide(PEOPLE[who], parse(marking), Action.READ, AT)
-    assert any(r.startswith(reason) for r in decision.reasons), decision.reasons
+    assert any(r.startswith(reason) for r in decision.reasons_in("en")), decision.reasons_in("en")
 
 
 def test_dual_national_reasons_name_every_nationality() -> None:
     person = Person(frozenset({"GBR", "JPN"}), Clearance("S"))
     decision = decide(person, parse("SECRET//REL TO USA, AUS"), Action.READ, AT)
-    assert decision.reasons == ("none of GBR, JPN is in REL TO USA, AUS",)
+    assert decision.reasons_in("en") == ("none of GBR, JPN is in REL TO USA, AUS",)
 
 
 ACTIONS = [
@@ -126,7 +126,7 @@ def test_controls_are_honoured_for_the_action(
     who: str, marking: str, action: Action, expected: Outcome
 ) -> None:
     decision = decide(PEOPLE[who], parse(marking), action, AT)
-    assert decision.outcome is expected, decision.reasons
+    assert decision.outcome is expected, decision.reasons_in("en")
 
 
 def test_expiry_is_the_first_day_it_no_longer_counts() -> None:
@@ -141,7 +141,7 @@ def test_unknown_clearance_scheme_or_level_is_denied() -> None:
     stranger = Person(frozenset({"USA"}), Clearance("S", "xx"))
     assert decide(stranger, label, Action.READ, AT).outcome is D
     odd = Person(frozenset({"USA"}), Clearance("Q"))
-    assert decide(odd, label, Action.READ, AT).reasons == (
+    assert decide(odd, label, Action.READ, AT).reasons_in("en") == (
         "clearance 'Q' is not a level of scheme 'us'",
     )
 

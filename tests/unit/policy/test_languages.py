@@ -1,0 +1,46 @@
+"""Every language file says every reason, with the same parameters as English."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from tearline.policy.reasons import languages
+
+PLACEHOLDER = re.compile(r"\{(\w+)(?:\|(\w+))?\}")
+
+
+def _file(code: str) -> dict[str, Any]:
+    text = resources.files("tearline.policy.languages").joinpath(f"{code}.toml").read_text()
+    return tomllib.loads(text)
+
+
+def _names(template: Any) -> set[str]:
+    texts = (
+        [template]
+        if isinstance(template, str)
+        else [value for key, value in template.items() if key != "count"]
+    )
+    return {match.group(1) for text in texts for match in PLACEHOLDER.finditer(str(text))}
+
+
+def test_english_and_japanese_are_there() -> None:
+    assert {"en", "ja"} <= set(languages())
+
+
+@pytest.mark.parametrize("code", languages())
+def test_a_language_has_every_message_with_its_parameters(code: str) -> None:
+    english = _file("en")["messages"]
+    data = _file(code)
+    assert data["language"]["code"] == code
+    assert set(data["messages"]) == set(english)
+    for message, template in english.items():
+        assert _names(data["messages"][message]) <= _names(template) | {"count"}, message
+        for match in PLACEHOLDER.finditer(str(data["messages"][message])):
+            table = match.group(2)
+            if table not in (None, "or", "list"):
+                assert table in data.get("values", {}), f"{code}: no table {table}"
