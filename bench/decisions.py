@@ -33,7 +33,7 @@ from tearline.labels.access import AccessExpression
 from tearline.labels.gate import admit
 from tearline.labels.model import Label, Tier
 from tearline.labels.parse import parse, parse_uncached, render
-from tearline.labels.scheme import Scheme, registry
+from tearline.labels.schemes import Scheme, default_registry
 from tearline.policy.compiled import (
     CompiledLabel,
     CompiledPerson,
@@ -249,7 +249,7 @@ def build_markings(rng: random.Random, count: int) -> tuple[list[str], list[Labe
 
     Returns the markings, their labels and how many generated texts were refused.
     """
-    scheme = registry().scheme("us")
+    scheme = default_registry().scheme("us")
     markings: list[str] = []
     labels: list[Label] = []
     seen: set[Label] = set()
@@ -257,7 +257,7 @@ def build_markings(rng: random.Random, count: int) -> tuple[list[str], list[Labe
     while len(labels) < count:
         text = random_marking(rng, scheme)
         try:
-            label = parse(text)
+            label = parse(text, "us")
         except LabelError:
             rejected += 1
             continue
@@ -374,7 +374,7 @@ def cedar_policy() -> str:
 
 def _person_entity(person: Person) -> dict[str, Any]:
     clearance = person.clearance
-    tier = clearance_tier(person)
+    tier = clearance_tier(person, "us", default_registry())
     active = clearance.status is Status.ACTIVE and (
         clearance.expires is None or clearance.expires > TODAY
     )
@@ -507,19 +507,19 @@ def time_cedar(mix: Mix, sizes: Sizes) -> tuple[list[Row], list[bool]]:
 def _cold_passes(markings: list[str]) -> int:
     start = time.perf_counter()
     for text in markings:
-        parse_uncached(text)
+        parse_uncached(text, "us")
     return max(1, math.ceil(1.25 * COLD_PARSE_SECONDS / (time.perf_counter() - start)))
 
 
 def time_parsing(markings: list[str], lookups: int) -> list[Row]:
     passes = _cold_passes(markings)
     cold = markings * passes
-    cold_seconds, _ = best_of(lambda: [parse_uncached(text) for text in cold])
+    cold_seconds, _ = best_of(lambda: [parse_uncached(text, "us") for text in cold])
     rng = random.Random(SEED)
     wanted = rng.choices(markings, k=lookups)
     for text in markings:
-        parse(text)  # warm the cache
-    cached_seconds, _ = best_of(lambda: [parse(text) for text in wanted])
+        parse(text, "us")  # warm the cache
+    cached_seconds, _ = best_of(lambda: [parse(text, "us") for text in wanted])
     return [
         Row("markings parsed: parse_uncached (cold)", len(cold), cold_seconds),
         Row("markings parsed: parse (lru-cached)", lookups, cached_seconds),

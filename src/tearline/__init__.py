@@ -24,16 +24,16 @@ from tearline.errors import (
     Unauthenticated,
 )
 from tearline.labels.access import AccessExpression
-from tearline.labels.agreements import Agreement
 from tearline.labels.codec import canonical_json, from_dict, intern_key, to_dict
+from tearline.labels.formats.stanag4774 import from_xml as from_4774
+from tearline.labels.formats.stanag4774 import to_xml as to_4774
 from tearline.labels.gate import admit
 from tearline.labels.lattice import dominates, join
 from tearline.labels.model import Label, Tier
 from tearline.labels.parse import Normalized, normalize, parse, render
 from tearline.labels.rollup import rollup
-from tearline.labels.scheme import Scheme, agreements, schemes
-from tearline.labels.stanag4774 import from_xml as from_4774
-from tearline.labels.stanag4774 import to_xml as to_4774
+from tearline.labels.schemes import Scheme, agreements, schemes
+from tearline.labels.schemes.agreements import Agreement
 from tearline.labels.translate import (
     ClearanceTranslation,
     Translation,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tearline.labels.model import Label
 from tearline.labels.parse import parse
-from tearline.labels.scheme import registry
+from tearline.labels.schemes import default_registry
 from tearline.policy.model import Authorization, Clearance, Person, Status
 
 LEVELS = ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP SECRET")
@@ -21,12 +21,12 @@ NATIONS = ("USA", "JPN", "GBR", "AUS", "CAN", "NZL", "KOR", "DEU", "FRA")
 
 
 def _ordered(tokens: list[str]) -> list[str]:
-    scheme = registry().scheme("us")
+    scheme = default_registry().scheme("us")
     return sorted(tokens, key=scheme.sort_key)
 
 
 def _rel_list(codes: list[str]) -> str:
-    nations = registry().nations
+    nations = default_registry().nations
     rest = sorted(c for c in codes if nations.is_nation(c)) + sorted(
         c for c in codes if nations.is_group(c)
     )
@@ -59,7 +59,7 @@ def us_markings(draw: st.DrawFn, classified: bool | None = None) -> str:
         words += [names[t] for t in _ordered([t for t in dissem if t == "PR"])]
     if mode.startswith("rel") and mode != "relido":
         codes = draw(st.lists(st.sampled_from(PARTNERS), unique=True, min_size=1, max_size=4))
-        covered = registry().nations.expand(c for c in codes if len(c) == 4)
+        covered = default_registry().nations.expand(c for c in codes if len(c) == 4)
         codes = [c for c in codes if c not in covered]  # a code inside a named group is redundant
         words.append("REL TO " + _rel_list(codes))
     if mode in ("relido", "rel+relido"):
@@ -77,7 +77,7 @@ def us_markings(draw: st.DrawFn, classified: bool | None = None) -> str:
 
 def us_labels(classified: bool | None = None) -> st.SearchStrategy[Label]:
     """Labels parsed from valid US markings."""
-    return us_markings(classified).map(parse)
+    return us_markings(classified).map(lambda text: parse(text, "us"))
 
 
 @st.composite

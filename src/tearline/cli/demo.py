@@ -9,7 +9,7 @@ import click
 
 from tearline.labels.parse import normalize, parse, render
 from tearline.labels.rollup import rollup
-from tearline.labels.scheme import registry
+from tearline.labels.schemes import default_registry
 from tearline.labels.translate import translate
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Authorization, Clearance, Person, Status
@@ -27,16 +27,16 @@ _DOCUMENT = (
     ("(TS//SI//NF)", "Collection source details."),
 )
 
-_US_ANALYST = Person(frozenset({"USA"}), Clearance("TS"), (Authorization("SI"),))
+_US_ANALYST = Person(frozenset({"USA"}), Clearance("TS", "us"), (Authorization("SI"),))
 _JP_ANALYST = Person(frozenset({"JPN"}), Clearance("GOKUHI", "jp"))
 _UK_ANALYST = Person(frozenset({"GBR"}), Clearance("SECRET", "gb"))
 
 _PEOPLE = (
     ("US analyst", _US_ANALYST),
-    ("JP analyst", Person(frozenset({"JPN"}), Clearance("S"))),
-    ("UK analyst", Person(frozenset({"GBR"}), Clearance("S"))),
-    ("US analyst", Person(frozenset({"USA"}), Clearance("TS", expires=date(2026, 3, 1)))),
-    ("US analyst", Person(frozenset({"USA"}), Clearance("S", status=Status.REVOKED))),
+    ("JP analyst", Person(frozenset({"JPN"}), Clearance("S", "us"))),
+    ("UK analyst", Person(frozenset({"GBR"}), Clearance("S", "us"))),
+    ("US analyst", Person(frozenset({"USA"}), Clearance("TS", "us", expires=date(2026, 3, 1)))),
+    ("US analyst", Person(frozenset({"USA"}), Clearance("S", "us", status=Status.REVOKED))),
 )
 
 #: Commands to try after the demo; each runs as shown and exits 0 (a test runs them).
@@ -66,7 +66,7 @@ def _pad(text: str, width: int) -> str:
 def _clearance(person: Person) -> str:
     """``SECRET (us)``: the clearance's level as its scheme writes it, then the scheme."""
     clearance = person.clearance
-    level = registry().scheme(clearance.scheme).level(clearance.level)
+    level = default_registry().scheme(clearance.scheme).level(clearance.level)
     return f"{level.banner} ({clearance.scheme})"
 
 
@@ -95,7 +95,7 @@ def demo() -> None:
     )
     click.secho("1. Markings parse into one canonical label", bold=True)
     for marking in ("SECRET//REL TO USA, JPN", "(TS//SI/TK//NF)", "//NATO SECRET"):
-        label = parse(marking)
+        label = parse(marking, "us")
         rel = (
             "unrestricted"
             if label.releasable_to is None
@@ -107,10 +107,10 @@ def demo() -> None:
         )
     click.secho("\n2. Sloppy markings are normalized, each change listed", bold=True)
     for sloppy in ("s//rel to jpn, usa", "secret // nf/oc"):
-        result = normalize(sloppy)
+        result = normalize(sloppy, "us")
         click.echo(f"  {sloppy!r:24} -> {result.marking}   ({'; '.join(result.changes)})")
     click.secho("\n3. A portion-marked document rolls up to its banner", bold=True)
-    portions = [parse(mark) for mark, _ in _DOCUMENT]
+    portions = [parse(mark, "us") for mark, _ in _DOCUMENT]
     banner = render(rollup(portions))
     click.echo(f"  banner: {banner}")
     for mark, text in _DOCUMENT:
@@ -131,7 +131,7 @@ def demo() -> None:
 def _allies(at: datetime) -> None:
     click.secho("\n5. Japan marks in its own scheme; each side reads in its own", bold=True)
     for marking in ("SECRET//REL TO USA, JPN", "TOP SECRET//NOFORN"):
-        carried = render(parse(marking), "jp")
+        carried = render(parse(marking, "us"), "jp")
         click.echo(f"  US {_pad(marking, 28)} -> for a Japanese reader: {carried}")
     inferred = False
     for marking in ("極秘//REL TO JPN, USA", "特定秘密//REL TO JPN, USA", "注意"):

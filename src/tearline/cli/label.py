@@ -9,10 +9,10 @@ import click
 
 from tearline.cli.output import EXIT_INVALID, ExitWith, emit, error_json, label_json
 from tearline.errors import InvalidInput, LabelError
+from tearline.labels.formats.stanag4774 import from_xml, to_xml
 from tearline.labels.parse import FORMS, normalize, parse, render
 from tearline.labels.rollup import rollup
-from tearline.labels.scheme import registry
-from tearline.labels.stanag4774 import from_xml, to_xml
+from tearline.labels.schemes import default_registry
 from tearline.labels.translate import translate
 
 __all__ = ["label"]
@@ -45,7 +45,7 @@ def label() -> None:
 @click.argument("marking")
 def parse_command(marking: str, scheme: str, form: str | None, as_json: bool) -> None:
     """Parse MARKING strictly and show its canonical label."""
-    registry().scheme(scheme)
+    default_registry().scheme(scheme)
     try:
         result = parse(marking, scheme, form=form)
     except LabelError as problem:
@@ -62,7 +62,7 @@ def parse_command(marking: str, scheme: str, form: str | None, as_json: bool) ->
 @click.argument("marking")
 def normalize_command(marking: str, scheme: str, form: str | None, as_json: bool) -> None:
     """Rewrite a sloppy but unambiguous MARKING in canonical form and list the changes."""
-    registry().scheme(scheme)
+    default_registry().scheme(scheme)
     try:
         result = normalize(marking, scheme, form=form)
     except LabelError as problem:
@@ -88,7 +88,7 @@ def normalize_command(marking: str, scheme: str, form: str | None, as_json: bool
 @click.argument("marking")
 def render_command(marking: str, scheme: str, source: str, form: str, as_json: bool) -> None:
     """Write MARKING's label in SCHEME, for a reader of that scheme."""
-    registry().scheme(scheme)
+    default_registry().scheme(scheme)
     try:
         written = render(parse(marking, source), scheme, form=form)
     except LabelError as problem:
@@ -109,8 +109,8 @@ def translate_command(marking: str, source: str, target: str, form: str, as_json
     Labels map up: a level with no counterpart becomes the next higher one (mapped_up).
     inferred says the equivalence used is not confirmed by a source.
     """
-    registry().scheme(source)
-    registry().scheme(target)
+    default_registry().scheme(source)
+    default_registry().scheme(target)
     try:
         carried = translate(parse(marking, source), target)
         written = render(carried.label, form=form)
@@ -137,7 +137,7 @@ def translate_command(marking: str, source: str, target: str, form: str, as_json
 @click.argument("portions", nargs=-1, required=True)
 def rollup_command(portions: tuple[str, ...], scheme: str, as_json: bool) -> None:
     """Roll PORTIONS (portion marks) up into the document's banner."""
-    registry().scheme(scheme)
+    default_registry().scheme(scheme)
     labels = []
     for index, portion in enumerate(portions):
         try:
@@ -157,7 +157,7 @@ def rollup_command(portions: tuple[str, ...], scheme: str, as_json: bool) -> Non
 @click.argument("marking")
 def to_4774_command(marking: str, scheme: str, created: str | None, as_json: bool) -> None:
     """Write MARKING as a NATO STANAG 4774 confidentiality label (XML)."""
-    registry().scheme(scheme)
+    default_registry().scheme(scheme)
     try:
         when = datetime.fromisoformat(created) if created else datetime.now(UTC)
     except ValueError:
@@ -192,7 +192,7 @@ def from_4774_command(source: TextIO, as_json: bool) -> None:
 @_json_option
 def schemes_command(as_json: bool) -> None:
     """List the marking schemes this Tearline knows."""
-    schemes = registry().schemes
+    schemes = default_registry().schemes
     data: dict[str, object] = {
         "schemes": [
             {

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import click
 
-from tearline.labels.agreements import Agreement
 from tearline.labels.model import Tier
-from tearline.labels.scheme import Scheme, registry
+from tearline.labels.schemes import Scheme, default_registry
+from tearline.labels.schemes.agreements import Agreement
 
 __all__ = ["schemes_doc"]
 
@@ -77,7 +77,7 @@ def _agreement_section(agreement: Agreement) -> list[str]:
             if side is None:
                 cells.append("—")
                 continue
-            words = registry().scheme(scheme_id).level(side.level).banner
+            words = default_registry().scheme(scheme_id).level(side.level).banner
             cells.append(words + "".join(f" + {c}" for c in side.controls))
         basis = f"**{equivalence.basis}**" if equivalence.inferred else equivalence.basis
         lines.append("| " + " | ".join([*cells, basis, equivalence.source]) + " |")
@@ -86,12 +86,12 @@ def _agreement_section(agreement: Agreement) -> list[str]:
 
 def schemes_doc() -> str:
     """The whole page."""
-    schemes = list(registry().schemes.values())
+    schemes = list(default_registry().schemes.values())
     lines = [_INTRO, *_levels_table(schemes), "## Schemes", ""]
     for scheme in schemes:
         lines += _scheme_section(scheme)
     lines += ["## Agreements", ""]
-    for agreement in registry().agreements:
+    for agreement in default_registry().agreements:
         lines += _agreement_section(agreement)
     return "\n".join(lines)
 

@@ -36,6 +36,7 @@ from tearline.labels.access import AccessExpression
 from tearline.labels.gate import admitted
 from tearline.labels.lattice import merged_origins
 from tearline.labels.model import Label, Tier, _building
+from tearline.labels.schemes import Registry
 
 __all__ = ["VERSION", "canonical_json", "from_dict", "intern_key", "to_dict"]
 
@@ -173,7 +174,7 @@ def _check_keys(data: object, where: str) -> Mapping[str, Any]:
     return data
 
 
-def from_dict(data: object, *, _where: str = "") -> Label:
+def from_dict(data: object, *, registry: Registry | None = None, _where: str = "") -> Label:
     """The label of a codec form, through the one gate.
 
     Raises:
@@ -188,7 +189,8 @@ def from_dict(data: object, *, _where: str = "") -> Label:
     if _where and origins_data:
         raise _fail(f"{_where}origins", "an origin is a label read from its marking: no origins")
     origins = tuple(
-        from_dict(item, _where=f"{_where}origins[{i}].") for i, item in enumerate(origins_data)
+        from_dict(item, registry=registry, _where=f"{_where}origins[{i}].")
+        for i, item in enumerate(origins_data)
     )
     if origins != merged_origins((origins,)):
         raise _fail(f"{_where}origins", "list each origin once, in the codec's order")
@@ -212,7 +214,7 @@ def from_dict(data: object, *, _where: str = "") -> Label:
             draft = Label(**values)
     except ValueError as problem:
         raise LabelError("conflict", f"{w or 'label'}: {problem}", 0) from None
-    label = admitted(draft)
+    label = admitted(draft, registry=registry)
     if to_dict(label) != dict(form):
         raise LabelError("conflict", f"{w or 'label'}: not in the codec's canonical form", 0)
     return label

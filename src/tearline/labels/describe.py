@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tearline.labels.capco import display_list, release_words
 from tearline.labels.model import Label
-from tearline.labels.scheme import Scheme
+from tearline.labels.schemes import Scheme
+from tearline.labels.syntax.capco import display_list, release_words
 
 __all__ = ["Release", "describe_display", "describe_release"]
 

@@ -30,10 +30,10 @@ from typing import Any
 
 from tearline.errors import LabelError
 from tearline.labels.access import EMPTY, AccessExpression, And, Node
-from tearline.labels.capco import read_marking, write_marking
 from tearline.labels.model import Label, _building
-from tearline.labels.scheme import Scheme, registry
-from tearline.labels.tlp import AUDIENCE_PREFIXES, read_tlp, write_tlp
+from tearline.labels.schemes import Registry, Scheme, resolve
+from tearline.labels.syntax.capco import read_marking, write_marking
+from tearline.labels.syntax.tlp import AUDIENCE_PREFIXES, read_tlp, write_tlp
 
 __all__ = ["admit", "admitted", "read", "write"]
 
@@ -84,7 +84,7 @@ def write(label: Label, scheme: Scheme, form: str) -> str:
         ) from None
 
 
-def admit(**values: Any) -> Label:
+def admit(*, registry: Registry | None = None, **values: Any) -> Label:
     """Build a label from its fields (those of :class:`Label`) through the gate.
 
     Raises:
@@ -96,10 +96,10 @@ def admit(**values: Any) -> Label:
             draft = Label(**values)
     except (TypeError, ValueError) as problem:
         raise LabelError("syntax", f"not a label: {problem}", 0) from None
-    return admitted(draft)
+    return admitted(draft, registry=registry)
 
 
-def admitted(draft: Label) -> Label:
+def admitted(draft: Label, *, registry: Registry | None = None) -> Label:
     """``draft`` if it is exactly the label its own canonical marking reads as, else refused.
 
     The admitted label keeps the draft's ``origins`` and ``declassify_on`` (a marking does not
@@ -110,7 +110,7 @@ def admitted(draft: Label) -> Label:
         LabelError: the draft cannot be written in its scheme, or disagrees with its marking.
         NotFound: the scheme is unknown.
     """
-    scheme = registry().scheme(draft.scheme)
+    scheme = resolve(registry).scheme(draft.scheme)
     for origin in draft.origins:
         if not isinstance(origin, Label) or origin.origins:
             raise LabelError("conflict", "a label's origins are labels read from markings", 0)

@@ -14,12 +14,12 @@ from functools import reduce
 
 from tearline.errors import InvalidInput
 from tearline.labels.model import Label, _building
-from tearline.labels.scheme import Scheme, registry
+from tearline.labels.schemes import Registry, Scheme, resolve
 
 __all__ = ["combine", "dominates", "has_disclosure", "join", "merged_origins", "scheme_of"]
 
 
-def scheme_of(labels: Sequence[Label]) -> Scheme:
+def scheme_of(labels: Sequence[Label], registry: Registry | None = None) -> Scheme:
     """The one scheme ``labels`` are written in; refuses a mix (translate them first)."""
     if not labels:
         raise InvalidInput("no labels given: give at least one")
@@ -29,7 +29,7 @@ def scheme_of(labels: Sequence[Label]) -> Scheme:
             f"labels of different schemes ({', '.join(schemes)}) cannot be combined; "
             "translate them into one scheme first"
         )
-    return registry().scheme(schemes[0])
+    return resolve(registry).scheme(schemes[0])
 
 
 def _within(inner: frozenset[str] | None, outer: frozenset[str] | None) -> bool:
@@ -39,14 +39,14 @@ def _within(inner: frozenset[str] | None, outer: frozenset[str] | None) -> bool:
     return inner is not None and inner <= outer
 
 
-def dominates(a: Label, b: Label) -> bool:
+def dominates(a: Label, b: Label, *, registry: Registry | None = None) -> bool:
     """Whether ``a`` protects at least as much as ``b``: whoever may read ``a`` may read ``b``.
 
     Checks the tier, the readers and receivers (``None`` = everyone), that ``a``'s access
     expression implies ``b``'s, and that ``a`` carries every handling control of ``b`` that its
     level admits (a SECRET label subsumes FOUO).
     """
-    scheme = scheme_of((a, b))
+    scheme = scheme_of((a, b), registry)
     if a.tier < b.tier:
         return False
     if not (_within(a.readers, b.readers) and _within(a.releasable_to, b.releasable_to)):
@@ -69,9 +69,9 @@ def dominates(a: Label, b: Label) -> bool:
     return True
 
 
-def join(a: Label, b: Label) -> Label:
+def join(a: Label, b: Label, *, registry: Registry | None = None) -> Label:
     """The least upper bound of two labels of one scheme (owners are united: a joint label)."""
-    scheme = scheme_of((a, b))
+    scheme = scheme_of((a, b), registry)
     owner = tuple(sorted(set(a.owner) | set(b.owner)))
     return combine((a, b), scheme, owner)
 

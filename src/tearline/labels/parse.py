@@ -1,14 +1,17 @@
-"""Parse, validate, normalize and render markings: the text interface of the label core."""
+"""Parse, validate, normalize and render markings: the text interface of the label core.
+
+Every function takes the scheme of the marking explicitly, and the registry to find it in
+(``registry=None`` is the packaged one, for scripts).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from tearline.errors import InvalidInput
 from tearline.labels.gate import read, write
 from tearline.labels.model import Label, _building
-from tearline.labels.scheme import registry
+from tearline.labels.schemes import Registry, resolve
 from tearline.labels.translate import translate
 
 __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "render"]
@@ -16,6 +19,7 @@ __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "rende
 #: The two forms of a marking: the banner line of a document and the mark before a portion.
 FORMS = ("banner", "portion")
 _CACHE_MAX_CHARS = 512
+_CACHE_MAX_ENTRIES = 16384
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,37 +39,52 @@ def _check_form(form: str | None) -> None:
 
 
 def parse_uncached(
-    text: str, scheme: str = "us", *, form: str | None = None, strict: bool = True
+    text: str,
+    scheme: str,
+    *,
+    form: str | None = None,
+    strict: bool = True,
+    registry: Registry | None = None,
 ) -> Label:
     """:func:`parse` without the cache (for measuring, and for one-off reads)."""
     _check_form(form)
-    return read(text, registry().scheme(scheme), form, strict)[0]
+    return read(text, resolve(registry).scheme(scheme), form, strict)[0]
 
 
-@lru_cache(maxsize=16384)
-def _parse_cached(text: str, scheme: str, form: str | None) -> Label:
-    return parse_uncached(text, scheme, form=form)
-
-
-def parse(text: str, scheme: str = "us", *, form: str | None = None) -> Label:
+def parse(
+    text: str, scheme: str, *, form: str | None = None, registry: Registry | None = None
+) -> Label:
     """Parse a marking strictly into its canonical label.
 
     Args:
         text: a banner line (``SECRET//REL TO USA, JPN``) or a portion mark (``(S//NF)``).
-        scheme: the marking scheme's id.
+        scheme: the marking scheme's id (``"us"``, ``"jp"``, …).
         form: ``"banner"`` or ``"portion"``; ``None`` tells from the text.
+        registry: the schemes to read it with (default: the packaged ones). Parsed labels
+            are cached with the registry.
 
     Raises:
         LabelError: the marking is not canonical or breaks a rule of its scheme; ``kind``,
             ``position`` and ``message`` say what, where and how to fix it.
         NotFound: no such scheme.
     """
+    chosen = resolve(registry)
     if len(text) > _CACHE_MAX_CHARS:  # real markings are short; do not let odd input fill memory
-        return parse_uncached(text, scheme, form=form)
-    return _parse_cached(text, scheme, form)
+        return parse_uncached(text, scheme, form=form, registry=chosen)
+    cache = chosen.cache("parse")
+    key = (text, scheme, form)
+    found: Label | None = cache.get(key)
+    if found is None:
+        found = parse_uncached(text, scheme, form=form, registry=chosen)
+        if len(cache) >= _CACHE_MAX_ENTRIES:
+            cache.clear()
+        cache[key] = found
+    return found
 
 
-def normalize(text: str, scheme: str = "us", *, form: str | None = None) -> Normalized:
+def normalize(
+    text: str, scheme: str, *, form: str | None = None, registry: Registry | None = None
+) -> Normalized:
     """Make a sloppy but unambiguous marking canonical and list each change.
 
     Fixes case, spacing, portion/banner spellings, register order, repeats and a missing owner
@@ -73,9 +92,10 @@ def normalize(text: str, scheme: str = "us", *, form: str | None = None) -> Norm
 
     Raises:
         LabelError: the marking is ambiguous or breaks a rule no rewrite can fix.
+        NotFound: no such scheme.
     """
     _check_form(form)
-    chosen = registry().scheme(scheme)
+    chosen = resolve(registry).scheme(scheme)
     label, read_form, changes = read(text, chosen, form, False)
     banner = write(label, chosen, "banner")
     portion = write(label, chosen, "portion")
@@ -87,7 +107,13 @@ def normalize(text: str, scheme: str = "us", *, form: str | None = None) -> Norm
     return Normalized(label, banner, portion, read_form, changes)
 
 
-def render(label: Label, scheme: str | None = None, *, form: str = "banner") -> str:
+def render(
+    label: Label,
+    scheme: str | None = None,
+    *,
+    form: str = "banner",
+    registry: Registry | None = None,
+) -> str:
     """The canonical marking of ``label`` in ``scheme`` (default: the label's own).
 
     A label of another scheme is first translated through the agreement between the two
@@ -99,7 +125,8 @@ def render(label: Label, scheme: str | None = None, *, form: str = "banner") -> 
         TranslationError: a control has no counterpart in ``scheme``.
     """
     _check_form(form)
-    target = registry().scheme(scheme or label.scheme)
+    chosen = resolve(registry)
+    target = chosen.scheme(scheme or label.scheme)
     if target.id != label.scheme:
-        label = translate(label, target.id).label
+        label = translate(label, target.id, registry=chosen).label
     return write(label, target, form)

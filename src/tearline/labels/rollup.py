@@ -16,18 +16,18 @@ from dataclasses import replace
 
 from tearline.labels.lattice import combine, has_disclosure, scheme_of
 from tearline.labels.model import Label, _building
-from tearline.labels.scheme import Scheme
+from tearline.labels.schemes import Registry, Scheme
 
 __all__ = ["rollup"]
 
 
-def rollup(portions: Sequence[Label]) -> Label:
+def rollup(portions: Sequence[Label], *, registry: Registry | None = None) -> Label:
     """The banner label of a document made of ``portions`` (all of one scheme).
 
     Raises:
         InvalidInput: no portions, or portions of different schemes.
     """
-    scheme = scheme_of(portions)
+    scheme = scheme_of(portions, registry)
     owners = {portion.owner for portion in portions}
     if len(owners) == 1:
         return combine(portions, scheme, portions[0].owner)

@@ -9,15 +9,13 @@ agreement between two schemes nothing is translated (:class:`~tearline.errors.No
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from tearline.errors import LabelError, NoAgreement, TranslationError
-from tearline.labels.agreements import Agreement, Equivalence, Side
-from tearline.labels.capco.build import base_tier
+from tearline.errors import LabelError, NoAgreement, NotFound, TranslationError
 from tearline.labels.gate import admitted
 from tearline.labels.lattice import merged_origins
 from tearline.labels.model import Label, Tier, _building
-from tearline.labels.scheme import Level, Scheme, registry
+from tearline.labels.schemes import Level, Registry, Scheme, resolve
+from tearline.labels.schemes.agreements import Agreement, Equivalence, Side
 
 __all__ = ["ClearanceTranslation", "Translation", "translate", "translate_clearance"]
 
@@ -45,8 +43,8 @@ class ClearanceTranslation:
     agreement: str
 
 
-def _agreement(source: str, target: str) -> Agreement:
-    agreement = registry().agreement(source, target)
+def _agreement(registry: Registry, source: str, target: str) -> Agreement:
+    agreement = registry.agreement(source, target)
     if agreement is None:
         raise NoAgreement(
             f"no agreement connects {source} and {target}: nothing is translated between them"
@@ -58,7 +56,7 @@ def _pairs(agreement: Agreement, source: str, target: str) -> list[tuple[Side, S
     return [(e.side(source), e.side(target), e) for e in agreement.between(source, target)]
 
 
-def translate(label: Label, target: str) -> Translation:
+def translate(label: Label, target: str, *, registry: Registry | None = None) -> Translation:
     """``label`` in scheme ``target``, at least as protective as it was.
 
     The result keeps ``label`` (and whatever ``label`` was itself translated from) in its
@@ -72,9 +70,10 @@ def translate(label: Label, target: str) -> Translation:
     """
     if label.scheme == target:
         return Translation(label, label.level_inferred, False, "same scheme", "", None)
-    registry().scheme(target)
-    agreement = _agreement(label.scheme, target)
-    src, dst = registry().scheme(label.scheme), registry().scheme(target)
+    known = resolve(registry)
+    known.scheme(target)
+    agreement = _agreement(known, label.scheme, target)
+    src, dst = known.scheme(label.scheme), known.scheme(target)
     nations = dst.nations
     if dst.owner_kind == "nation" and not all(
         nations.is_nation(o) or nations.is_group(o) for o in label.owner
@@ -117,7 +116,7 @@ def translate(label: Label, target: str) -> Translation:
             original="",
         )
     try:
-        carried = admitted(draft)
+        carried = admitted(draft, registry=known)
     except LabelError as problem:
         raise TranslationError(
             f"the {label.scheme} label cannot be carried into {target}: the result would not "
@@ -183,12 +182,16 @@ def _knows(scheme: Scheme, token: str) -> bool:
 
 def _tier(scheme: Scheme, owner: tuple[str, ...], level: Level, controls: set[str]) -> Tier:
     tiers = [scheme.control(t).tier for t in controls]
-    return max([base_tier(scheme, owner, level), *(t for t in tiers if t is not None)])
+    return max([scheme.tier_of(owner, level), *(t for t in tiers if t is not None)])
 
 
-@lru_cache(maxsize=1024)
 def translate_clearance(
-    level: str, source: str, target: str, *, confirmed_only: bool = True
+    level: str,
+    source: str,
+    target: str,
+    *,
+    confirmed_only: bool = True,
+    registry: Registry | None = None,
 ) -> ClearanceTranslation | None:
     """A clearance at ``level`` of ``source`` as a level of ``target``, never higher.
 
@@ -197,10 +200,24 @@ def translate_clearance(
 
     Raises:
         NoAgreement: no agreement connects the schemes.
-        KeyError: ``level`` is not a level of ``source``.
+        NotFound: ``level`` is not a level of ``source``, or a scheme is unknown.
     """
-    agreement = _agreement(source, target)
-    src, dst = registry().scheme(source), registry().scheme(target)
+    chosen = resolve(registry)
+    cache = chosen.cache("clearance")
+    key = (level, source, target, confirmed_only)
+    if key not in cache:
+        cache[key] = _clearance(chosen, level, source, target, confirmed_only)
+    found: ClearanceTranslation | None = cache[key]
+    return found
+
+
+def _clearance(
+    registry: Registry, level: str, source: str, target: str, confirmed_only: bool
+) -> ClearanceTranslation | None:
+    agreement = _agreement(registry, source, target)
+    src, dst = registry.scheme(source), registry.scheme(target)
+    if not src.has_level(level):
+        raise NotFound(f"{level!r} is not a level of {source}")
     held = src.level(level)
     pairs = [
         p

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from tearline.errors import AccessExpressionError
 from tearline.labels.model import Label
-from tearline.labels.scheme import registry
+from tearline.labels.schemes import Registry, resolve
 from tearline.policy.decide import clearance_tier, day_of
 from tearline.policy.model import Person, Status
 
@@ -64,10 +64,11 @@ class Compiler:
     only meaningful within it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, registry: Registry | None = None) -> None:
+        self._registry = resolve(registry)
         self._nation_bits: dict[str, int] = {}
         self._token_bits: dict[str, int] = {}
-        self._schemes = tuple(sorted(registry().schemes))
+        self._schemes = tuple(sorted(self._registry.schemes))
 
     def _bit(self, table: dict[str, int], code: str) -> int:
         position = table.get(code)
@@ -111,7 +112,7 @@ class Compiler:
         active = clearance.status is Status.ACTIVE and (
             clearance.expires is None or today < clearance.expires
         )
-        reached = [clearance_tier(person, scheme) for scheme in self._schemes]
+        reached = [clearance_tier(person, scheme, self._registry) for scheme in self._schemes]
         tiers = tuple(int(t) if active and t is not None else -1 for t in reached)
         held = [a for a in person.authorizations if a.expires is None or today < a.expires]
         expiries = [d for d in (clearance.expires, *(a.expires for a in held)) if d is not None]

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from tearline.errors import AccessExpressionError, InvalidInput, NoAgreement, NotFound
 from tearline.labels.describe import describe_display, describe_release
 from tearline.labels.model import Label, Tier
-from tearline.labels.scheme import Scheme, registry
+from tearline.labels.schemes import Registry, Scheme, resolve
 from tearline.labels.translate import translate_clearance
 from tearline.policy.model import Action, Decision, Outcome, Person, Status
 from tearline.policy.reasons import Reason
@@ -57,7 +57,7 @@ def day_of(at: datetime) -> date:
         return date.max if offset is not None and offset < timedelta(0) else date.min
 
 
-def clearance_tier(person: Person, scheme: str | None = None) -> Tier | None:
+def clearance_tier(person: Person, scheme: str, registry: Registry) -> Tier | None:
     """The tier the person's clearance reaches for labels of ``scheme``.
 
     Another scheme's labels are reached only through a confirmed agreement, mapping the
@@ -65,19 +65,26 @@ def clearance_tier(person: Person, scheme: str | None = None) -> Tier | None:
     """
     clearance = person.clearance
     try:
-        own = registry().scheme(clearance.scheme).level(clearance.level)
+        own = registry.scheme(clearance.scheme).level(clearance.level)
     except (NotFound, KeyError):
         return None
-    if scheme is None or scheme == clearance.scheme:
+    if scheme == clearance.scheme:
         return own.clearance_tier
     try:
-        carried = translate_clearance(clearance.level, clearance.scheme, scheme)
+        carried = translate_clearance(clearance.level, clearance.scheme, scheme, registry=registry)
     except (NoAgreement, NotFound):
         return None
     return carried.tier if carried is not None else None
 
 
-def decide(person: Person, label: Label, action: Action | str, at: datetime) -> Decision:
+def decide(
+    person: Person,
+    label: Label,
+    action: Action | str,
+    at: datetime,
+    *,
+    registry: Registry | None = None,
+) -> Decision:
     """Decide whether ``person`` may take ``action`` on an item labelled ``label`` at ``at``.
 
     A label translated from other schemes is decided on its own fields and on each of its
@@ -85,6 +92,7 @@ def decide(person: Person, label: Label, action: Action | str, at: datetime) -> 
 
     Args:
         action: an :class:`Action` or its value (``"read"``, ``"export"``, ``"release"``).
+        registry: the schemes and agreements to decide with (default: the packaged ones).
 
     Returns:
         ``Decision(outcome, reasons)``: ``permit``, ``deny`` or
@@ -94,13 +102,14 @@ def decide(person: Person, label: Label, action: Action | str, at: datetime) -> 
         InvalidInput: ``action`` is not an action.
     """
     act = _action(action)
+    known = resolve(registry)
     found = _Findings()
     today = day_of(at)
-    _check_label(person, label, act, today, found)
+    _check_label(person, label, act, today, known, found)
     for origin in label.origins:
         marking = str(origin)
         inner = _Findings()
-        _check_label(person, origin, act, today, inner)
+        _check_label(person, origin, act, today, known, inner)
         found.denials += [r.from_origin(marking) for r in inner.denials]
         found.display += [r.from_origin(marking) for r in inner.display]
     return found.decision()
@@ -115,29 +124,36 @@ def _action(action: Action | str) -> Action:
 
 
 def _check_label(
-    person: Person, label: Label, action: Action, today: date, found: _Findings
+    person: Person,
+    label: Label,
+    action: Action,
+    today: date,
+    registry: Registry,
+    found: _Findings,
 ) -> None:
-    scheme = registry().scheme(label.scheme)
-    _check_clearance(person, label, today, found)
+    scheme = registry.scheme(label.scheme)
+    _check_clearance(person, label, today, registry, found)
     _check_release(person, label, scheme, action, found)
     _check_access(person, label, today, found)
     _check_controls(label, scheme, action, found)
 
 
-def _check_clearance(person: Person, label: Label, today: date, found: _Findings) -> None:
+def _check_clearance(
+    person: Person, label: Label, today: date, registry: Registry, found: _Findings
+) -> None:
     clearance = person.clearance
     if clearance.status is not Status.ACTIVE:
         found.denials.append(Reason.status(clearance.status.value))
     if clearance.expires is not None and today >= clearance.expires:
         found.denials.append(Reason.clearance_expired(clearance.expires))
     try:
-        words = registry().scheme(clearance.scheme).level(clearance.level).banner
+        words = registry.scheme(clearance.scheme).level(clearance.level).banner
     except (NotFound, KeyError):
         found.denials.append(Reason.unknown_level(clearance.level, clearance.scheme))
         return
-    tier = clearance_tier(person, label.scheme)
+    tier = clearance_tier(person, label.scheme, registry)
     if tier is None:
-        agreement = registry().agreement(clearance.scheme, label.scheme)
+        agreement = registry.agreement(clearance.scheme, label.scheme)
         if agreement is None:
             found.denials.append(Reason.no_agreement(clearance.scheme, label.scheme))
         else:

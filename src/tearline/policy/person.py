@@ -19,7 +19,7 @@ from typing import Any
 
 from tearline.errors import InvalidPerson
 from tearline.labels.access import AccessExpressionError, Token
-from tearline.labels.scheme import Level, registry
+from tearline.labels.schemes import Level, Registry, resolve
 
 __all__ = ["Authorization", "Clearance", "Person", "Status"]
 
@@ -55,7 +55,7 @@ class Clearance:
     """
 
     level: str
-    scheme: str = "us"
+    scheme: str
     expires: date | None = None
     status: Status = Status.ACTIVE
 
@@ -85,7 +85,7 @@ class Person:
             raise ValueError("a person needs at least one nationality")
 
     @classmethod
-    def from_data(cls, data: object) -> Person:
+    def from_data(cls, data: object, *, registry: Registry | None = None) -> Person:
         """Read a person from a mapping; every problem names the field and the fix.
 
         Fields: ``nationality`` (a GENC trigraph in the register, or a list of them),
@@ -97,10 +97,10 @@ class Person:
         Raises:
             InvalidPerson: a field is missing, unknown, ambiguous or malformed.
         """
-        return _read(data)
+        return _read(data, resolve(registry))
 
     @classmethod
-    def from_json(cls, text: str) -> Person:
+    def from_json(cls, text: str, *, registry: Registry | None = None) -> Person:
         """Read a person from JSON text, strictly: :meth:`from_data` on an object in which no
         key is given twice (a revoked status must not be overridden by a later key) and no
         constant such as ``NaN`` appears.
@@ -108,7 +108,7 @@ class Person:
         Raises:
             InvalidPerson: the JSON is malformed or ambiguous, or a field is.
         """
-        return _read(_decode(text))
+        return _read(_decode(text), resolve(registry))
 
 
 def _shown(value: object, limit: int = 40) -> str:
@@ -128,7 +128,7 @@ def _date(value: object, where: str) -> date:
         ) from None
 
 
-def _nationalities(value: object) -> frozenset[str]:
+def _nationalities(value: object, registry: Registry) -> frozenset[str]:
     codes = [value] if isinstance(value, str) else value
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
         raise InvalidPerson(
@@ -140,7 +140,7 @@ def _nationalities(value: object) -> frozenset[str]:
         raise InvalidPerson(
             f"person field 'nationality': {_shown(bad[0])} is not a trigraph; use codes such as JPN"
         )
-    nations = registry().nations
+    nations = registry.nations
     upper = [c.upper() for c in codes]
     unknown = [c for c in upper if not nations.is_nation(c)]
     if unknown:
@@ -186,12 +186,12 @@ def _spellings(level: Level) -> tuple[str, ...]:
     return (level.token, level.banner, level.portion, *level.aliases)
 
 
-def _level_token(scheme_id: str, level: str) -> str:
+def _level_token(scheme_id: str, level: str, registry: Registry) -> str:
     """The level token for ``level``: its token, banner or portion word, or an alias.
 
     An all-ASCII spelling matches in any case; any other is compared after NFKC, exactly.
     """
-    scheme = registry().scheme(scheme_id)
+    scheme = registry.scheme(scheme_id)
     if level.isascii():
         wanted = level.upper()
         matches = [c for c in scheme.levels if any(s.upper() == wanted for s in _spellings(c))]
@@ -211,7 +211,7 @@ def _level_token(scheme_id: str, level: str) -> str:
     )
 
 
-def _read(data: object) -> Person:
+def _read(data: object, registry: Registry) -> Person:
     if not isinstance(data, Mapping):
         raise InvalidPerson('a person is a JSON object such as {"nationality": "JPN", ...}')
     unknown = sorted(set(data) - _FIELDS)
@@ -234,7 +234,7 @@ def _read(data: object) -> Person:
     scheme = data.get("clearance_scheme", "us")
     if not isinstance(scheme, str):
         raise InvalidPerson("person field 'clearance_scheme': give a scheme id such as \"us\"")
-    level = _level_token(scheme, level)
+    level = _level_token(scheme, level, registry)
     expires = data.get("clearance_expires")
     auths = data.get("authorizations", [])
     if not isinstance(auths, list):
@@ -243,7 +243,7 @@ def _read(data: object) -> Person:
     if not isinstance(ident, str):
         raise InvalidPerson("person field 'id': give a string such as \"p-0001\"")
     return Person(
-        nationalities=_nationalities(data["nationality"]),
+        nationalities=_nationalities(data["nationality"], registry),
         clearance=Clearance(
             level,
             scheme,

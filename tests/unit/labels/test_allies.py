@@ -12,11 +12,11 @@ from tearline.errors import LabelError
 from tearline.labels.lattice import dominates, join
 from tearline.labels.model import Tier, _building
 from tearline.labels.parse import normalize, parse, render
-from tearline.labels.scheme import registry
+from tearline.labels.schemes import default_registry
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Authorization, Clearance, Person
 
-NATO = sorted(registry().nations.members("NATO"))
+NATO = sorted(default_registry().nations.members("NATO"))
 
 # (scheme, marking) -> (canonical, tier, releasable_to, controls, access)
 VALID = {
@@ -115,7 +115,7 @@ def test_normalize_in_allied_schemes() -> None:
 def test_tlp_audiences_decide_who_reads() -> None:
     at = datetime(2026, 11, 29, tzinfo=UTC)
     member = Person(frozenset({"JPN"}), Clearance("GOKUHI", "jp"), (Authorization("org:JMOD"),))
-    other = Person(frozenset({"USA"}), Clearance("S"), (Authorization("org:USCC"),))
+    other = Person(frozenset({"USA"}), Clearance("S", "us"), (Authorization("org:USCC"),))
     amber = parse("TLP:AMBER+STRICT//ORG:JMOD", "tlp")
     assert decide(member, amber, Action.READ, at).permitted
     refused = decide(other, amber, Action.READ, at)
@@ -124,7 +124,7 @@ def test_tlp_audiences_decide_who_reads() -> None:
 
 
 def test_every_scheme_has_a_table_row_for_each_level() -> None:
-    for scheme in registry().schemes.values():
+    for scheme in default_registry().schemes.values():
         assert scheme.levels, scheme.id
         assert all(level.source for level in scheme.levels), scheme.id
 

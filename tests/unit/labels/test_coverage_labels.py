@@ -11,13 +11,13 @@ import pytest
 
 from tearline.errors import AccessExpressionError, LabelError
 from tearline.labels.access import AccessExpression
+from tearline.labels.formats.stanag4774 import NAMESPACE, from_xml, to_xml
 from tearline.labels.gate import admit
 from tearline.labels.lattice import dominates, join
 from tearline.labels.model import Label, Tier, _building
 from tearline.labels.parse import normalize, parse, render
 from tearline.labels.rollup import rollup
-from tearline.labels.scheme import registry
-from tearline.labels.stanag4774 import NAMESPACE, from_xml, to_xml
+from tearline.labels.schemes import default_registry
 from tearline.labels.translate import translate
 
 P = AccessExpression.parse
@@ -113,16 +113,16 @@ def test_a_release_list_written_twice_is_refused_even_by_normalize() -> None:
     marking = "SECRET//REL TO USA, GBR/REL TO JPN"
     for read in (parse, normalize):
         with pytest.raises(LabelError, match="REL TO appears twice") as caught:
-            read(marking)
+            read(marking, "us")
         assert caught.value.kind == "syntax"
         assert "write one list" in caught.value.message
 
 
 def test_normalize_reads_a_joint_level_spelt_with_expanding_characters() -> None:
     # the same level word is read alone and with a single owner
-    assert normalize("UNCLAßIﬁED").marking == "UNCLASSIFIED"
-    assert normalize("//GBR UNCLAßIﬁED").marking == "//GBR UNCLASSIFIED"
-    assert normalize("//JOINT UNCLAßIﬁED GBR USA").marking == "//JOINT UNCLASSIFIED GBR USA"
+    assert normalize("UNCLAßIﬁED", "us").marking == "UNCLASSIFIED"
+    assert normalize("//GBR UNCLAßIﬁED", "us").marking == "//GBR UNCLASSIFIED"
+    assert normalize("//JOINT UNCLAßIﬁED GBR USA", "us").marking == "//JOINT UNCLASSIFIED GBR USA"
 
 
 # ------------------------------------------------------------------ rendering
@@ -138,7 +138,7 @@ def test_alternatives_a_capco_marking_cannot_express_are_refused_at_the_gate() -
         from_xml(xml)
     assert caught.value.kind == "conflict"
     with _building():
-        draft = replace(parse("TOP SECRET"), access=AccessExpression.parse("SI|TK"))
+        draft = replace(parse("TOP SECRET", "us"), access=AccessExpression.parse("SI|TK"))
     with pytest.raises(LabelError, match="SI\\|TK cannot be written as United States"):
         render(draft)
 
@@ -150,7 +150,9 @@ def test_a_label_is_not_built_field_by_field_outside_the_core() -> None:
     with pytest.raises(TypeError, match="not built field by field"):
         Label("us", "S", Tier.SECRET, ("USA",), frozenset({"USA"}))
     with pytest.raises(TypeError, match="not built field by field"):
-        replace(parse("SECRET//REL TO USA, JPN"), releasable_to=frozenset({"USA", "JPN", "RUS"}))
+        replace(
+            parse("SECRET//REL TO USA, JPN", "us"), releasable_to=frozenset({"USA", "JPN", "RUS"})
+        )
 
 
 def test_a_label_needs_an_owner() -> None:
@@ -167,12 +169,12 @@ def test_a_classified_label_cannot_be_unrestricted() -> None:
         controls=("FOUO",),
     )  # fmt: skip
     assert fouo.readers is None
-    assert fouo == parse("UNCLASSIFIED//FOUO")
+    assert fouo == parse("UNCLASSIFIED//FOUO", "us")
     assert str(fouo) == "UNCLASSIFIED//FOUO"
 
 
 def test_has_control() -> None:
-    label = parse("SECRET//ORCON/NOFORN")
+    label = parse("SECRET//ORCON/NOFORN", "us")
     assert label.has_control("OC")
     assert label.has_control("NF")
     assert not label.has_control("REL")
@@ -182,8 +184,8 @@ def test_has_control() -> None:
 
 
 def test_join_keeps_a_group_as_display_only_when_only_one_side_releases_to_it() -> None:
-    released = parse("SECRET//REL TO USA, FVEY")
-    shown = parse("SECRET//REL TO USA, JPN/DISPLAY ONLY FVEY")
+    released = parse("SECRET//REL TO USA, FVEY", "us")
+    shown = parse("SECRET//REL TO USA, JPN/DISPLAY ONLY FVEY", "us")
     joined = join(released, shown)
     assert joined == join(shown, released)
     assert joined.releasable_to == frozenset({"USA"})
@@ -196,13 +198,13 @@ def test_join_keeps_a_group_as_display_only_when_only_one_side_releases_to_it() 
 
 
 def test_join_keeps_concealed_foreign_sources_concealed() -> None:
-    joined = join(parse("SECRET//FGI//NOFORN"), parse("SECRET//FGI GBR//NOFORN"))
+    joined = join(parse("SECRET//FGI//NOFORN", "us"), parse("SECRET//FGI GBR//NOFORN", "us"))
     assert joined.fgi == ()
     assert render(joined) == "SECRET//FGI//NOFORN"
 
 
 def test_rollup_of_mixed_owners_leaves_release_alone_for_an_unmarked_unclassified_portion() -> None:
-    banner = rollup([parse("(U)"), parse("(//GBR S//REL TO USA, GBR)")])
+    banner = rollup([parse("(U)", "us"), parse("(//GBR S//REL TO USA, GBR)", "us")])
     assert banner.owner == ("USA",)
     assert banner.fgi == ("GBR",)
     assert banner.releasable_to == frozenset({"GBR", "USA"})
@@ -213,14 +215,14 @@ def test_rollup_of_mixed_owners_leaves_release_alone_for_an_unmarked_unclassifie
 
 
 def test_scheme_category_lookup() -> None:
-    us = registry().scheme("us")
+    us = default_registry().scheme("us")
     assert us.category("sci").title == "SCI controls"
     with pytest.raises(KeyError):
         us.category("no-such-category")
 
 
 def test_translating_into_the_labels_own_scheme_changes_nothing() -> None:
-    label = parse("SECRET//REL TO USA, JPN")
+    label = parse("SECRET//REL TO USA, JPN", "us")
     same = translate(label, "us")
     assert same.label == label
     assert (same.inferred, same.mapped_up, same.basis, same.agreement) == (

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from tearline.errors import SchemeError
-from tearline.labels.agreements import agreement_from_data
-from tearline.labels.nations import Nations
-from tearline.labels.scheme import _scheme_from_data, registry
+from tearline.labels.schemes import default_registry
+from tearline.labels.schemes.agreements import agreement_from_data
+from tearline.labels.schemes.load import _scheme_from_data
+from tearline.labels.schemes.nations import Nations
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -22,11 +23,11 @@ def _data(name: str) -> dict[str, Any]:
 
 def _scheme_error(data: dict[str, Any], match: str) -> None:
     with pytest.raises(SchemeError, match=match):
-        _scheme_from_data(data, registry().nations, "test.toml")
+        _scheme_from_data(data, default_registry().nations, "test.toml")
 
 
 def test_scheme_files_load_and_resolve() -> None:
-    assert {"us", "jp", "gb", "au", "ca", "nz", "nato", "tlp"} <= set(registry().schemes)
+    assert {"us", "jp", "gb", "au", "ca", "nz", "nato", "tlp"} <= set(default_registry().schemes)
 
 
 def test_scheme_cross_references_are_checked() -> None:
@@ -55,7 +56,7 @@ def test_scheme_cross_references_are_checked() -> None:
 
 
 def test_agreement_cross_references_are_checked() -> None:
-    schemes = registry().schemes
+    schemes = default_registry().schemes
     good = _data("agreements/us-jp.toml")
     assert agreement_from_data(good, schemes, "us-jp.toml").id == "us-jp"
     cases = [
@@ -87,7 +88,7 @@ def test_group_members_must_be_known_nations() -> None:
     data["groups"]["FVEY"]["members"].append("XYZ")
     with pytest.raises(SchemeError, match="unknown nations"):
         Nations.from_data(data)
-    nations = registry().nations
+    nations = default_registry().nations
     assert nations.name("JPN") == "Japan"
     assert nations.members("ISAF") == frozenset()  # membership unpublished: grants no one
     assert nations.name("ZZZ") == "ZZZ"

@@ -42,7 +42,7 @@ def test_join_is_an_upper_bound_that_renders(a: Label, b: Label) -> None:
     upper = join(a, b)
     assert dominates(upper, a)
     assert dominates(upper, b)
-    assert parse(render(upper)) == upper
+    assert parse(render(upper), upper.scheme) == upper
 
 
 @LAWS
@@ -82,7 +82,7 @@ DOMINANCE = [
 
 @pytest.mark.parametrize(("a", "b", "expected"), DOMINANCE)
 def test_dominance_examples(a: str, b: str, expected: bool) -> None:
-    assert dominates(parse(a), parse(b)) is expected
+    assert dominates(parse(a, "us"), parse(b, "us")) is expected
 
 
 # portions -> banner, by the ISM roll-up rules (markings.md §1.6)
@@ -117,13 +117,13 @@ ROLLUPS = [
 
 @pytest.mark.parametrize(("portions", "banner"), ROLLUPS)
 def test_rollup_follows_the_ism_rules(portions: list[str], banner: str) -> None:
-    assert render(rollup([parse(p) for p in portions])) == banner
+    assert render(rollup([parse(p, "us") for p in portions])) == banner
 
 
 def test_rollup_needs_portions_of_one_scheme() -> None:
     with pytest.raises(InvalidInput, match="at least one"):
         rollup([])
     with _building():
-        other = Label("xx", "S", parse("SECRET").tier, ("USA",), frozenset({"USA"}))
+        other = Label("xx", "S", parse("SECRET", "us").tier, ("USA",), frozenset({"USA"}))
     with pytest.raises(InvalidInput, match="translate them"):
-        rollup([parse("SECRET"), other])
+        rollup([parse("SECRET", "us"), other])

@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 from tearline.errors import ERROR_KINDS, LabelError
 from tearline.labels.model import Label
 from tearline.labels.parse import normalize, parse, parse_uncached, render
-from tearline.labels.scheme import registry
+from tearline.labels.schemes import default_registry
 
 T = TypeVar("T")
 
-US = registry().scheme("us")
+US = default_registry().scheme("us")
 NATIONS = US.nations
 
 FUZZ = settings(
@@ -61,6 +61,10 @@ _NATO_PORTION = {"U": "NU", "R": "NR", "C": "NC", "S": "NS", "TS": "CTS"}
 _CODES = ["USA", "JPN", "GBR", "CAN", "AUS", "NZL", "KOR", "DEU", "FVEY", "NATO", "TEYE", "ACGU"]
 _DISSEM = [("RSEN", "RS"), ("FOUO", "FOUO"), ("ORCON", "OC"), ("IMCON", "IMC"),
            ("NOFORN", "NF"), ("PROPIN", "PR")]  # fmt: skip
+
+
+def US_PARSE(text: str) -> Label:  # noqa: N802 (a constant-like helper)
+    return parse(text, "us")
 
 
 def _classification(draw: st.DrawFn, level: str, portion: bool) -> str:
@@ -138,14 +142,14 @@ def check_round_trip(label: Label) -> None:
     """A valid label renders to markings that parse back to it, and normalize agrees."""
     banner = render(label)
     portion = render(label, form="portion")
-    assert parse(banner) == label, banner
-    assert parse(portion) == label, portion
-    assert parse(banner, form="banner") == label
-    assert parse(portion, form="portion") == label
-    assert normalize(banner).label == label
-    assert normalize(banner).changes == ()
-    assert normalize(portion).label == label
-    assert render(parse(banner)) == banner, "render is a fixed point"
+    assert parse(banner, "us") == label, banner
+    assert parse(portion, "us") == label, portion
+    assert parse(banner, "us", form="banner") == label
+    assert parse(portion, "us", form="portion") == label
+    assert normalize(banner, "us").label == label
+    assert normalize(banner, "us").changes == ()
+    assert normalize(portion, "us").label == label
+    assert render(parse(banner, "us")) == banner, "render is a fixed point"
 
 
 def outcome(read: Callable[[str], T], text: str) -> T | LabelError:
@@ -158,8 +162,8 @@ def outcome(read: Callable[[str], T], text: str) -> T | LabelError:
 
 def check_text(text: str) -> None:
     """The whole contract for one input text."""
-    strict = outcome(parse, text)
-    uncached = outcome(parse_uncached, text)
+    strict = outcome(US_PARSE, text)
+    uncached = outcome(lambda t: parse_uncached(t, "us"), text)
     if isinstance(strict, LabelError):
         check_error(strict, text)
         assert isinstance(uncached, LabelError)
@@ -170,20 +174,20 @@ def check_text(text: str) -> None:
         assert uncached == strict
         check_round_trip(strict)
         label = strict
-    normalized = outcome(normalize, text)
+    normalized = outcome(lambda t: normalize(t, "us"), text)
     if isinstance(normalized, LabelError):
         check_error(normalized, text)
         assert label is None, "normalize accepts every marking strict parse accepts"
         return
-    assert parse_uncached(text, strict=False) == normalized.label
+    assert parse_uncached(text, "us", strict=False) == normalized.label
     if label is not None:
         assert normalized.label == label, "normalize of a valid marking gives the same label"
     assert normalized.form in ("banner", "portion")
     for change in normalized.changes:
         assert change.strip()
         change.encode("utf-8")
-    assert parse(normalized.marking) == normalized.label, normalized
-    assert parse(normalized.portion) == normalized.label, normalized
+    assert parse(normalized.marking, "us") == normalized.label, normalized
+    assert parse(normalized.portion, "us") == normalized.label, normalized
     if normalized.label != label:
         assert normalized.changes or text.strip() in (normalized.marking, normalized.portion)
 
@@ -228,7 +232,7 @@ def test_errors_point_into_the_text(text: str, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(text)))
     junk = data.draw(st.sampled_from(["\x01", "\udcff", "/", "//", ")", "(", "XX", " ", ","]))
     damaged = text[:index] + junk + text[index:]
-    result = outcome(parse, damaged)
+    result = outcome(US_PARSE, damaged)
     if junk in ("\x01", "\udcff"):
         assert isinstance(result, LabelError)
     if isinstance(result, LabelError):
@@ -242,7 +246,7 @@ def test_errors_point_into_the_text(text: str, data: st.DataObject) -> None:
 def test_rel_to_any_two_nations(first: str, second: str) -> None:
     codes = sorted({first, second} - {"USA"})
     text = "SECRET//REL TO " + ", ".join(["USA", *codes])
-    label = outcome(parse, text)
+    label = outcome(US_PARSE, text)
     if isinstance(label, LabelError):
         check_error(label, text)
         assert not codes or any(c in NATIONS.deprecated for c in codes)
@@ -265,28 +269,28 @@ def test_rel_to_any_two_nations(first: str, second: str) -> None:
 def test_display_only_of_a_releasable_nation_is_a_conflict(marking: str, position: int) -> None:
     """Once rendered as ``DISPLAY ONLY `` with an empty list, which did not parse back."""
     with pytest.raises(LabelError) as caught:
-        parse(marking)
+        parse(marking, "us")
     assert (caught.value.kind, caught.value.position) == ("conflict", position)
 
 
 def test_fgi_with_group_renders_nations_first() -> None:
     """Once rendered A–Z (``FGI FVEY JPN``), which the reader refuses (order)."""
-    label = parse("SECRET//FGI JPN FVEY//NOFORN")
+    label = parse("SECRET//FGI JPN FVEY//NOFORN", "us")
     assert render(label) == "SECRET//FGI JPN FVEY//NOFORN"
     assert render(label, form="portion") == "(S//FGI JPN FVEY//NF)"
-    assert parse(render(label)) == label
+    assert parse(render(label), "us") == label
 
 
 def test_normalize_adds_usa_to_a_foreign_rel_to() -> None:
     """Once said 'added USA at the head of REL TO' but wrote ``REL TO GBR, JPN``."""
-    result = normalize("//GBR SECRET//REL TO JPN")
+    result = normalize("//GBR SECRET//REL TO JPN", "us")
     assert result.marking == "//GBR SECRET//REL TO USA, GBR, JPN"
     assert "added USA at the head of REL TO" in result.changes
-    assert parse(result.marking) == result.label
+    assert parse(result.marking, "us") == result.label
 
 
 def test_normalize_drops_fgi_nation_covered_by_group() -> None:
     """Once said 'removed GBR from FGI' but left ``FGI GBR TEYE``, which parse refuses."""
-    result = normalize("SECRET//FGI GBR TEYE//NOFORN")
+    result = normalize("SECRET//FGI GBR TEYE//NOFORN", "us")
     assert result.marking == "SECRET//FGI TEYE//NOFORN"
-    assert parse(result.marking) == result.label
+    assert parse(result.marking, "us") == result.label

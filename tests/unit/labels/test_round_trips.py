@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from support.strategies import any_labels, anyone
 from tearline.errors import LabelError, TearlineError
+from tearline.labels.formats.stanag4774 import from_xml, to_xml
 from tearline.labels.model import Label
 from tearline.labels.parse import parse, render
-from tearline.labels.scheme import registry
-from tearline.labels.stanag4774 import from_xml, to_xml
+from tearline.labels.schemes import default_registry
 from tearline.labels.translate import translate
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Outcome, Person
@@ -58,7 +58,7 @@ def test_4774_round_trip_never_loosens(
     _same_decisions(again, label, person, action, at)
 
 
-TARGETS = sorted(registry().schemes)
+TARGETS = sorted(default_registry().schemes)
 
 
 @settings(max_examples=600, deadline=None)

@@ -11,10 +11,7 @@ from hypothesis import given, settings
 from support.strategies import us_labels
 from tearline.errors import LabelError
 from tearline.labels.access import AccessExpression
-from tearline.labels.gate import admit
-from tearline.labels.model import Label
-from tearline.labels.parse import parse, render
-from tearline.labels.stanag4774 import (
+from tearline.labels.formats.stanag4774 import (
     NAMESPACE,
     StanagClearance,
     from_xml,
@@ -22,6 +19,9 @@ from tearline.labels.stanag4774 import (
     read_xml,
     to_xml,
 )
+from tearline.labels.gate import admit
+from tearline.labels.model import Label
+from tearline.labels.parse import parse, render
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Authorization, Clearance, Person
 
@@ -112,7 +112,9 @@ def test_permissive_and_restrictive_rules(held: dict[str, set[str]], expected: b
         for tag, values in held.items()
         for value in values
     ]
-    person = Person(frozenset({"DEU"}), Clearance("S"), tuple(Authorization(t) for t in tokens))
+    person = Person(
+        frozenset({"DEU"}), Clearance("S", "us"), tuple(Authorization(t) for t in tokens)
+    )
     translated_ok = decide(person, label, Action.READ, CREATED).permitted
     assert translated_ok is expected
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from support.strategies import any_labels, anyone
 from tearline.errors import LabelError
+from tearline.labels.formats.stanag4774 import NAMESPACE, from_xml, to_xml
 from tearline.labels.model import Label
-from tearline.labels.stanag4774 import NAMESPACE, from_xml, to_xml
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Outcome, Person
 

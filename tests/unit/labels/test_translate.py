@@ -9,17 +9,17 @@ from support.strategies import us_labels
 from tearline.errors import NoAgreement, TearlineError, TranslationError
 from tearline.labels.model import Label
 from tearline.labels.parse import parse, render
-from tearline.labels.scheme import registry
+from tearline.labels.schemes import default_registry
 from tearline.labels.translate import translate, translate_clearance
 
 DIRECTIONS = sorted(
-    {(a, b) for agreement in registry().agreements for a in agreement.schemes
+    {(a, b) for agreement in default_registry().agreements for a in agreement.schemes
      for b in agreement.schemes if agreement.connects(a, b)}
 )  # fmt: skip
 
 
 def _level_labels(scheme_id: str) -> list[Label]:
-    scheme = registry().scheme(scheme_id)
+    scheme = default_registry().scheme(scheme_id)
     return [parse(level.banner, scheme_id) for level in scheme.levels if not level.foreign_only]
 
 
@@ -41,7 +41,7 @@ def _within(inner: frozenset[str] | None, outer: frozenset[str] | None) -> bool:
 
 @pytest.mark.parametrize(("source", "target"), DIRECTIONS)
 def test_clearances_map_down_over_every_agreement(source: str, target: str) -> None:
-    scheme = registry().scheme(source)
+    scheme = default_registry().scheme(source)
     for level in scheme.levels:
         for confirmed in (True, False):
             carried = translate_clearance(level.token, source, target, confirmed_only=confirmed)
@@ -94,14 +94,14 @@ def test_no_agreement_means_nothing_is_translated() -> None:
 
 
 def test_what_the_target_cannot_write_is_refused_not_dropped() -> None:
-    label = parse("TOP SECRET//SI//NOFORN")
+    label = parse("TOP SECRET//SI//NOFORN", "us")
     with pytest.raises(TearlineError):
         render(label, "jp")
 
 
 @pytest.mark.parametrize("other", ["nato", "gb", "au", "fr", "in"])
 def test_japans_unread_agreements_are_inferred_throughout(other: str) -> None:
-    agreement = registry().agreement("jp", other)
+    agreement = default_registry().agreement("jp", other)
     assert agreement is not None
     assert agreement.inferred_between("jp", other)
     assert all(e.source for e in agreement.equivalences)
@@ -110,7 +110,7 @@ def test_japans_unread_agreements_are_inferred_throughout(other: str) -> None:
 
 
 def test_every_equivalence_names_its_source_and_basis() -> None:
-    for agreement in registry().agreements:
+    for agreement in default_registry().agreements:
         assert agreement.source, agreement.id
         for equivalence in agreement.equivalences:
             assert equivalence.basis in ("treaty-text", "secondary", "convention", "inferred")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,7 +68,7 @@ def test_batch_equals_one_by_one(pairs: list[tuple[Person, Label]], at: datetime
 def test_compiled_person_knows_when_to_be_recompiled() -> None:
     person = Person(
         frozenset({"USA"}),
-        Clearance("S", expires=date(2027, 1, 1)),
+        Clearance("S", "us", expires=date(2027, 1, 1)),
         (Authorization("SI", date(2026, 12, 15)), Authorization("TK", date(2026, 1, 1))),
     )
     compiled = Compiler().person(person, datetime(2026, 11, 29, tzinfo=UTC))
@@ -76,12 +77,12 @@ def test_compiled_person_knows_when_to_be_recompiled() -> None:
 
 def test_display_only_is_not_a_read_in_the_fast_path() -> None:
     compiler = Compiler()
-    person = Person(frozenset({"JPN"}), Clearance("S"))
-    label = parse("SECRET//REL TO USA, GBR/DISPLAY ONLY JPN")
+    person = Person(frozenset({"JPN"}), Clearance("S", "us"))
+    label = parse("SECRET//REL TO USA, GBR/DISPLAY ONLY JPN", "us")
     at = datetime(2026, 11, 29, tzinfo=UTC)
     assert not can_read(compiler.person(person, at), compiler.label(label))
 
 
-def _fields(label: Label, **changes: object) -> dict[str, object]:
+def _fields(label: Label, **changes: object) -> dict[str, Any]:
     values = {f.name: getattr(label, f.name) for f in fields(label)}
     return {**values, **changes}

@@ -10,6 +10,7 @@ import pytest
 from tearline.errors import NotFound
 from tearline.labels.model import Tier
 from tearline.labels.parse import parse
+from tearline.labels.schemes import default_registry
 from tearline.policy.compiled import Compiler, can_read
 from tearline.policy.decide import clearance_tier, decide
 from tearline.policy.model import Action, Clearance, Outcome, Person
@@ -22,7 +23,7 @@ AT = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
     ("clearance", "reason"),
     [
         # the banner word where the level token belongs: a likely mistake
-        (Clearance("SECRET"), "clearance 'SECRET' is not a level of scheme 'us'"),
+        (Clearance("SECRET", "us"), "clearance 'SECRET' is not a level of scheme 'us'"),
         (Clearance("S", scheme="xx"), "clearance 'S' is not a level of scheme 'xx'"),
     ],
 )
@@ -30,9 +31,8 @@ def test_a_clearance_that_names_no_known_level_reaches_nothing(
     clearance: Clearance, reason: str
 ) -> None:
     person = Person(frozenset({"USA"}), clearance)
-    assert clearance_tier(person) is None
-    assert clearance_tier(person, "us") is None
-    label = parse("UNCLASSIFIED")
+    assert clearance_tier(person, "us", default_registry()) is None
+    label = parse("UNCLASSIFIED", "us")
     decision = decide(person, label, Action.READ, AT)
     assert decision.outcome is Outcome.DENY
     assert reason in decision.reasons_in("en")
@@ -46,7 +46,7 @@ def test_a_clearance_that_names_no_known_level_reaches_nothing(
 
 def test_a_person_needs_a_nationality() -> None:
     with pytest.raises(ValueError, match="at least one nationality"):
-        Person(frozenset(), Clearance("S"))
+        Person(frozenset(), Clearance("S", "us"))
 
 
 def test_reason_text_by_language() -> None:

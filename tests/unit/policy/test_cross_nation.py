@@ -56,7 +56,7 @@ def test_cross_nation_grid(who: str, scheme: str, marking: str, expected: Outcom
 
 
 def test_japanese_analyst_reads_us_rel_to_japan_with_japanese_reasons() -> None:
-    decision = decide(PEOPLE["jp"], parse("SECRET//REL TO USA, JPN"), Action.READ, AT)
+    decision = decide(PEOPLE["jp"], parse("SECRET//REL TO USA, JPN", "us"), Action.READ, AT)
     assert decision.permitted
     assert decision.reasons_in("ja") == (
         "クリアランス 極秘 はSECRET（極秘相当）を満たしています",
@@ -65,7 +65,7 @@ def test_japanese_analyst_reads_us_rel_to_japan_with_japanese_reasons() -> None:
 
 
 def test_japanese_analyst_is_refused_noforn_and_uk_eyes_only() -> None:
-    noforn = decide(PEOPLE["jp"], parse("SECRET//NOFORN"), Action.READ, AT)
+    noforn = decide(PEOPLE["jp"], parse("SECRET//NOFORN", "us"), Action.READ, AT)
     assert noforn.reasons_in("en") == ("NOFORN: USA only; JPN may not read it",)
     assert noforn.reasons_in("ja") == ("NOFORN: USAのみ。JPNは閲覧できません",)
     uk = decide(PEOPLE["jp"], parse("SECRET//UK EYES ONLY", "gb"), Action.READ, AT)
@@ -84,7 +84,7 @@ def test_british_analyst_without_a_confirmed_agreement_path_is_refused() -> None
 
 
 def test_no_agreement_at_all_is_refused_with_that_reason() -> None:
-    decision = decide(PEOPLE["kr"], parse("SECRET//REL TO USA, KOR"), Action.READ, AT)
+    decision = decide(PEOPLE["kr"], parse("SECRET//REL TO USA, KOR", "us"), Action.READ, AT)
     assert decision.reasons_in("en") == (
         "no agreement connects kr and us: kr clearances do not reach us labels",
     )
@@ -92,5 +92,5 @@ def test_no_agreement_at_all_is_refused_with_that_reason() -> None:
 
 def test_clearances_map_down_in_decisions() -> None:
     confidential = Person(frozenset({"JPN"}), Clearance("HI", "jp"))
-    decision = decide(confidential, parse("SECRET//REL TO USA, JPN"), Action.READ, AT)
+    decision = decide(confidential, parse("SECRET//REL TO USA, JPN", "us"), Action.READ, AT)
     assert decision.reasons_in("en") == ("clearance 秘 is below SECRET",)

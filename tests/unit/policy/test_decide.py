@@ -24,20 +24,20 @@ from tearline.policy.model import (
 AT = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 
 PEOPLE = {
-    "us-ts-si": Person(frozenset({"USA"}), Clearance("TS"), (Authorization("SI"),)),
-    "us-c": Person(frozenset({"USA"}), Clearance("C")),
-    "us-u": Person(frozenset({"USA"}), Clearance("U")),
-    "jp-s": Person(frozenset({"JPN"}), Clearance("S")),
-    "gb-s": Person(frozenset({"GBR"}), Clearance("S")),
+    "us-ts-si": Person(frozenset({"USA"}), Clearance("TS", "us"), (Authorization("SI"),)),
+    "us-c": Person(frozenset({"USA"}), Clearance("C", "us")),
+    "us-u": Person(frozenset({"USA"}), Clearance("U", "us")),
+    "jp-s": Person(frozenset({"JPN"}), Clearance("S", "us")),
+    "gb-s": Person(frozenset({"GBR"}), Clearance("S", "us")),
     "au-ts-si-tk": Person(
-        frozenset({"AUS"}), Clearance("TS"), (Authorization("SI"), Authorization("TK"))
+        frozenset({"AUS"}), Clearance("TS", "us"), (Authorization("SI"), Authorization("TK"))
     ),
-    "us-jp-dual-s": Person(frozenset({"USA", "JPN"}), Clearance("S")),
-    "us-expired": Person(frozenset({"USA"}), Clearance("TS", expires=date(2026, 3, 1))),
-    "us-suspended": Person(frozenset({"USA"}), Clearance("TS", status=Status.SUSPENDED)),
-    "us-revoked": Person(frozenset({"USA"}), Clearance("TS", status=Status.REVOKED)),
+    "us-jp-dual-s": Person(frozenset({"USA", "JPN"}), Clearance("S", "us")),
+    "us-expired": Person(frozenset({"USA"}), Clearance("TS", "us", expires=date(2026, 3, 1))),
+    "us-suspended": Person(frozenset({"USA"}), Clearance("TS", "us", status=Status.SUSPENDED)),
+    "us-revoked": Person(frozenset({"USA"}), Clearance("TS", "us", status=Status.REVOKED)),
     "us-ts-si-lapsed": Person(
-        frozenset({"USA"}), Clearance("TS"), (Authorization("SI", date(2026, 1, 1)),)
+        frozenset({"USA"}), Clearance("TS", "us"), (Authorization("SI", date(2026, 1, 1)),)
     ),
 }
 
@@ -76,7 +76,7 @@ GRID = {
     [(who, LABELS[i], outcome) for who, row in GRID.items() for i, outcome in enumerate(row)],
 )
 def test_read_decisions_grid(who: str, marking: str, expected: Outcome) -> None:
-    decision = decide(PEOPLE[who], parse(marking), Action.READ, AT)
+    decision = decide(PEOPLE[who], parse(marking, "us"), Action.READ, AT)
     assert decision.outcome is expected, decision.reasons_in("en")
     assert decision.reasons_in("en"), "every decision carries its reasons"
 
@@ -99,13 +99,13 @@ REASONS = [
 
 @pytest.mark.parametrize(("who", "marking", "reason"), REASONS)
 def test_reasons_are_plain_words(who: str, marking: str, reason: str) -> None:
-    decision = decide(PEOPLE[who], parse(marking), Action.READ, AT)
+    decision = decide(PEOPLE[who], parse(marking, "us"), Action.READ, AT)
     assert any(r.startswith(reason) for r in decision.reasons_in("en")), decision.reasons_in("en")
 
 
 def test_dual_national_reasons_name_every_nationality() -> None:
-    person = Person(frozenset({"GBR", "JPN"}), Clearance("S"))
-    decision = decide(person, parse("SECRET//REL TO USA, AUS"), Action.READ, AT)
+    person = Person(frozenset({"GBR", "JPN"}), Clearance("S", "us"))
+    decision = decide(person, parse("SECRET//REL TO USA, AUS", "us"), Action.READ, AT)
     assert decision.reasons_in("en") == ("none of GBR, JPN is in REL TO USA, AUS",)
 
 
@@ -125,29 +125,29 @@ ACTIONS = [
 def test_controls_are_honoured_for_the_action(
     who: str, marking: str, action: Action, expected: Outcome
 ) -> None:
-    decision = decide(PEOPLE[who], parse(marking), action, AT)
+    decision = decide(PEOPLE[who], parse(marking, "us"), action, AT)
     assert decision.outcome is expected, decision.reasons_in("en")
 
 
 def test_expiry_is_the_first_day_it_no_longer_counts() -> None:
-    person = Person(frozenset({"USA"}), Clearance("S", expires=date(2026, 12, 1)))
-    label = parse("SECRET//NOFORN")
+    person = Person(frozenset({"USA"}), Clearance("S", "us", expires=date(2026, 12, 1)))
+    label = parse("SECRET//NOFORN", "us")
     assert decide(person, label, Action.READ, datetime(2026, 11, 30, 23, 59, tzinfo=UTC)).permitted
     assert not decide(person, label, Action.READ, datetime(2026, 12, 1, tzinfo=UTC)).permitted
 
 
 def test_unknown_clearance_scheme_or_level_is_denied() -> None:
-    label = parse("UNCLASSIFIED")
+    label = parse("UNCLASSIFIED", "us")
     stranger = Person(frozenset({"USA"}), Clearance("S", "xx"))
     assert decide(stranger, label, Action.READ, AT).outcome is D
-    odd = Person(frozenset({"USA"}), Clearance("Q"))
+    odd = Person(frozenset({"USA"}), Clearance("Q", "us"))
     assert decide(odd, label, Action.READ, AT).reasons_in("en") == (
         "clearance 'Q' is not a level of scheme 'us'",
     )
 
 
 def test_decision_records_the_rules_applied() -> None:
-    decision = decide(PEOPLE["us-c"], parse("SECRET//REL TO USA, JPN"), Action.READ, AT)
+    decision = decide(PEOPLE["us-c"], parse("SECRET//REL TO USA, JPN", "us"), Action.READ, AT)
     assert decision.rule_ids == ("clearance.level",)
 
 

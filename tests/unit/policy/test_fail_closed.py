@@ -90,11 +90,11 @@ def test_level_spellings_the_scheme_writes_are_read(scheme: str, spelling: str, 
 )
 def test_the_day_of_any_time(at: datetime, day: date) -> None:
     assert day_of(at) == day
-    assert decide(US_TS, parse("SECRET"), Action.READ, at).outcome is Outcome.PERMIT
+    assert decide(US_TS, parse("SECRET", "us"), Action.READ, at).outcome is Outcome.PERMIT
 
 
 def test_decide_takes_the_action_as_its_value() -> None:
-    label = parse("SECRET//ORCON/NOFORN")
+    label = parse("SECRET//ORCON/NOFORN", "us")
     assert decide(US_TS, label, "read", AT).outcome is Outcome.PERMIT
     assert decide(US_TS, label, "release", AT).outcome is Outcome.DENY
     with pytest.raises(InvalidInput, match="unknown action 'delete'"):
@@ -102,8 +102,8 @@ def test_decide_takes_the_action_as_its_value() -> None:
 
 
 def test_str_of_a_label_is_its_marking() -> None:
-    assert str(parse("SECRET//REL TO USA, JPN")) == "SECRET//REL TO USA, JPN"
-    assert str(parse("(S//NF)")) == "(S//NF)"
+    assert str(parse("SECRET//REL TO USA, JPN", "us")) == "SECRET//REL TO USA, JPN"
+    assert str(parse("(S//NF)", "us")) == "(S//NF)"
     assert str(translate(parse("極秘//REL TO JPN, USA", "jp"), "us").label) == (
         "//JPN SECRET//REL TO USA, JPN"
     )
@@ -111,7 +111,7 @@ def test_str_of_a_label_is_its_marking() -> None:
 
 @pytest.mark.parametrize("target", ["gb", "nato", "jp"])
 def test_fgi_to_a_scheme_without_it_is_refused_typed(target: str) -> None:
-    label = parse("SECRET//FGI GBR//REL TO USA, GBR")
+    label = parse("SECRET//FGI GBR//REL TO USA, GBR", "us")
     with pytest.raises((TranslationError, LabelError)):
         render(label, target)
     with pytest.raises((TranslationError, LabelError)):
@@ -131,7 +131,7 @@ def _too_complex() -> Label:
 def test_an_access_expression_too_complex_to_explain_is_denied_with_a_reason() -> None:
     banner = _too_complex()
     assert len(banner.access.tokens()) == 26
-    person = Person(frozenset({"USA"}), Clearance("S"), (Authorization("person:p0"),))
+    person = Person(frozenset({"USA"}), Clearance("S", "us"), (Authorization("person:p0"),))
     decision = decide(person, banner, Action.READ, AT)
     assert decision.outcome is Outcome.DENY
     assert any("too many alternatives" in reason for reason in decision.reasons_in("en"))

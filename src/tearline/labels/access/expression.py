@@ -9,17 +9,17 @@ from typing import Final, final
 
 from tearline.errors import AccessExpressionError
 from tearline.labels.access.grammar import _Parser
-from tearline.labels.access.limits import _CACHE_MAX_CHARS
+from tearline.labels.access.limits import CACHE_MAX_CHARS
 from tearline.labels.access.logic import (
-    _as_set,
-    _dnf,
-    _holds,
-    _implies_exact,
-    _implies_fallback,
-    _iter_tokens,
+    as_set,
+    dnf,
+    holds,
+    implies_exact,
+    implies_fallback,
+    iter_tokens,
 )
 from tearline.labels.access.nodes import And, Node
-from tearline.labels.access.normal import _normalise
+from tearline.labels.access.normal import normalise
 
 
 @lru_cache(maxsize=4096)
@@ -40,7 +40,7 @@ class AccessExpression:
     _text: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
-        root, text = _normalise(self.root)
+        root, text = normalise(self.root)
         object.__setattr__(self, "root", root)
         object.__setattr__(self, "_text", text)
 
@@ -56,7 +56,7 @@ class AccessExpression:
             raise AccessExpressionError(
                 f"an access expression must be a str, not {type(value).__name__}", 1
             )
-        if len(value) <= _CACHE_MAX_CHARS:
+        if len(value) <= CACHE_MAX_CHARS:
             return _parse_cached(value)
         return cls(_Parser(value).parse())
 
@@ -91,8 +91,8 @@ class AccessExpression:
 
     def evaluate(self, authorizations: Collection[str]) -> bool:
         """True when a reader holding ``authorizations`` may access; always true when empty."""
-        held = _as_set(authorizations)
-        return self.root is None or _holds(self.root, held)
+        held = as_set(authorizations)
+        return self.root is None or holds(self.root, held)
 
     def evaluate_all(self, authorization_sets: Iterable[Collection[str]]) -> bool:
         """True when every one of ``authorization_sets`` satisfies the expression.
@@ -107,7 +107,7 @@ class AccessExpression:
 
     def tokens(self) -> frozenset[str]:
         """Every token name the expression mentions, unquoted."""
-        return frozenset(token.name for token in _iter_tokens(self.root))
+        return frozenset(token.name for token in iter_tokens(self.root))
 
     def conjoin(self, other: AccessExpression) -> AccessExpression:
         """``self AND other``, normalised; the empty expression is the identity."""
@@ -124,7 +124,7 @@ class AccessExpression:
         sorted names. The empty expression gives ``(frozenset(),)``. Raises
         :class:`AccessExpressionError` when the form would exceed 4096 terms.
         """
-        return _dnf(self)
+        return dnf(self.root)
 
     def implies(self, other: AccessExpression) -> bool:
         """True when every authorization set that satisfies ``self`` also satisfies ``other``.
@@ -140,9 +140,9 @@ class AccessExpression:
             return True
         if self.root is None:
             return False  # a non-empty expression always needs at least one token
-        verdict = _implies_exact(self, other.root)
+        verdict = implies_exact(self.root, other.root)
         if verdict is None:
-            return _implies_fallback(self.root, other.root, self.tokens())
+            return implies_fallback(self.root, other.root, self.tokens())
         return verdict
 
     def missing(self, authorizations: Collection[str]) -> frozenset[str]:
@@ -151,8 +151,8 @@ class AccessExpression:
         Empty when already satisfied. Among equally small answers the first in sorted order
         wins. Raises :class:`AccessExpressionError` when :meth:`dnf` would.
         """
-        held = _as_set(authorizations)
-        if self.root is None or _holds(self.root, held):
+        held = as_set(authorizations)
+        if self.root is None or holds(self.root, held):
             return frozenset()
         needs = (term.difference(held) for term in self.dnf())
         return min(needs, key=lambda need: (len(need), sorted(need)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from tearline.errors import AccessExpressionError
-from tearline.labels.access.limits import _MAX_DEPTH
+from tearline.labels.access.limits import MAX_DEPTH
 from tearline.labels.access.nodes import _BARE, And, Node, Or, Token, _bad_char_message, _describe
 
 _PLAIN: Final = r"[^\"\\\x00-\x1f\x7f-\x9f\ud800-\udfff]"
@@ -55,9 +55,9 @@ class _Parser:
         text, pos = self.text, self.pos
         char = text[pos]
         if char == "(":
-            if len(self.groups) > _MAX_DEPTH:
+            if len(self.groups) > MAX_DEPTH:
                 raise AccessExpressionError(
-                    f"parentheses are nested more than {_MAX_DEPTH} deep at column {pos + 1}; "
+                    f"parentheses are nested more than {MAX_DEPTH} deep at column {pos + 1}; "
                     "simplify the expression",
                     pos + 1,
                 )

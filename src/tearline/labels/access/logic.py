@@ -7,24 +7,20 @@ from collections.abc import Set as AbstractSet
 from contextlib import suppress
 from functools import lru_cache
 from itertools import combinations
-from typing import TYPE_CHECKING
 
 from tearline.errors import AccessExpressionError
 from tearline.labels.access.limits import (
-    _MAX_RAW_TERMS,
-    _MAX_TERMS,
-    _MAX_TRUTH_TABLE_TOKENS,
-    _WORK_BUDGET,
+    MAX_RAW_TERMS,
+    MAX_TERMS,
+    MAX_TRUTH_TABLE_TOKENS,
+    WORK_BUDGET,
 )
 from tearline.labels.access.nodes import And, Node, Or, Token
-
-if TYPE_CHECKING:
-    from tearline.labels.access.expression import AccessExpression
 
 
 def _too_complex() -> AccessExpressionError:
     return AccessExpressionError(
-        f"expression too complex: its normal form would exceed {_MAX_TERMS} terms "
+        f"expression too complex: its normal form would exceed {MAX_TERMS} terms "
         "or take too long to compute; simplify it or split it into smaller expressions",
         1,
     )
@@ -33,15 +29,15 @@ def _too_complex() -> AccessExpressionError:
 # ---------------------------------------------------------------------------------- evaluation
 
 
-def _holds(node: Node, authorizations: AbstractSet[str]) -> bool:
+def holds(node: Node, authorizations: AbstractSet[str]) -> bool:
     if isinstance(node, Token):
         return node.name in authorizations
     if isinstance(node, And):
-        return all(_holds(child, authorizations) for child in node.children)
-    return any(_holds(child, authorizations) for child in node.children)
+        return all(holds(child, authorizations) for child in node.children)
+    return any(holds(child, authorizations) for child in node.children)
 
 
-def _as_set(authorizations: Collection[str]) -> AbstractSet[str]:
+def as_set(authorizations: Collection[str]) -> AbstractSet[str]:
     value: object = authorizations
     if isinstance(value, str):
         raise AccessExpressionError(
@@ -54,7 +50,7 @@ def _as_set(authorizations: Collection[str]) -> AbstractSet[str]:
     return frozenset(authorizations)
 
 
-def _iter_tokens(root: Node | None) -> Iterator[Token]:
+def iter_tokens(root: Node | None) -> Iterator[Token]:
     stack: list[Node] = [] if root is None else [root]
     while stack:
         node = stack.pop()
@@ -79,7 +75,7 @@ class _Expander:
 
     def __init__(self, product: type[And] | type[Or]) -> None:
         self.product = product
-        self.budget = _WORK_BUDGET
+        self.budget = WORK_BUDGET
 
     def expand(self, node: Node) -> list[frozenset[str]]:
         if isinstance(node, Token):
@@ -97,7 +93,7 @@ class _Expander:
         terms: set[frozenset[str]] = set()
         for child in children:
             terms.update(self.expand(child))
-            if len(terms) > _MAX_RAW_TERMS:
+            if len(terms) > MAX_RAW_TERMS:
                 raise _too_complex()
         return self._minimise(terms)
 
@@ -107,7 +103,7 @@ class _Expander:
         terms = [single]
         for part in sorted((part for part in parts if len(part) > 1), key=len):
             size = len(terms) * len(part)
-            if size > _MAX_RAW_TERMS:
+            if size > MAX_RAW_TERMS:
                 raise _too_complex()
             self._spend(size)
             terms = self._minimise({term | other for term in terms for other in part})
@@ -123,7 +119,7 @@ class _Expander:
             self._spend(smaller)
             if not any(kept[index] <= term for index in range(smaller)):
                 kept.append(term)
-                if len(kept) > _MAX_TERMS:
+                if len(kept) > MAX_TERMS:
                     raise _too_complex()
         return kept
 
@@ -133,37 +129,38 @@ def _sort_terms(terms: Iterable[frozenset[str]]) -> tuple[frozenset[str], ...]:
 
 
 @lru_cache(maxsize=1024)
-def _dnf(expression: AccessExpression) -> tuple[frozenset[str], ...]:
-    if expression.root is None:
+def dnf(root: Node | None) -> tuple[frozenset[str], ...]:
+    """The disjunctive normal form of the expression rooted at ``root`` (limits apply)."""
+    if root is None:
         return (frozenset(),)
-    return _sort_terms(_Expander(And).expand(expression.root))
+    return _sort_terms(_Expander(And).expand(root))
 
 
-def _implies_exact(premise: AccessExpression, conclusion: Node) -> bool | None:
+def implies_exact(premise: Node, conclusion: Node) -> bool | None:
     """Whether ``premise`` implies ``conclusion``, or None when both normal forms are too big.
 
     Expressions are monotone, so it is enough to test ``conclusion`` on each term of the
     premise's DNF, or the premise without each clause of the conclusion's CNF.
     """
     with suppress(AccessExpressionError):
-        return all(_holds(conclusion, term) for term in premise.dnf())
+        return all(holds(conclusion, term) for term in dnf(premise))
     try:
         clauses = _Expander(Or).expand(conclusion)
     except AccessExpressionError:
         return None
-    held = premise.tokens()
-    return not any(premise.evaluate(held - clause) for clause in clauses)
+    held = frozenset(token.name for token in iter_tokens(premise))
+    return not any(holds(premise, held - clause) for clause in clauses)
 
 
-def _implies_fallback(premise: Node, conclusion: Node, names: Iterable[str]) -> bool:
+def implies_fallback(premise: Node, conclusion: Node, names: Iterable[str]) -> bool:
     """Exact by truth table over few ``names`` (the premise's tokens); otherwise true only when
     each conjunct of the conclusion is a conjunct of the premise (sound, may miss some)."""
     ordered = sorted(names)
-    if len(ordered) <= _MAX_TRUTH_TABLE_TOKENS:
+    if len(ordered) <= MAX_TRUTH_TABLE_TOKENS:
         for size in range(len(ordered) + 1):
             for chosen in combinations(ordered, size):
                 held = frozenset(chosen)
-                if _holds(premise, held) and not _holds(conclusion, held):
+                if holds(premise, held) and not holds(conclusion, held):
                     return False
         return True
     return _conjuncts(conclusion) <= _conjuncts(premise)

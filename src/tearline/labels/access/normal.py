@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from tearline.errors import AccessExpressionError
-from tearline.labels.access.limits import _MAX_DEPTH
+from tearline.labels.access.limits import MAX_DEPTH
 from tearline.labels.access.nodes import And, Node, Or, Token, _render
 
 
-def _normalise(root: object) -> tuple[Node | None, str]:
+def normalise(root: object) -> tuple[Node | None, str]:
     """The normal form of ``root`` and its canonical text, computed without recursion.
 
     Nested same-operator nodes are flattened, duplicate children dropped, children sorted by
@@ -49,9 +49,9 @@ def _combine(node: And | Or, done: dict[int, Node], info: dict[int, tuple[str, i
     keys = sorted(parts)
     children = tuple(parts[key] for key in keys)
     depth = 1 + max(info[id(child)][1] for child in children)
-    if depth > _MAX_DEPTH + 1:
+    if depth > MAX_DEPTH + 1:
         raise AccessExpressionError(
-            f"the expression nests '&' and '|' more than {_MAX_DEPTH} levels deep; simplify it", 1
+            f"the expression nests '&' and '|' more than {MAX_DEPTH} levels deep; simplify it", 1
         )
     operator = "&" if kind is And else "|"
     text = operator.join(

@@ -33,11 +33,10 @@ from datetime import datetime
 
 from tearline.errors import AccessExpressionError, LabelError
 from tearline.labels.access import EMPTY, AccessExpression, And, Node, Or, Token
-from tearline.labels.capco import display_list, release_list
-from tearline.labels.capco.build import base_tier, releasability
 from tearline.labels.gate import admitted
 from tearline.labels.model import Label, _building
-from tearline.labels.scheme import Level, Scheme, registry
+from tearline.labels.schemes import Level, Registry, Scheme, resolve
+from tearline.labels.syntax.capco import display_list, release_list
 
 __all__ = [
     "NAMESPACE",
@@ -103,9 +102,9 @@ def _policy(scheme: Scheme) -> tuple[str, str]:
     return scheme.id.upper(), f"urn:tearline:scheme:{scheme.id}"
 
 
-def _scheme_for(policy: str, uri: str | None) -> Scheme:
+def _scheme_for(policy: str, uri: str | None, registry: Registry) -> Scheme:
     """The scheme of a 4774 policy; its name and URI (when given) must both be that scheme's."""
-    for scheme in registry().schemes.values():
+    for scheme in registry.schemes.values():
         name, known_uri = _policy(scheme)
         if policy == name and uri in (None, known_uri):
             return scheme
@@ -186,7 +185,13 @@ def _categories(label: Label, scheme: Scheme) -> list[Category]:
     return out
 
 
-def to_xml(label: Label, created: datetime, root: str = _ROOTS[0]) -> str:
+def to_xml(
+    label: Label,
+    created: datetime,
+    root: str = _ROOTS[0],
+    *,
+    registry: Registry | None = None,
+) -> str:
     """The 4774 XML of ``label``, created at ``created`` (a required element of the label).
 
     Raises:
@@ -204,7 +209,7 @@ def to_xml(label: Label, created: datetime, root: str = _ROOTS[0]) -> str:
         raise LabelError(
             "conflict", "4774 categories cannot carry foreign-government sources (FGI)", 0
         )
-    scheme = registry().scheme(label.scheme)
+    scheme = resolve(registry).scheme(label.scheme)
     policy, uri = _policy(scheme)
     ET.register_namespace("", NAMESPACE)
     top = ET.Element(f"{{{NAMESPACE}}}{root}")
@@ -470,7 +475,7 @@ def _controls(scheme: Scheme, by_tag: Mapping[str, Category], owner: tuple[str, 
     return controls
 
 
-def from_xml(text: str) -> Label:
+def from_xml(text: str, *, registry: Registry | None = None) -> Label:
     """The canonical label of a 4774 XML label, through the label core's one gate.
 
     The XML is read strictly (:func:`read_xml`); the label it describes must then be exactly
@@ -482,7 +487,8 @@ def from_xml(text: str) -> Label:
             scheme's rules refuse.
     """
     data = read_xml(text)
-    scheme = _scheme_for(data.policy, data.policy_uri)
+    chosen = resolve(registry)
+    scheme = _scheme_for(data.policy, data.policy_uri, chosen)
     level = _level(scheme, data.classification)
     by_tag = {c.tag: c for c in data.categories}
     _codes(by_tag, scheme)
@@ -493,9 +499,9 @@ def from_xml(text: str) -> Label:
     rel = by_tag[RELEASABLE].values if RELEASABLE in by_tag else None
     display = by_tag[DISPLAY].values if DISPLAY in by_tag else ()
     disclosure = any(scheme.control(c).disclosure for c in controls)
-    tier = base_tier(scheme, owner, level)
+    tier = scheme.tier_of(owner, level)
     tier = max([tier, *(t for t in (scheme.control(c).tier for c in controls) if t)])
-    releasable, groups = releasability(scheme, owner, tier, rel, disclosure)
+    releasable, groups = scheme.releasability(owner, tier, rel, disclosure)
     nations = scheme.nations
     try:
         with _building():
@@ -513,7 +519,7 @@ def from_xml(text: str) -> Label:
                 declassify_on=data.review.date() if data.review else None,
                 level_inferred=LEVEL in by_tag,
             )
-        return admitted(draft)
+        return admitted(draft, registry=chosen)
     except (LabelError, ValueError) as problem:
         message = problem.message if isinstance(problem, LabelError) else str(problem)
         kind = problem.kind if isinstance(problem, LabelError) else "conflict"
@@ -523,7 +529,9 @@ def from_xml(text: str) -> Label:
 
 
 # ---------------------------------------------------------------------------- deciding
-def permits(label: ConfidentialityLabel, clearance: StanagClearance) -> tuple[bool, list[str]]:
+def permits(
+    label: ConfidentialityLabel, clearance: StanagClearance, *, registry: Registry | None = None
+) -> tuple[bool, list[str]]:
     """The 4774 access decision (markings.md §4.3), with the reasons it fails.
 
     Policies must match; the clearance's classification must reach the label's; every
@@ -531,8 +539,9 @@ def permits(label: ConfidentialityLabel, clearance: StanagClearance) -> tuple[bo
     INFORMATIVE categories and categories absent from the label impose nothing.
     """
     reasons: list[str] = []
-    scheme = _scheme_for(label.policy, label.policy_uri)
-    if _scheme_for(clearance.policy, None).id != scheme.id:
+    chosen = resolve(registry)
+    scheme = _scheme_for(label.policy, label.policy_uri, chosen)
+    if _scheme_for(clearance.policy, None, chosen).id != scheme.id:
         return False, [f"policy {clearance.policy} does not match {label.policy}"]
     rank = {lv.banner.upper(): lv.rank for lv in scheme.levels}
     held_rank = rank.get(clearance.classification.upper(), -1)

@@ -15,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tearline.errors import SchemeError
-
-if TYPE_CHECKING:
-    from tearline.labels.scheme import Scheme
+from tearline.labels.schemes.model import Scheme
 
 __all__ = ["BASES", "Agreement", "Equivalence", "Side", "agreement_from_data"]
 

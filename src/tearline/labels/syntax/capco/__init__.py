@@ -4,7 +4,12 @@ Used by every scheme whose data file says ``syntax = "capco"``; the vocabulary c
 scheme file, the grammar from here.
 """
 
-from tearline.labels.capco.read import read_marking
-from tearline.labels.capco.write import display_list, release_list, release_words, write_marking
+from tearline.labels.syntax.capco.read import read_marking
+from tearline.labels.syntax.capco.write import (
+    display_list,
+    release_list,
+    release_words,
+    write_marking,
+)
 
 __all__ = ["display_list", "read_marking", "release_list", "release_words", "write_marking"]

@@ -3,43 +3,11 @@
 from __future__ import annotations
 
 from tearline.labels.access import EMPTY, AccessExpression, And, Token
-from tearline.labels.capco.items import Item
-from tearline.labels.model import Label, Tier
-from tearline.labels.scheme import Level, Scheme
+from tearline.labels.model import Label
+from tearline.labels.schemes import Level, Scheme
+from tearline.labels.syntax.capco.items import Item
 
-__all__ = ["base_tier", "build_label", "releasability"]
-
-
-def base_tier(scheme: Scheme, owner: tuple[str, ...], level: Level) -> Tier:
-    """The tier of ``level`` for ``owner`` (NATO UNCLASSIFIED is CONTROLLED, for instance)."""
-    if len(owner) == 1 and owner[0] in scheme.owner_forms:
-        return scheme.owner_forms[owner[0]].tier.get(level.token, level.tier)
-    return level.tier
-
-
-def releasability(
-    scheme: Scheme,
-    owner: tuple[str, ...],
-    tier: Tier,
-    rel_codes: tuple[str, ...] | None,
-    has_disclosure: bool,
-) -> tuple[frozenset[str] | None, frozenset[str]]:
-    """Who may receive a label, and which groups its release list names.
-
-    A release list adds its nations to the owner's; any other disclosure marking, or a
-    classified level with none, leaves the owner only; unclassified information with none is
-    unrestricted.
-    """
-    nations = scheme.nations
-    owners = nations.expand(owner)
-    if rel_codes is not None:
-        # a group that owns the item (//NATO SECRET in US markings) is named with the list
-        owning = {o for o in owner if nations.is_group(o) and o != scheme.owner}
-        groups = frozenset(code for code in rel_codes if nations.is_group(code)) | owning
-        return nations.expand(rel_codes) | owners, groups
-    if has_disclosure or tier >= Tier.RESTRICTED:
-        return owners, frozenset()
-    return None, frozenset()
+__all__ = ["build_label"]
 
 
 def build_label(
@@ -47,7 +15,7 @@ def build_label(
 ) -> Label:
     """The canonical label of a marking that passed its scheme's rules."""
     nations = scheme.nations
-    tier = base_tier(scheme, owner, level)
+    tier = scheme.tier_of(owner, level)
     for item in items:
         if item.control.tier is not None:
             tier = max(tier, item.control.tier)
@@ -55,7 +23,7 @@ def build_label(
     rel = lists.get("release")
     rel_codes = tuple(entry.text for entry in rel.entries) if rel else None
     has_disclosure = any(item.control.disclosure for item in items)
-    releasable, rel_groups = releasability(scheme, owner, tier, rel_codes, has_disclosure)
+    releasable, rel_groups = scheme.releasability(owner, tier, rel_codes, has_disclosure)
     display = lists.get("display")
     display_codes = tuple(entry.text for entry in display.entries) if display else ()
     displayable = nations.expand(display_codes) - (releasable or frozenset())

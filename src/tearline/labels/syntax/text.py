@@ -1,4 +1,4 @@
-"""Pieces of marking text with their columns, and the checks every reader makes first."""
+"""Pieces of marking text with their columns, and the checks every syntax's reader makes first."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from tearline.errors import LabelError
 
-__all__ = ["MAX_LENGTH", "Piece", "Reading", "describe_char", "shown"]
+__all__ = ["MAX_LENGTH", "Piece", "Reading", "describe_char", "lenient_key", "shown", "split"]
 
 #: The longest marking accepted. A banner with every nation in REL TO is about 1,500 characters.
 MAX_LENGTH = 4096
@@ -136,3 +136,13 @@ def split(
             return parts
         start = index + len(separator)
         previous = separator
+
+
+def lenient_key(text: str) -> str:
+    """The key a lenient reader matches on: no accents or macrons, upper case, single spaces.
+
+    ``"chūi"`` and ``"CHUI"`` meet; full-width letters become ASCII.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.upper().split())

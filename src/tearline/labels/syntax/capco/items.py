@@ -6,9 +6,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from tearline.labels.capco.text import Piece, Reading, shown, split
-from tearline.labels.capco.vocabulary import ControlSpelling, Vocabulary, lenient_key
-from tearline.labels.scheme import Control, Scheme
+from tearline.labels.schemes import Control, Scheme
+from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary
+from tearline.labels.syntax.text import Piece, Reading, lenient_key, shown, split
 
 __all__ = ["Item", "read_items"]
 

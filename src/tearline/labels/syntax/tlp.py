@@ -11,10 +11,9 @@ import re
 
 from tearline.errors import LabelError
 from tearline.labels.access import EMPTY, AccessExpression
-from tearline.labels.capco.text import Piece, Reading, shown, split
-from tearline.labels.capco.vocabulary import lenient_key
 from tearline.labels.model import Label
-from tearline.labels.scheme import Level, Scheme
+from tearline.labels.schemes import Level, Scheme
+from tearline.labels.syntax.text import Piece, Reading, lenient_key, shown, split
 
 __all__ = ["AUDIENCE_PREFIXES", "read_tlp", "write_tlp"]
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tearline.errors import LabelError
-from tearline.labels.capco.rules import canonical_list
 from tearline.labels.model import Label
-from tearline.labels.scheme import Compound, Scheme
+from tearline.labels.schemes import Compound, Scheme
+from tearline.labels.syntax.capco.rules import canonical_list
 
 __all__ = ["display_list", "release_list", "release_words", "write_marking"]
 

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 from typing import TypeVar
 
-from tearline.labels.scheme import Compound, Control, Level, Scheme, registry
+from tearline.labels.schemes import Compound, Control, Level, Scheme
+from tearline.labels.syntax.text import lenient_key
 
 _T = TypeVar("_T")
 
-__all__ = ["ControlSpelling", "Spelling", "Vocabulary", "lenient_key", "vocabulary"]
-
-
-def lenient_key(text: str) -> str:
-    """The key a lenient reader matches on: no accents or macrons, upper case, single spaces.
-
-    ``"chūi"`` and ``"CHUI"`` meet; full-width letters become ASCII.
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.upper().split())
+__all__ = ["ControlSpelling", "Spelling", "Vocabulary", "vocabulary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +138,17 @@ def _control_table(
     return controls, prefixes
 
 
-@lru_cache(maxsize=32)
-def vocabulary(scheme_id: str) -> Vocabulary:
-    """The spelling tables of the packaged scheme ``scheme_id`` (built once)."""
-    scheme = registry().scheme(scheme_id)
+def vocabulary(scheme: Scheme) -> Vocabulary:
+    """The spelling tables of ``scheme`` (built once, and kept with the scheme)."""
+    found = scheme.memo.get("capco.vocabulary")
+    if isinstance(found, Vocabulary):
+        return found
+    built = _build(scheme)
+    scheme.memo["capco.vocabulary"] = built
+    return built
+
+
+def _build(scheme: Scheme) -> Vocabulary:
     levels = _level_table(scheme)
     controls, prefixes = _control_table(scheme)
     lenient_levels: dict[str, list[Spelling]] = {}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tearline.labels.capco.items import Item
-from tearline.labels.capco.text import Piece, Reading, shown
 from tearline.labels.model import Tier
-from tearline.labels.scheme import Level, Scheme
+from tearline.labels.schemes import Level, Scheme
+from tearline.labels.syntax.capco.items import Item
+from tearline.labels.syntax.text import Piece, Reading, shown
 
 __all__ = ["check_rules"]
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, replace
 
-from tearline.labels.capco.build import build_label
-from tearline.labels.capco.items import Item, read_items
-from tearline.labels.capco.rules import check_rules
-from tearline.labels.capco.text import Piece, Reading, shown, split
-from tearline.labels.capco.vocabulary import Spelling, Vocabulary, vocabulary
 from tearline.labels.model import Label, _building
-from tearline.labels.scheme import Control, Level, Scheme
+from tearline.labels.schemes import Control, Level, Scheme
+from tearline.labels.syntax.capco.build import build_label
+from tearline.labels.syntax.capco.items import Item, read_items
+from tearline.labels.syntax.capco.rules import check_rules
+from tearline.labels.syntax.capco.vocabulary import Spelling, Vocabulary, vocabulary
+from tearline.labels.syntax.text import Piece, Reading, shown, split
 
 __all__ = ["Classification", "read_marking"]
 
@@ -50,7 +50,7 @@ def read_marking(
         LabelError: the leftmost problem, with every problem found in ``errors``.
     """
     reading = Reading(strict)
-    vocab = vocabulary(scheme.id)
+    vocab = vocabulary(scheme)
     if not reading.check_characters(text):
         reading.raise_errors()
     body, form = _unwrap(reading, Piece(text, 1).strip(), form)

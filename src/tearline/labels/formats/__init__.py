@@ -1,0 +1,1 @@
+"""Interchange forms of labels other than marking text (NATO STANAG 4774 XML)."""

@@ -1,0 +1,260 @@
+"""Load schemes, agreements and nations from their TOML files into a :class:`Registry`.
+
+The packaged files live in ``tearline/labels/data`` and are read with ``importlib.resources``
+(no file-system paths). :func:`load_registry` builds a registry from them plus any agreement
+data a node adds; :func:`default_registry` is the packaged one, loaded once, for scripts.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from tearline.errors import SchemeError
+from tearline.labels.model import Tier
+from tearline.labels.schemes.agreements import Agreement, agreement_from_data
+from tearline.labels.schemes.model import Category, Compound, Control, Level, OwnerForm, Scheme
+from tearline.labels.schemes.nations import Nations
+from tearline.labels.schemes.registry import Registry
+
+__all__ = ["agreements", "default_registry", "load_registry", "resolve", "schemes"]
+
+_DATA_PACKAGE = "tearline.labels.data"
+_ROLES = frozenset({"access", "fgi", "controls"})
+_DISCLOSURES = frozenset({"owner-only", "release", "display", "disclosure-official"})
+
+
+def load_registry(
+    *,
+    schemes: Iterable[str] | None = None,
+    agreements: Iterable[tuple[str, Mapping[str, Any]]] = (),
+    packaged_agreements: bool = True,
+) -> Registry:
+    """A registry of the packaged schemes (all, or those named) and agreements.
+
+    Args:
+        schemes: the ids of the packaged schemes to load (default: every one).
+        agreements: more agreements, as ``(name, data)`` pairs in the agreement files' form
+            (a peer's agreement, a local policy); ``name`` is used in error messages. Between
+            the same two schemes, an agreement given here takes precedence over a packaged one.
+        packaged_agreements: load the packaged agreements between the chosen schemes.
+
+    Raises:
+        SchemeError: a file is inconsistent (a data fault); NotFound: an unknown scheme id.
+    """
+    root = resources.files(_DATA_PACKAGE)
+    nations = Nations.from_data(tomllib.loads(root.joinpath("nations.toml").read_text("utf-8")))
+    loaded: dict[str, Scheme] = {}
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml") and entry.name != "nations.toml":
+            scheme = _scheme_from_data(tomllib.loads(entry.read_text("utf-8")), nations, entry.name)
+            loaded[scheme.id] = scheme
+    wanted = sorted(loaded) if schemes is None else list(schemes)
+    chosen = {scheme_id: Registry(nations, loaded).scheme(scheme_id) for scheme_id in wanted}
+    files: list[tuple[str, Mapping[str, Any]]] = []
+    if packaged_agreements:
+        files = [
+            (entry.name, tomllib.loads(entry.read_text("utf-8")))
+            for entry in sorted(root.joinpath("agreements").iterdir(), key=lambda e: e.name)
+            if entry.name.endswith(".toml")
+        ]
+        files = [(n, d) for n, d in files if set(d["agreement"]["schemes"]) <= set(chosen)]
+    # the agreements given come first: between the same two schemes they take precedence
+    built = tuple(agreement_from_data(data, chosen, name) for name, data in (*agreements, *files))
+    return Registry(nations, MappingProxyType(chosen), built)
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    """The packaged schemes and agreements, loaded once per process: the scripts' default."""
+    return load_registry()
+
+
+def resolve(registry: Registry | None) -> Registry:
+    """``registry``, or the packaged one when none is given (the scripts' convenience)."""
+    return default_registry() if registry is None else registry
+
+
+def schemes() -> tuple[Scheme, ...]:
+    """Every packaged scheme, by id."""
+    registry = default_registry()
+    return tuple(registry.schemes[key] for key in sorted(registry.schemes))
+
+
+def agreements() -> tuple[Agreement, ...]:
+    """Every packaged agreement between schemes."""
+    return default_registry().agreements
+
+
+def _tier(value: object, where: str) -> Tier:
+    try:
+        return Tier.from_title(str(value))
+    except KeyError:
+        raise SchemeError(f"{where}: unknown tier {value!r}") from None
+
+
+def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) -> Scheme:
+    head = data["scheme"]
+    levels = tuple(_level(entry, rank, filename) for rank, entry in enumerate(data["levels"]))
+    categories = tuple(
+        _category(entry, rank, filename) for rank, entry in enumerate(data.get("categories", ()))
+    )
+    owner_forms = {
+        code: OwnerForm(
+            code=code,
+            banner=MappingProxyType(dict(form["banner"])),
+            portion=MappingProxyType(dict(form["portion"])),
+            tier=MappingProxyType(
+                {k: _tier(v, f"{filename} owners.{code}") for k, v in form.get("tier", {}).items()}
+            ),
+        )
+        for code, form in data.get("owners", {}).items()
+    }
+    controls = {
+        c.token: c for category in categories for c in category.controls if c.pattern is None
+    }
+    scheme = Scheme(
+        id=str(head["id"]),
+        name=str(head["name"]),
+        language=str(head.get("language", "en")),
+        syntax=str(head["syntax"]),
+        owner=str(head["owner"]),
+        levels=levels,
+        categories=categories,
+        owner_forms=MappingProxyType(owner_forms),
+        nations=nations,
+        rel_first=head.get("rel_first"),
+        rel_min_entries=int(head.get("rel_min_entries", 1)),
+        owner_only_control=head.get("owner_only_control"),
+        source=str(head.get("source", "")),
+        field_separators=tuple(head.get("field_separators", ("//",))),
+        owner_kind=str(head.get("owner_kind", "nation")),
+        compounds=tuple(
+            Compound(
+                str(c["text"]),
+                str(c["level"]),
+                tuple(c["controls"]),
+                tuple(c.get("aliases", ())),
+            )
+            for c in data.get("compounds", ())
+        ),
+        _levels=MappingProxyType({level.token: level for level in levels}),
+        _controls=MappingProxyType(controls),
+        _disclosures=MappingProxyType(
+            {
+                c.disclosure: c.token
+                for category in reversed(categories)
+                for c in reversed(category.controls)
+                if c.disclosure is not None
+            }
+        ),
+    )
+    _check(scheme, filename)
+    return scheme
+
+
+def _level(entry: Mapping[str, Any], rank: int, filename: str) -> Level:
+    where = f"{filename} level {entry.get('token')!r}"
+    tier = _tier(entry["tier"], where)
+    return Level(
+        token=str(entry["token"]),
+        banner=str(entry["banner"]),
+        portion=str(entry["portion"]),
+        tier=tier,
+        clearance_tier=_tier(entry.get("clearance_tier", tier.title), where),
+        rank=rank,
+        foreign_only=bool(entry.get("foreign_only", False)),
+        aliases=tuple(entry.get("aliases", ())),
+        source=str(entry.get("source", "")),
+        audience=entry.get("audience"),
+        access_template=entry.get("access"),
+        default_access=entry.get("default_access"),
+    )
+
+
+def _category(entry: Mapping[str, Any], rank: int, filename: str) -> Category:
+    role = str(entry["role"])
+    if role not in _ROLES:
+        raise SchemeError(f"{filename} category {entry['id']!r}: unknown role {role!r}")
+    owners = frozenset(entry["owners"]) if "owners" in entry else None
+    defaults = {"classified_only": bool(entry.get("classified_only", False))}
+    controls = tuple(
+        _control(token, str(entry["id"]), role, position, owners, defaults, filename)
+        for position, token in enumerate(entry["tokens"])
+    )
+    return Category(str(entry["id"]), str(entry["title"]), role, rank, controls)
+
+
+def _control(
+    entry: Mapping[str, Any],
+    category: str,
+    role: str,
+    rank: int,
+    owners: frozenset[str] | None,
+    defaults: Mapping[str, bool],
+    filename: str,
+) -> Control:
+    token = str(entry["token"])
+    where = f"{filename} control {token!r}"
+    disclosure = entry.get("disclosure")
+    if disclosure is not None and disclosure not in _DISCLOSURES:
+        raise SchemeError(f"{where}: unknown disclosure {disclosure!r}")
+    pattern = entry.get("pattern")
+    banner = str(entry.get("banner", token))
+    return Control(
+        token=token,
+        category=category,
+        role=role,
+        rank=rank,
+        banner=banner,
+        portion=str(entry.get("portion", token)),
+        title=entry.get("title"),
+        title_prefix=entry.get("title_prefix"),
+        pattern=re.compile(pattern) if pattern else None,
+        list_kind=entry.get("list"),
+        disclosure=disclosure,
+        levels=frozenset(entry["levels"]) if "levels" in entry else None,
+        classified_only=bool(entry.get("classified_only", defaults["classified_only"])),
+        tier=_tier(entry["tier"], where) if "tier" in entry else None,
+        requires=tuple(entry.get("requires", ())),
+        conflicts=tuple(entry.get("conflicts", ())),
+        restricts=frozenset(entry.get("restricts", ())),
+        owners=owners,
+        aliases=tuple(entry.get("aliases", ())),
+        default_level=entry.get("default_level"),
+        implied_only=bool(entry.get("implied_only", False)),
+        list_style=entry.get("list_style"),
+        short_names=MappingProxyType(dict(entry.get("short_names", {}))),
+    )
+
+
+def _check(scheme: Scheme, filename: str) -> None:
+    """Refuse a scheme file whose cross-references do not resolve."""
+    known_owner = scheme.nations.is_nation(scheme.owner) or scheme.nations.is_group(scheme.owner)
+    if scheme.owner_kind == "nation" and not known_owner:
+        raise SchemeError(f"{filename}: owner {scheme.owner!r} is not a known nation or group")
+    tiers = [level.tier for level in scheme.levels]
+    if tiers != sorted(tiers):
+        raise SchemeError(f"{filename}: levels must be listed lowest first")
+    known = {c.token for c in scheme.all_controls()}
+    levels: list[tuple[str, str]] = [(f"compound {c.text!r}", c.level) for c in scheme.compounds]
+    controls: list[tuple[str, str]] = [
+        (f"compound {c.text!r}", token) for c in scheme.compounds for token in c.controls
+    ]
+    for control in scheme.all_controls():
+        controls += [(control.token, ref) for ref in (*control.requires, *control.conflicts)]
+        named = (*(control.levels or ()), *filter(None, [control.default_level]))
+        levels += [(control.token, token) for token in named]
+    for form in scheme.owner_forms.values():
+        levels += [(f"owner {form.code}", t) for t in (*form.banner, *form.portion, *form.tier)]
+    for where, token in levels:
+        if not scheme.has_level(token):
+            raise SchemeError(f"{filename}: {where} names unknown level {token!r}")
+    for where, token in controls:
+        if token not in known:
+            raise SchemeError(f"{filename}: {where} names unknown control {token!r}")

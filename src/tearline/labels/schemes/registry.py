@@ -1,0 +1,49 @@
+"""The registry: every scheme, agreement and the nation table one Tearline works with.
+
+A :class:`Registry` is a value built by a loader (:func:`~.load.load_registry`) and handed to
+the functions that need it, as Cedar's authorizer takes its policies and entities. A node
+loads its own (a peer's agreement, a local policy); tests build small ones. Caches of work
+done with a registry (parsed markings, translated clearances) belong to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tearline.errors import NotFound
+from tearline.labels.schemes.agreements import Agreement
+from tearline.labels.schemes.model import Scheme
+from tearline.labels.schemes.nations import Nations
+
+__all__ = ["Registry"]
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Schemes by id, the agreements between them and the nation table: immutable."""
+
+    nations: Nations
+    schemes: Mapping[str, Scheme]
+    agreements: tuple[Agreement, ...] = ()
+    _caches: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def cache(self, name: str) -> dict[Any, Any]:
+        """The cache ``name`` of work done with this registry (internal to the label core)."""
+        return self._caches.setdefault(name, {})
+
+    def agreement(self, a: str, b: str) -> Agreement | None:
+        """The agreement between schemes ``a`` and ``b``, if there is one."""
+        for agreement in self.agreements:
+            if agreement.connects(a, b):
+                return agreement
+        return None
+
+    def scheme(self, scheme_id: str) -> Scheme:
+        """The scheme ``scheme_id``; raises :class:`NotFound` naming the known ones."""
+        try:
+            return self.schemes[scheme_id]
+        except KeyError:
+            known = ", ".join(sorted(self.schemes))
+            raise NotFound(f"unknown scheme {scheme_id!r}; known schemes: {known}") from None
