@@ -32,7 +32,14 @@ from tearline.labels.lattice import dominates, join
 from tearline.labels.model import Label, Tier
 from tearline.labels.parse import Normalized, normalize, parse, render
 from tearline.labels.rollup import rollup
-from tearline.labels.schemes import Scheme, agreements, schemes
+from tearline.labels.schemes import (
+    Registry,
+    Scheme,
+    agreements,
+    default_registry,
+    load_registry,
+    schemes,
+)
 from tearline.labels.schemes.agreements import Agreement
 from tearline.labels.translate import (
     ClearanceTranslation,
@@ -76,6 +83,7 @@ __all__ = [
     "NotFound",
     "Outcome",
     "Person",
+    "Registry",
     "Scheme",
     "SchemeError",
     "Status",
@@ -90,11 +98,13 @@ __all__ = [
     "can_read_pairs",
     "canonical_json",
     "decide",
+    "default_registry",
     "dominates",
     "from_4774",
     "from_dict",
     "intern_key",
     "join",
+    "load_registry",
     "normalize",
     "parse",
     "render",
