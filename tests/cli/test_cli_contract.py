@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from support import fixtures
 from tearline.cli import main
 from tearline.errors import ERROR_KINDS
 
@@ -88,191 +89,11 @@ def assert_json_error(data: Any, kinds: set[str] | frozenset[str] | None = None)
 Expected = tuple[str, str, str, str, str, list[str] | None, list[str], str]
 
 VALID: dict[str, Expected] = {
-    # US levels
-    "UNCLASSIFIED": ("UNCLASSIFIED", "(U)", "UNCLASSIFIED", "U", "USA", None, [], ""),
-    "(U)": ("UNCLASSIFIED", "(U)", "UNCLASSIFIED", "U", "USA", None, [], ""),
-    "CONFIDENTIAL": ("CONFIDENTIAL", "(C)", "CONFIDENTIAL", "C", "USA", ["USA"], [], ""),
-    "(C)": ("CONFIDENTIAL", "(C)", "CONFIDENTIAL", "C", "USA", ["USA"], [], ""),
-    "SECRET": ("SECRET", "(S)", "SECRET", "S", "USA", ["USA"], [], ""),
-    "(S)": ("SECRET", "(S)", "SECRET", "S", "USA", ["USA"], [], ""),
-    "TOP SECRET": ("TOP SECRET", "(TS)", "TOP SECRET", "TS", "USA", ["USA"], [], ""),
-    "(TS)": ("TOP SECRET", "(TS)", "TOP SECRET", "TS", "USA", ["USA"], [], ""),
-    # FOUO raises UNCLASSIFIED to CONTROLLED; the long title is a banner spelling
-    "UNCLASSIFIED//FOUO": (
-        "UNCLASSIFIED//FOUO", "(U//FOUO)", "CONTROLLED", "U", "USA", None, ["FOUO"], "",
-    ),
-    "(U//FOUO)": (
-        "UNCLASSIFIED//FOUO", "(U//FOUO)", "CONTROLLED", "U", "USA", None, ["FOUO"], "",
-    ),
-    "UNCLASSIFIED//FOR OFFICIAL USE ONLY": (
-        "UNCLASSIFIED//FOUO", "(U//FOUO)", "CONTROLLED", "U", "USA", None, ["FOUO"], "",
-    ),
-    "UNCLASSIFIED//NOFORN": (
-        "UNCLASSIFIED//NOFORN", "(U//NF)", "UNCLASSIFIED", "U", "USA", ["USA"], ["NF"], "",
-    ),
-    "(U//REL TO USA, JPN)": (
-        "UNCLASSIFIED//REL TO USA, JPN", "(U//REL TO USA, JPN)", "UNCLASSIFIED", "U", "USA",
-        ["USA", "JPN"], ["REL"], "",
-    ),
-    # dissemination controls
-    "SECRET//NOFORN": ("SECRET//NOFORN", "(S//NF)", "SECRET", "S", "USA", ["USA"], ["NF"], ""),
-    "(S//NF)": ("SECRET//NOFORN", "(S//NF)", "SECRET", "S", "USA", ["USA"], ["NF"], ""),
-    "S//NF": ("SECRET//NOFORN", "(S//NF)", "SECRET", "S", "USA", ["USA"], ["NF"], ""),
-    "SECRET//ORCON/NOFORN": (
-        "SECRET//ORCON/NOFORN", "(S//OC/NF)", "SECRET", "S", "USA", ["USA"], ["OC", "NF"], "",
-    ),
-    "(S//OC/NF)": (
-        "SECRET//ORCON/NOFORN", "(S//OC/NF)", "SECRET", "S", "USA", ["USA"], ["OC", "NF"], "",
-    ),
-    "SECRET//RSEN/ORCON/NOFORN": (
-        "SECRET//RSEN/ORCON/NOFORN", "(S//RS/OC/NF)", "SECRET", "S", "USA", ["USA"],
-        ["RS", "OC", "NF"], "",
-    ),
-    "(S//OC/IMC/NF/PR)": (
-        "SECRET//ORCON/IMCON/NOFORN/PROPIN", "(S//OC/IMC/NF/PR)", "SECRET", "S", "USA",
-        ["USA"], ["OC", "IMC", "NF", "PR"], "",
-    ),
-    "CONFIDENTIAL//NOFORN/FISA": (
-        "CONFIDENTIAL//NOFORN/FISA", "(C//NF/FISA)", "CONFIDENTIAL", "C", "USA", ["USA"],
-        ["NF", "FISA"], "",
-    ),
-    # REL TO: USA first, then trigraphs A-Z; tetragraphs expanded
-    "SECRET//REL TO USA, JPN": (
-        "SECRET//REL TO USA, JPN", "(S//REL TO USA, JPN)", "SECRET", "S", "USA",
-        ["USA", "JPN"], ["REL"], "",
-    ),
-    "(S//REL TO USA, JPN)": (
-        "SECRET//REL TO USA, JPN", "(S//REL TO USA, JPN)", "SECRET", "S", "USA",
-        ["USA", "JPN"], ["REL"], "",
-    ),
-    "SECRET//REL TO USA, GBR, JPN, KOR": (
-        "SECRET//REL TO USA, GBR, JPN, KOR", "(S//REL TO USA, GBR, JPN, KOR)", "SECRET", "S",
-        "USA", ["USA", "GBR", "JPN", "KOR"], ["REL"], "",
-    ),
-    "SECRET//REL TO USA, FVEY": (
-        "SECRET//REL TO USA, FVEY", "(S//REL TO USA, FVEY)", "SECRET", "S", "USA",
-        FVEY_USA_FIRST, ["REL"], "",
-    ),
-    "(S//REL TO USA, JPN, FVEY)": (
-        "SECRET//REL TO USA, JPN, FVEY", "(S//REL TO USA, JPN, FVEY)", "SECRET", "S", "USA",
-        ["USA", "AUS", "CAN", "GBR", "JPN", "NZL"], ["REL"], "",
-    ),
-    "SECRET//REL TO USA, TEYE": (
-        "SECRET//REL TO USA, TEYE", "(S//REL TO USA, TEYE)", "SECRET", "S", "USA",
-        ["USA", "CAN", "GBR"], ["REL"], "",
-    ),
-    "CONFIDENTIAL//REL TO USA, NATO": (
-        "CONFIDENTIAL//REL TO USA, NATO", "(C//REL TO USA, NATO)", "CONFIDENTIAL", "C", "USA",
-        NATO_USA_FIRST, ["REL"], "",
-    ),
-    # RELIDO, DISPLAY ONLY
-    "SECRET//RELIDO": (
-        "SECRET//RELIDO", "(S//RELIDO)", "SECRET", "S", "USA", ["USA"], ["RELIDO"], "",
-    ),
-    "(S//REL TO USA, JPN/RELIDO)": (
-        "SECRET//REL TO USA, JPN/RELIDO", "(S//REL TO USA, JPN/RELIDO)", "SECRET", "S", "USA",
-        ["USA", "JPN"], ["REL", "RELIDO"], "",
-    ),
-    "SECRET//DISPLAY ONLY JPN": (
-        "SECRET//DISPLAY ONLY JPN", "(S//DISPLAY ONLY JPN)", "SECRET", "S", "USA", ["USA"],
-        ["DISPLAYONLY"], "",
-    ),
-    "(S//REL TO USA, GBR/DISPLAY ONLY AFG)": (
-        "SECRET//REL TO USA, GBR/DISPLAY ONLY AFG", "(S//REL TO USA, GBR/DISPLAY ONLY AFG)",
-        "SECRET", "S", "USA", ["USA", "GBR"], ["REL", "DISPLAYONLY"], "",
-    ),
-    # SCI: access expression, nations never in it
-    "TOP SECRET//SI/TK//NOFORN": (
-        "TOP SECRET//SI/TK//NOFORN", "(TS//SI/TK//NF)", "TOP SECRET", "TS", "USA", ["USA"],
-        ["NF"], "SI&TK",
-    ),
-    "(TS//SI/TK//NF)": (
-        "TOP SECRET//SI/TK//NOFORN", "(TS//SI/TK//NF)", "TOP SECRET", "TS", "USA", ["USA"],
-        ["NF"], "SI&TK",
-    ),
-    "TOP SECRET//SI//REL TO USA, FVEY": (
-        "TOP SECRET//SI//REL TO USA, FVEY", "(TS//SI//REL TO USA, FVEY)", "TOP SECRET", "TS",
-        "USA", FVEY_USA_FIRST, ["REL"], "SI",
-    ),
-    "TOP SECRET//HCS//NOFORN": (
-        "TOP SECRET//HCS//NOFORN", "(TS//HCS//NF)", "TOP SECRET", "TS", "USA", ["USA"], ["NF"],
-        "HCS",
-    ),
-    "(TS//SI-G//OC/NF)": (
-        "TOP SECRET//SI-G//ORCON/NOFORN", "(TS//SI-G//OC/NF)", "TOP SECRET", "TS", "USA",
-        ["USA"], ["OC", "NF"], "SI-G",
-    ),
-    "TOP SECRET//RSV-ABC/SI-G-ABCD//NOFORN": (
-        "TOP SECRET//RSV-ABC/SI-G-ABCD//NOFORN", "(TS//RSV-ABC/SI-G-ABCD//NF)", "TOP SECRET",
-        "TS", "USA", ["USA"], ["NF"], "RSV-ABC&SI-G-ABCD",
-    ),
-    "TOP SECRET//SI/TK//RELIDO": (
-        "TOP SECRET//SI/TK//RELIDO", "(TS//SI/TK//RELIDO)", "TOP SECRET", "TS", "USA",
-        ["USA"], ["RELIDO"], "SI&TK",
-    ),
-    # SAR and AEA
-    "SECRET//SAR-BP//NOFORN": (
-        "SECRET//SAR-BP//NOFORN", "(S//SAR-BP//NF)", "SECRET", "S", "USA", ["USA"], ["NF"],
-        "SAR-BP",
-    ),
-    "(S//SAR-BP)": ("SECRET//SAR-BP", "(S//SAR-BP)", "SECRET", "S", "USA", ["USA"], [], "SAR-BP"),
-    "SECRET//SPECIAL ACCESS REQUIRED-BUTTER": (
-        "SECRET//SAR-BUTTER", "(S//SAR-BUTTER)", "SECRET", "S", "USA", ["USA"], [],
-        "SAR-BUTTER",
-    ),
-    "SECRET//RD//NOFORN": (
-        "SECRET//RD//NOFORN", "(S//RD//NF)", "SECRET", "S", "USA", ["USA"], ["NF"], "RD",
-    ),
-    "UNCLASSIFIED//UCNI": (
-        "UNCLASSIFIED//UCNI", "(U//UCNI)", "CONTROLLED", "U", "USA", None, [], "UCNI",
-    ),
-    # FGI
-    "SECRET//FGI GBR//NOFORN": (
-        "SECRET//FGI GBR//NOFORN", "(S//FGI GBR//NF)", "SECRET", "S", "USA", ["USA"], ["NF"],
-        "",
-    ),
-    "(S//FGI//NF)": (
-        "SECRET//FGI//NOFORN", "(S//FGI//NF)", "SECRET", "S", "USA", ["USA"], ["NF"], "",
-    ),
-    "(S//FGI GBR JPN//REL TO USA, GBR, JPN)": (
-        "SECRET//FGI GBR JPN//REL TO USA, GBR, JPN", "(S//FGI GBR JPN//REL TO USA, GBR, JPN)",
-        "SECRET", "S", "USA", ["USA", "GBR", "JPN"], ["REL"], "",
-    ),
-    # NATO
-    "//NATO SECRET": ("//NATO SECRET", "(//NS)", "SECRET", "S", "NATO", NATO, [], ""),
-    "(//NS)": ("//NATO SECRET", "(//NS)", "SECRET", "S", "NATO", NATO, [], ""),
-    "//COSMIC TOP SECRET": (
-        "//COSMIC TOP SECRET", "(//CTS)", "TOP SECRET", "TS", "NATO", NATO, [], "",
-    ),
-    "//NATO CONFIDENTIAL": (
-        "//NATO CONFIDENTIAL", "(//NC)", "CONFIDENTIAL", "C", "NATO", NATO, [], "",
-    ),
-    "(//NR)": ("//NATO RESTRICTED", "(//NR)", "RESTRICTED", "R", "NATO", NATO, [], ""),
-    "//NATO UNCLASSIFIED": (
-        "//NATO UNCLASSIFIED", "(//NU)", "CONTROLLED", "U", "NATO", None, [], "",
-    ),
-    "//NATO SECRET//ATOMAL": (
-        "//NATO SECRET//ATOMAL", "(//NS//ATOMAL)", "SECRET", "S", "NATO", NATO, [], "ATOMAL",
-    ),
-    # foreign owners
-    "//GBR SECRET": ("//GBR SECRET", "(//GBR S)", "SECRET", "S", "GBR", ["GBR"], [], ""),
-    "//GBR S": ("//GBR SECRET", "(//GBR S)", "SECRET", "S", "GBR", ["GBR"], [], ""),
-    "(//GBR S)": ("//GBR SECRET", "(//GBR S)", "SECRET", "S", "GBR", ["GBR"], [], ""),
-    "//GBR RESTRICTED": (
-        "//GBR RESTRICTED", "(//GBR R)", "RESTRICTED", "R", "GBR", ["GBR"], [], "",
-    ),
-    "//GBR SECRET//REL TO USA, GBR": (
-        "//GBR SECRET//REL TO USA, GBR", "(//GBR S//REL TO USA, GBR)", "SECRET", "S", "GBR",
-        ["GBR", "USA"], ["REL"], "",
-    ),
-    "//JOINT SECRET CAN GBR USA": (
-        "//JOINT SECRET CAN GBR USA", "(//JOINT S CAN GBR USA)", "SECRET", "S",
-        "JOINT CAN GBR USA", ["CAN", "GBR", "USA"], [], "",
-    ),
-    "(//JOINT S CAN GBR USA)": (
-        "//JOINT SECRET CAN GBR USA", "(//JOINT S CAN GBR USA)", "SECRET", "S",
-        "JOINT CAN GBR USA", ["CAN", "GBR", "USA"], [], "",
-    ),
+    marking: (
+        f["banner"], f["portion"], f["tier"], f["level"], f["owner"], f["releasable_to"],
+        f["controls"], f["access"],
+    )
+    for marking, f in fixtures.valid_us_markings().items()
 }  # fmt: skip
 
 
@@ -339,76 +160,7 @@ def test_parse_without_json_prints_lines(capsys: pytest.CaptureFixture[str]) -> 
 # ----------------------------------------------------------------------- label parse: invalid
 
 # marking -> (class, position of the leftmost error)
-INVALID: dict[str, tuple[str, int]] = {
-    # syntax
-    "": ("syntax", 1),
-    " ": ("syntax", 1),
-    "//": ("syntax", 3),
-    "SECRET//": ("syntax", 7),
-    "SECRET////NOFORN": ("syntax", 7),
-    "SECRET//NOFORN/": ("syntax", 16),
-    "SECRET //NOFORN": ("syntax", 1),
-    "SECRET// NOFORN": ("syntax", 9),
-    "(S//NF": ("syntax", 1),
-    "S//NF)": ("syntax", 6),
-    "(S//NOFORN)": ("syntax", 5),
-    "SECRET//NF": ("syntax", 9),
-    "SECRET//REL TO  USA, JPN": ("syntax", 15),
-    "SECRET//REL TO USA,,JPN": ("syntax", 16),
-    "(S//REL TO USA,JPN)": ("syntax", 12),
-    "SECRET//REL TO USA, JPN, JPN": ("syntax", 26),
-    "SECRET//REL TO USA, GBR, FVEY": ("syntax", 21),
-    "SECRET//NOFORN//NOFORN": ("syntax", 17),
-    "SECRET//ORCON//NOFORN": ("syntax", 16),
-    "SECRET\x01//NOFORN": ("syntax", 7),
-    "NATO SECRET": ("syntax", 1),
-    "//USA SECRET": ("syntax", 3),
-    "//JOINT BOGUS CAN USA": ("syntax", 3),
-    "A" * 5000: ("syntax", 4097),
-    # unknown-token
-    "secret": ("unknown-token", 1),
-    "SECRT": ("unknown-token", 1),
-    "RESTRICTED": ("unknown-token", 1),
-    "SECRET//BOGUS": ("unknown-token", 9),
-    "SECRET//noforn": ("unknown-token", 9),
-    "SECRET//REL TO USA, JPN, XYZ": ("unknown-token", 26),
-    "SECRET//REL TO USA, JPN, EFOR": ("unknown-token", 26),
-    "//XYZ SECRET": ("unknown-token", 3),
-    "//JOINT SECRET USA XYZ": ("unknown-token", 3),
-    "'; DROP TABLE items; --": ("unknown-token", 1),
-    # order
-    "SECRET//NOFORN/ORCON": ("order", 16),
-    "SECRET//REL TO JPN, USA": ("order", 16),
-    "SECRET//REL TO USA, GBR, AUS": ("order", 21),
-    "SECRET//REL TO USA, FVEY, JPN": ("order", 21),
-    "SECRET//TK/SI": ("order", 12),
-    "SECRET//NOFORN//SI": ("order", 17),
-    "//JOINT SECRET USA CAN": ("order", 3),
-    "SECRET//FGI JPN GBR//NOFORN": ("order", 13),
-    # conflict
-    "SECRET//NOFORN/REL TO USA, JPN": ("conflict", 16),
-    "SECRET//ORCON/NOFORN/RELIDO": ("conflict", 22),
-    "SECRET//NOFORN/DISPLAY ONLY JPN": ("conflict", 16),
-    "SECRET//DISPLAY ONLY USA": ("conflict", 9),
-    "SECRET//REL TO USA, JPN/DISPLAY ONLY JPN": ("conflict", 25),
-    "SECRET//ATOMAL": ("conflict", 9),
-    "//GBR SECRET//ATOMAL": ("conflict", 15),
-    # missing-requirement
-    "SECRET//REL TO": ("missing-requirement", 9),
-    "SECRET//REL TO USA": ("missing-requirement", 9),
-    "SECRET//REL TO JPN": ("missing-requirement", 9),
-    "SECRET//DISPLAY ONLY": ("missing-requirement", 9),
-    "TOP SECRET//HCS": ("missing-requirement", 13),
-    "SECRET//KDK": ("missing-requirement", 9),
-    "//JOINT SECRET USA": ("missing-requirement", 3),
-    # level
-    "UNCLASSIFIED//ORCON": ("level", 15),
-    "UNCLASSIFIED//SI": ("level", 15),
-    "UNCLASSIFIED//RD": ("level", 15),
-    "SECRET//FOUO": ("level", 9),
-    "SECRET//DCNI": ("level", 9),
-    "(S//FOUO)": ("level", 5),
-}
+INVALID: dict[str, tuple[str, int]] = fixtures.invalid_us_markings()
 
 
 def _invalid_id(marking: str) -> str:
@@ -465,20 +217,7 @@ def test_usage_errors_exit_2_with_json(capsys: pytest.CaptureFixture[str], args:
 
 # ----------------------------------------------------------------------------- label rollup
 
-ROLLUPS: list[tuple[list[str], str]] = [
-    (["(U)", "(S//NF)"], "SECRET//NOFORN"),
-    (["(U)", "(TS//SI//NF)"], "TOP SECRET//SI//NOFORN"),
-    (["(U)", "(U//FOUO)"], "UNCLASSIFIED//FOUO"),
-    (["(U)", "(U)"], "UNCLASSIFIED"),
-    (["(U)", "(U//REL TO USA, JPN)"], "UNCLASSIFIED//REL TO USA, JPN"),
-    (["(S//REL TO USA, JPN)", "(C//REL TO USA, JPN)"], "SECRET//REL TO USA, JPN"),
-    (["(S//REL TO USA, GBR, JPN)", "(S//REL TO USA, FVEY)"], "SECRET//REL TO USA, GBR"),
-    (["(S//REL TO USA, JPN)", "(S//REL TO USA, FVEY)", "(U)"], "SECRET//NOFORN"),
-    (["(S//REL TO USA, JPN)", "(C)"], "SECRET//NOFORN"),
-    (["(S//REL TO USA, JPN)", "(S//NF)"], "SECRET//NOFORN"),
-    (["(S//OC/NF)", "(TS//SI/TK//NF)"], "TOP SECRET//SI/TK//ORCON/NOFORN"),
-    (["(//NS)", "(//NC)"], "//NATO SECRET"),
-]
+ROLLUPS: list[tuple[list[str], str]] = fixtures.rollups()
 
 
 @pytest.mark.parametrize(("portions", "banner"), ROLLUPS, ids=[" + ".join(p) for p, _ in ROLLUPS])
@@ -527,20 +266,7 @@ def test_rollup_without_portions_is_usage_error(capsys: pytest.CaptureFixture[st
 
 # -------------------------------------------------------------------------- label normalize
 
-NORMALIZE: dict[str, str] = {
-    "s//rel to jpn, usa": "SECRET//REL TO USA, JPN",
-    "secret // nf/oc": "SECRET//ORCON/NOFORN",
-    "SECRET//REL TO JPN": "SECRET//REL TO USA, JPN",
-    "top secret//tk/si//noforn": "TOP SECRET//SI/TK//NOFORN",
-    "nato secret": "//NATO SECRET",
-    "Secret//Rel To USA, GBR, JPN, GBR": "SECRET//REL TO USA, GBR, JPN",
-    "SECRET//NOFORN/ORCON": "SECRET//ORCON/NOFORN",
-    "(s//nf)": "(S//NF)",
-    "(S//NOFORN)": "(S//NF)",
-    "SECRET//NF": "SECRET//NOFORN",
-    "SECRET//ORCON//NOFORN": "SECRET//ORCON/NOFORN",
-    "  secret  ": "SECRET",
-}
+NORMALIZE: dict[str, str] = fixtures.sloppy_markings()
 
 
 @pytest.mark.parametrize(("sloppy", "canonical"), NORMALIZE.items(), ids=list(NORMALIZE))
@@ -631,14 +357,7 @@ def test_normalize_refuses_what_it_cannot_fix(
 
 # ----------------------------------------------------------------------------- label render
 
-RENDER: list[tuple[list[str], str, str]] = [
-    ([], "(S//REL TO USA, JPN)", "SECRET//REL TO USA, JPN"),
-    ([], "SECRET//REL TO USA, JPN", "SECRET//REL TO USA, JPN"),
-    (["--form", "portion"], "SECRET//REL TO USA, JPN", "(S//REL TO USA, JPN)"),
-    (["--form", "banner"], "(TS//SI/TK//NF)", "TOP SECRET//SI/TK//NOFORN"),
-    (["--from", "us"], "(//NS)", "//NATO SECRET"),
-    (["--form", "portion"], "//JOINT SECRET CAN GBR USA", "(//JOINT S CAN GBR USA)"),
-]
+RENDER: list[tuple[list[str], str, str]] = fixtures.renders()
 
 
 @pytest.mark.parametrize(("options", "marking", "written"), RENDER)
@@ -674,94 +393,8 @@ def check(
 
 
 DECISIONS: list[tuple[str, str, list[str], str, list[str]]] = [
-    # (person, marking, options, decision, reasons that must appear)
-    (person(), "SECRET//NOFORN", [], "permit", ["clearance SECRET covers SECRET"]),
-    (person(clearance="C"), "SECRET", [], "deny", ["clearance CONFIDENTIAL is below SECRET"]),
-    (
-        person(nationality="JPN"),
-        "SECRET//REL TO USA, GBR",
-        [],
-        "deny",
-        ["JPN is not in REL TO USA, GBR"],
-    ),
-    (
-        person(nationality=["JPN", "KOR"]),
-        "SECRET//REL TO USA, GBR",
-        [],
-        "deny",
-        ["none of JPN, KOR is in REL TO USA, GBR"],
-    ),
-    (person(nationality="JPN"), "SECRET//REL TO USA, JPN", [], "permit", []),
-    (person(nationality=["USA", "JPN"]), "SECRET//NOFORN", [], "permit", []),
-    (person(nationality="JPN"), "SECRET//NOFORN", [], "deny", []),
-    (person(nationality="JPN"), "SECRET", [], "deny", []),
-    (person(nationality="JPN"), "SECRET//RELIDO", [], "deny", []),
-    (person(nationality="GBR"), "SECRET//REL TO USA, FVEY", [], "permit", []),
-    (person(nationality="GBR"), "//NATO SECRET", [], "permit", []),
-    (person(nationality="JPN"), "//NATO SECRET", [], "deny", []),
-    (
-        person(nationality="JPN"),
-        "SECRET//DISPLAY ONLY JPN",
-        [],
-        "display-only",
-        ["JPN may be shown it but not given it (DISPLAY ONLY JPN)"],
-    ),
-    (
-        person(nationality="JPN"),
-        "SECRET//REL TO USA, GBR/DISPLAY ONLY JPN",
-        [],
-        "display-only",
-        [],
-    ),
-    (person(nationality="JPN"), "SECRET//DISPLAY ONLY JPN", ["--action", "export"], "deny", []),
-    (person(clearance="U"), "UNCLASSIFIED//FOUO", [], "permit", []),
-    (person(clearance="U", nationality="JPN"), "UNCLASSIFIED", [], "permit", []),
-    (person(clearance="TS", authorizations=["SI"]), "TOP SECRET//SI/TK//NOFORN", [], "deny", []),
-    (
-        person(clearance="TS", authorizations=["SI", "TK"]),
-        "TOP SECRET//SI/TK//NOFORN",
-        [],
-        "permit",
-        [],
-    ),
-    (person(status="suspended"), "SECRET", [], "deny", ["clearance is suspended"]),
-    (person(status="revoked"), "SECRET", [], "deny", ["clearance is revoked"]),
-    (person(status="active"), "SECRET", [], "permit", []),
-    (
-        person(clearance_expires="2026-03-01"),
-        "SECRET",
-        ["--at", "2026-02-28T23:59:59Z"],
-        "permit",
-        [],
-    ),
-    (
-        person(clearance_expires="2026-03-01"),
-        "SECRET",
-        ["--at", "2026-03-01T00:00:00Z"],
-        "deny",
-        ["clearance expired 2026-03-01"],
-    ),
-    (
-        person(clearance_expires="2026-03-01"),
-        "SECRET",
-        ["--at", "2027-01-01"],
-        "deny",
-        ["clearance expired 2026-03-01"],
-    ),
-    (
-        person(clearance="TS", authorizations=[{"token": "SI", "expires": "2026-01-01"}, "TK"]),
-        "TOP SECRET//SI/TK//NOFORN",
-        ["--at", "2026-06-01T00:00:00Z"],
-        "deny",
-        ["authorization SI expired 2026-01-01"],
-    ),
-    (
-        person(clearance="TS", authorizations=[{"token": "SI", "expires": "2026-01-01"}, "TK"]),
-        "TOP SECRET//SI/TK//NOFORN",
-        ["--at", "2025-12-31T12:00:00Z"],
-        "permit",
-        [],
-    ),
+    (json.dumps(who), marking, options, decision, reasons)
+    for who, marking, options, decision, reasons in fixtures.decisions()
 ]
 
 
@@ -1012,3 +645,58 @@ def test_installed_command_exits_2_on_invalid_marking(tearline_command: Path) ->
     code, data = run_installed(tearline_command, "label", "parse", "SECRET//BOGUS", "--json")
     assert_json_error(data, {"unknown-token"})
     assert code == EXIT_INVALID
+
+
+# ------------------------------------------------------------------------- label authority
+
+AUTHORITY_KEYS = ["valid", "classified_by", "derived_from", "reason", "declassify_on",
+                  "exemption", "event"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["Classified By: J. Smith", "Derived From: Multiple Sources", "Declassify On: 20501231"],
+         {"classified_by": "J. Smith", "derived_from": "Multiple Sources", "reason": None,
+          "declassify_on": "2050-12-31", "exemption": None, "event": None}),
+        (["Classified By: J. Smith", "Reason: 1.4(c)", "Declassify On: 50X1-HUM"],
+         {"classified_by": "J. Smith", "derived_from": None, "reason": "1.4(c)",
+          "declassify_on": None, "exemption": "50X1-HUM", "event": None}),
+        (["Classified By: J. Smith", "Derived From: CG 7", "Declassify On: 25X1, end of war"],
+         {"classified_by": "J. Smith", "derived_from": "CG 7", "reason": None,
+          "declassify_on": None, "exemption": "25X1", "event": "end of war"}),
+    ],
+)  # fmt: skip
+def test_authority_contract(
+    capsys: pytest.CaptureFixture[str], lines: list[str], expected: dict[str, object]
+) -> None:
+    code, data = run(capsys, "label", "authority", "--date", "2026-11-30", *lines, "--json")
+    assert code == EXIT_OK
+    assert list(data) == AUTHORITY_KEYS
+    assert data == {"valid": True, **expected}
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["Classified By: A", "Derived From: X", "Declassify On: 20990101"], 3),
+        (["Classified By: A", "Derivd From: X", "Declassify On: 20301231"], 2),
+        (["Classified By: A", "Declassify On: 20301231"], 0),
+    ],
+)
+def test_authority_errors_name_the_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], line: int
+) -> None:
+    code, data = run(capsys, "label", "authority", "--date", "2026-11-30", *args, "--json")
+    assert code == EXIT_INVALID
+    assert data["valid"] is False
+    assert data["error"]["code"] == "invalid-authority"
+    assert data["error"]["line"] == line
+    assert data["error"]["message"]
+
+
+@pytest.mark.parametrize("date", ["2026-13-01", "20261130", "yesterday", "\udcff"])
+def test_authority_bad_document_date_exits_2(capsys: pytest.CaptureFixture[str], date: str) -> None:
+    code, data = run(capsys, "label", "authority", "--date", date, "Classified By: A", "--json")
+    assert code == EXIT_INVALID
+    assert data["valid"] is False

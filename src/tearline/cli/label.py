@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TextIO
 
 import click
 
 from tearline.cli.output import EXIT_INVALID, ExitWith, emit, error_json, label_json
 from tearline.errors import InvalidInput, LabelError
+from tearline.labels.authority import AuthorityError, read_authority
 from tearline.labels.formats.stanag4774 import from_xml, to_xml
 from tearline.labels.parse import FORMS, normalize, parse, render
 from tearline.labels.rollup import rollup
@@ -186,6 +187,50 @@ def from_4774_command(source: TextIO, as_json: bool) -> None:
         return
     data = {"valid": True, **label_json(result)}
     emit(as_json, data, [f"{key}: {value}" for key, value in data.items()])
+
+
+@label.command("authority")
+@_scheme_option
+@click.option(
+    "--date",
+    "document_date",
+    default=None,
+    help="The document's date (YYYY-MM-DD), to check the declassification period.",
+)
+@_json_option
+@click.argument("lines", nargs=-1, required=True)
+def authority_command(
+    lines: tuple[str, ...], scheme: str, document_date: str | None, as_json: bool
+) -> None:
+    """Read a classification authority block: each LINE one line of it.
+
+    \b
+    US:  "Classified By: …"  "Derived From: …" or "Reason: 1.4(c)"  "Declassify On: …"
+         Declassify On is a date (20501231 or 2050-12-31), an event, 50X1-HUM, 50X2-WMD,
+         or 25X1…25X9 with a date or an event ("25X1, 20751231").
+    JP:  "指定者: …"  "指定の有効期間: 2031-12-31" (at most 5 years from --date).
+    """
+    chosen = default_registry().scheme(scheme)
+    when = _document_date(document_date)
+    try:
+        result = read_authority(lines, chosen, document_date=when)
+    except AuthorityError as problem:
+        data: dict[str, object] = {"valid": False, "error": error_json(problem)}
+        emit(as_json, data, [f"invalid: {problem.message}"])
+        raise ExitWith(EXIT_INVALID) from None
+    fields = result.as_dict()
+    emit(as_json, {"valid": True, **fields}, [f"{k}: {v}" for k, v in fields.items() if v])
+
+
+def _document_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"--date: {text[:40]!r} is not a date; write YYYY-MM-DD") from None
 
 
 @label.command("schemes")

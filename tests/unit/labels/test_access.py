@@ -563,3 +563,63 @@ def test_any_text_parses_or_raises_a_clean_error(text: str) -> None:
         str(result).encode("utf-8")
     else:
         assert P(result.text) == result
+
+
+# ---------------------------------------------------------- access expressions: limits: edge cases
+
+
+def test_dnf_refuses_a_product_with_too_many_raw_terms() -> None:
+    # 129 × 129 = 16 641 products before absorption: over the 16 384 a product may have.
+    xs = "|".join(f"x{index}" for index in range(129))
+    ys = "|".join(f"y{index}" for index in range(129))
+    expression = P(f"({xs})&({ys})")
+    with pytest.raises(AccessExpressionError, match="too complex") as caught:
+        expression.dnf()
+    assert caught.value.position == 1
+    # evaluation does not need the normal form, so the expression stays usable
+    assert expression.evaluate({"x128", "y0"})
+    assert not expression.evaluate({"x0", "x1"})
+
+
+def test_dnf_refuses_when_absorbing_terms_would_take_too_long() -> None:
+    # Equivalent to x0|…|x119, but each conjunct multiplies 120 × 121 terms that must be
+    # absorbed again: the work budget runs out before the (small) answer is reached.
+    xs = "|".join(f"x{index}" for index in range(120))
+    expression = P("&".join(f"({xs}|z{k})" for k in range(4)) + f"&({xs})")
+    with pytest.raises(AccessExpressionError, match="too complex"):
+        expression.dnf()
+    # implication is still decided exactly, through the conclusion's CNF
+    assert expression.implies(P(xs))
+    assert not expression.implies(P("z0"))
+
+
+def _pairs_product(tokens: list[str], pairing: list[tuple[int, int]]) -> str:
+    return "(" + "&".join(f"({tokens[a]}|{tokens[b]})" for a, b in pairing) + ")"
+
+
+# Twelve tokens; each product has 64 terms, each disjunction of three of them ~190, and the
+# conjunction of two disjunctions ~36 000 products: the premise's DNF is refused.
+_T = [f"t{index:02d}" for index in range(12)]
+_PAIRINGS = [
+    [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9), (10, 11)],
+    [(0, 2), (1, 3), (4, 6), (5, 7), (8, 10), (9, 11)],
+    [(0, 3), (1, 2), (4, 7), (5, 6), (8, 11), (9, 10)],
+    [(0, 4), (1, 5), (2, 6), (3, 7), (8, 0), (9, 1)],
+    [(0, 6), (1, 7), (2, 8), (3, 9), (4, 10), (5, 11)],
+    [(0, 11), (1, 10), (2, 9), (3, 8), (4, 7), (5, 6)],
+]
+_LEFT = "|".join(_pairs_product(_T, p) for p in _PAIRINGS[:3])
+_RIGHT = "|".join(_pairs_product(_T, p) for p in _PAIRINGS[3:])
+# 13 alternatives of two tokens: a CNF of 8192 clauses, too big as well.
+_WIDE = "|".join(f"(c{index}&d{index})" for index in range(13))
+
+
+def test_implies_is_exact_by_truth_table_when_both_normal_forms_are_too_big() -> None:
+    premise = P(f"({_LEFT})&({_RIGHT})")
+    assert len(premise.tokens()) == 12
+    with pytest.raises(AccessExpressionError, match="too complex"):
+        premise.dnf()
+    # True, and not provable from conjuncts alone (the conclusion is not one of the premise's)
+    assert premise.implies(P(f"{_LEFT}|{_WIDE}"))
+    # False: no set of the premise's tokens holds any of the conclusion's c/d alternatives
+    assert not premise.implies(P(_WIDE))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tearline.errors import LabelError
+from tearline.labels.access import AccessExpression
 from tearline.labels.lattice import dominates, join
 from tearline.labels.model import Tier, _building
 from tearline.labels.parse import normalize, parse, render
@@ -146,9 +148,6 @@ def test_malformed_tlp_audiences(marking: str, kind: str) -> None:
 
 
 def test_tlp_refuses_to_write_what_is_not_an_audience() -> None:
-    from dataclasses import replace
-
-    from tearline.labels.access import AccessExpression
 
     with _building():
         label = replace(parse("TLP:AMBER", "tlp"), access=AccessExpression.parse("SI&TK"))
@@ -204,3 +203,33 @@ def test_join_laws_hold_in_the_uk_scheme(a: str, b: str, c: str) -> None:
     assert join(x, x) == x
     assert dominates(join(x, y), x)
     assert parse(render(join(x, y)), "gb") == join(x, y)
+
+
+# ---------------------------------------------------------- TLP: edge cases
+
+
+def test_normalize_rewrites_the_tlp_1_name_and_says_so() -> None:
+    fixed = normalize("tlp:white", "tlp")
+    assert fixed.marking == "TLP:CLEAR"
+    assert fixed.label.level == "CLEAR"
+    assert fixed.changes == ("wrote 'tlp:white' as TLP:CLEAR",)
+
+
+@pytest.mark.parametrize(
+    ("marking", "name"),
+    [("TLP:AMBER//ORG:JM$D", "'JM$D'"), ("TLP:RED//TO:alice, b!b", "'b!b'")],
+)
+def test_tlp_audience_names_are_restricted(marking: str, name: str) -> None:
+    with pytest.raises(LabelError) as caught:
+        parse(marking, "tlp")
+    assert caught.value.kind == "syntax"
+    assert f"audience name {name}" in caught.value.message
+    assert "letters, digits and _ . @ - only" in caught.value.message
+
+
+def test_tlp_refuses_control_characters() -> None:
+    with pytest.raises(LabelError) as caught:
+        parse("TLP:RED\x00", "tlp")
+    assert caught.value.kind == "syntax"
+    assert caught.value.position == 8
+    assert "U+0000" in caught.value.message

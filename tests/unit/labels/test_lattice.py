@@ -127,3 +127,35 @@ def test_rollup_needs_portions_of_one_scheme() -> None:
         other = Label("xx", "S", parse("SECRET", "us").tier, ("USA",), frozenset({"USA"}))
     with pytest.raises(InvalidInput, match="translate them"):
         rollup([parse("SECRET", "us"), other])
+
+
+# ---------------------------------------------------------- lattice and roll-up: edge cases
+FVEY = frozenset({"AUS", "CAN", "GBR", "NZL", "USA"})
+
+
+def test_join_keeps_a_group_as_display_only_when_only_one_side_releases_to_it() -> None:
+    released = parse("SECRET//REL TO USA, FVEY", "us")
+    shown = parse("SECRET//REL TO USA, JPN/DISPLAY ONLY FVEY", "us")
+    joined = join(released, shown)
+    assert joined == join(shown, released)
+    assert joined.releasable_to == frozenset({"USA"})
+    assert joined.displayable_to == FVEY - {"USA"}
+    assert joined.display_groups == {"FVEY"}
+    assert joined.rel_groups == frozenset()
+    assert render(joined) == "SECRET//DISPLAY ONLY FVEY"
+    assert dominates(joined, released)
+    assert dominates(joined, shown)
+
+
+def test_join_keeps_concealed_foreign_sources_concealed() -> None:
+    joined = join(parse("SECRET//FGI//NOFORN", "us"), parse("SECRET//FGI GBR//NOFORN", "us"))
+    assert joined.fgi == ()
+    assert render(joined) == "SECRET//FGI//NOFORN"
+
+
+def test_rollup_of_mixed_owners_leaves_release_alone_for_an_unmarked_unclassified_portion() -> None:
+    banner = rollup([parse("(U)", "us"), parse("(//GBR S//REL TO USA, GBR)", "us")])
+    assert banner.owner == ("USA",)
+    assert banner.fgi == ("GBR",)
+    assert banner.releasable_to == frozenset({"GBR", "USA"})
+    assert render(banner) == "SECRET//FGI GBR//REL TO USA, GBR"

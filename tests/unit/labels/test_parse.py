@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 
 from support.strategies import us_markings
 from tearline.errors import ERROR_KINDS, InvalidInput, LabelError, NotFound
-from tearline.labels.model import Tier
+from tearline.labels.access import AccessExpression
+from tearline.labels.formats.stanag4774 import NAMESPACE, from_xml
+from tearline.labels.model import Tier, _building
 from tearline.labels.parse import normalize, parse, parse_uncached, render
 
 FVEY = ["AUS", "CAN", "GBR", "NZL", "USA"]
@@ -337,3 +341,44 @@ def test_render_then_parse_gives_the_same_label(marking: str) -> None:
 def test_render_in_a_scheme_with_no_agreement_is_refused() -> None:
     with pytest.raises(NotFound):
         render(parse("SECRET", "us"), "xx")
+
+
+# ---------------------------------------------------------- lenient reading: edge cases
+
+
+def test_a_release_list_written_twice_is_refused_even_by_normalize() -> None:
+    marking = "SECRET//REL TO USA, GBR/REL TO JPN"
+    for read in (parse, normalize):
+        with pytest.raises(LabelError, match="REL TO appears twice") as caught:
+            read(marking, "us")
+        assert caught.value.kind == "syntax"
+        assert "write one list" in caught.value.message
+
+
+def test_normalize_reads_a_joint_level_spelt_with_expanding_characters() -> None:
+    # the same level word is read alone and with a single owner
+    assert normalize("UNCLAßIﬁED", "us").marking == "UNCLASSIFIED"
+    assert normalize("//GBR UNCLAßIﬁED", "us").marking == "//GBR UNCLASSIFIED"
+    assert normalize("//JOINT UNCLAßIﬁED GBR USA", "us").marking == "//JOINT UNCLASSIFIED GBR USA"
+
+
+# ---------------------------------------------------------- rendering: edge cases
+
+
+def test_alternatives_a_capco_marking_cannot_express_are_refused_at_the_gate() -> None:
+    xml = (
+        f'<originatorConfidentialityLabel xmlns="{NAMESPACE}"><ConfidentialityInformation>'
+        '<PolicyIdentifier URI="urn:tearline:scheme:us">US</PolicyIdentifier>'
+        "<Classification>TOP SECRET</Classification>"
+        '<Category TagName="Any Of" Type="PERMISSIVE"><GenericValue>SI</GenericValue>'
+        "<GenericValue>TK</GenericValue></Category></ConfidentialityInformation>"
+        "<CreationDateTime>2026-11-29T09:00:00Z</CreationDateTime>"
+        "</originatorConfidentialityLabel>"
+    )
+    with pytest.raises(LabelError, match="SI\\|TK cannot be written as United States") as caught:
+        from_xml(xml)
+    assert caught.value.kind == "conflict"
+    with _building():
+        draft = replace(parse("TOP SECRET", "us"), access=AccessExpression.parse("SI|TK"))
+    with pytest.raises(LabelError, match="SI\\|TK cannot be written as United States"):
+        render(draft)

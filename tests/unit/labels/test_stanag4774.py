@@ -327,3 +327,69 @@ def test_a_review_date_travels_as_review_date_time() -> None:
     label = from_xml(xml)
     assert str(label.declassify_on) == "2051-01-01"
     assert from_xml(to_xml(label, CREATED)) == label
+
+
+# ---------------------------------------------------------- STANAG 4774: edge cases
+_CNATO = '<PolicyIdentifier URI="urn:oid:1.3.26.1.3.1">NATO</PolicyIdentifier>'
+_CUS = '<PolicyIdentifier URI="urn:tearline:scheme:us">US</PolicyIdentifier>'
+
+
+def _ccategory(tag: str, kind: str, *values: str) -> str:
+    body = "".join(f"<GenericValue>{value}</GenericValue>" for value in values)
+    return f'<Category TagName="{tag}" Type="{kind}">{body}</Category>'
+
+
+def _cxml(
+    categories: str = "",
+    classification: str = "NATO SECRET",
+    policy: str = _CNATO,
+    created: str = "2026-11-29T09:00:00Z",
+) -> str:
+    return (
+        f'<originatorConfidentialityLabel xmlns="{NAMESPACE}"><ConfidentialityInformation>'
+        f"{policy}<Classification>{classification}</Classification>{categories}"
+        f"</ConfidentialityInformation><CreationDateTime>{created}</CreationDateTime>"
+        "</originatorConfidentialityLabel>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        (_cxml(policy=""), "ConfidentialityInformation/PolicyIdentifier is required"),
+        (
+            _cxml().replace("<Classification>NATO SECRET</Classification>", ""),
+            "ConfidentialityInformation/Classification is required",
+        ),
+        (_cxml(created="yesterday"), "CreationDateTime: 'yesterday' is not an ISO date-time"),
+        (_cxml(_ccategory("Context", "PERMISSIVE")), "Category\\[1\\]/GenericValue is required"),
+        (_cxml(_ccategory("Context", "PERMISSIVE", " ")), "GenericValue\\[1\\] is empty"),
+    ],
+)
+def test_malformed_4774_labels_are_refused(xml: str, message: str) -> None:
+    with pytest.raises(LabelError, match=message) as caught:
+        from_xml(xml)
+    assert caught.value.kind == "syntax"
+
+
+def test_4774_unknown_country_codes_are_refused() -> None:
+    with pytest.raises(LabelError, match="unknown country code 'QQQ'") as caught:
+        from_xml(_cxml(_ccategory("Releasable To", "PERMISSIVE", "JPN", "QQQ")))
+    assert caught.value.kind == "unknown-token"
+
+
+def test_4774_unknown_control_is_refused_after_a_known_disclosure_control() -> None:
+    xml = _cxml(_ccategory("Administrative", "INFORMATIVE", "NF", "BOGUS"), "SECRET", _CUS)
+    with pytest.raises(LabelError, match="us has no control 'BOGUS'") as caught:
+        from_xml(xml)
+    assert caught.value.kind == "unknown-token"
+
+
+def test_4774_label_with_restrictive_and_permissive_categories_round_trips() -> None:
+    xml = _cxml(
+        _ccategory("Additional Sensitivity", "RESTRICTIVE", "ATOMAL")
+        + _ccategory("Context", "PERMISSIVE", "NATO", "EAPC")
+    )
+    label = from_xml(xml)
+    assert label.access.text == "ATOMAL&(context:EAPC|context:NATO)"
+    assert from_xml(to_xml(label, CREATED)) == label

@@ -6,7 +6,11 @@ import pytest
 from hypothesis import given, settings
 
 from support.strategies import us_labels
-from tearline.errors import NoAgreement, TearlineError, TranslationError
+from tearline.errors import (
+    NoAgreement,
+    TearlineError,
+    TranslationError,
+)
 from tearline.labels.model import Label
 from tearline.labels.parse import parse, render
 from tearline.labels.schemes import default_registry
@@ -114,3 +118,29 @@ def test_every_equivalence_names_its_source_and_basis() -> None:
         assert agreement.source, agreement.id
         for equivalence in agreement.equivalences:
             assert equivalence.basis in ("treaty-text", "secondary", "convention", "inferred")
+
+
+# ---------------------------------------------------------- schemes and translation: edge cases
+
+
+def test_scheme_category_lookup() -> None:
+    us = default_registry().scheme("us")
+    assert us.category("sci").title == "SCI controls"
+    with pytest.raises(KeyError):
+        us.category("no-such-category")
+
+
+def test_translating_into_the_labels_own_scheme_changes_nothing() -> None:
+    label = parse("SECRET//REL TO USA, JPN", "us")
+    same = translate(label, "us")
+    assert same.label == label
+    assert (same.inferred, same.mapped_up, same.basis, same.agreement) == (
+        False,
+        False,
+        "same scheme",
+        None,
+    )
+    # an inferred level stays flagged as inferred
+    designated = translate(parse("特定秘密", "jp"), "jp")
+    assert designated.inferred
+    assert designated.label.level_inferred

@@ -11,7 +11,9 @@ from support.strategies import people, us_labels
 from tearline.labels.lattice import dominates
 from tearline.labels.model import Label
 from tearline.labels.parse import parse
-from tearline.policy.decide import decide
+from tearline.labels.schemes import default_registry
+from tearline.policy.compiled import Compiler, can_read
+from tearline.policy.decide import clearance_tier, decide
 from tearline.policy.model import (
     Action,
     Authorization,
@@ -158,3 +160,28 @@ def test_a_dominating_label_is_never_readable_by_more_people(
 ) -> None:
     if dominates(a, b) and decide(person, a, Action.READ, AT).permitted:
         assert decide(person, b, Action.READ, AT).permitted
+
+
+@pytest.mark.parametrize(
+    ("clearance", "reason"),
+    [
+        # the banner word where the level token belongs: a likely mistake
+        (Clearance("SECRET", "us"), "clearance 'SECRET' is not a level of scheme 'us'"),
+        (Clearance("S", scheme="xx"), "clearance 'S' is not a level of scheme 'xx'"),
+    ],
+)
+def test_a_clearance_that_names_no_known_level_reaches_nothing(
+    clearance: Clearance, reason: str
+) -> None:
+    person = Person(frozenset({"USA"}), clearance)
+    assert clearance_tier(person, "us", default_registry()) is None
+    label = parse("UNCLASSIFIED", "us")
+    decision = decide(person, label, Action.READ, AT)
+    assert decision.outcome is Outcome.DENY
+    assert reason in decision.reasons_in("en")
+    assert "clearance.level" in decision.rule_ids
+    # the fast path agrees: no tier for any scheme, so nothing can be read
+    compiler = Compiler()
+    compiled = compiler.person(person, AT)
+    assert set(compiled.tiers) == {-1}
+    assert not can_read(compiled, compiler.label(label))

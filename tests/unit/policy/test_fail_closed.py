@@ -171,3 +171,8 @@ def test_a_confirmed_translation_still_reads() -> None:
     carried = translate(original, "us").label
     assert carried.origins == (original,)
     assert decide(US_TS, carried, Action.READ, AT).outcome is Outcome.PERMIT
+
+
+def test_a_person_needs_a_nationality() -> None:
+    with pytest.raises(ValueError, match="at least one nationality"):
+        Person(frozenset(), Clearance("S", "us"))

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from tearline.policy.reasons import languages
+from tearline.errors import NotFound
+from tearline.labels.model import Tier
+from tearline.policy.reasons import Reason, languages
 
 PLACEHOLDER = re.compile(r"\{(\w+)(?:\|(\w+))?\}")
 
@@ -44,3 +46,12 @@ def test_a_language_has_every_message_with_its_parameters(code: str) -> None:
             table = match.group(2)
             if table not in (None, "or", "list"):
                 assert table in data.get("values", {}), f"{code}: no table {table}"
+
+
+def test_reason_text_by_language() -> None:
+    reason = Reason.level("CONFIDENTIAL", Tier.SECRET, covers=False)
+    assert reason.text("en") == "clearance CONFIDENTIAL is below SECRET"
+    assert reason.text("ja") == "クリアランス CONFIDENTIAL はSECRET（極秘相当）に達していません"
+    assert str(reason) == reason.text("en")
+    with pytest.raises(NotFound, match="known languages: en, ja"):
+        reason.text("fr")

@@ -8,12 +8,21 @@ from tearline.labels.schemes.load import (
     resolve,
     schemes,
 )
-from tearline.labels.schemes.model import Category, Compound, Control, Level, OwnerForm, Scheme
+from tearline.labels.schemes.model import (
+    AuthorityForm,
+    Category,
+    Compound,
+    Control,
+    Level,
+    OwnerForm,
+    Scheme,
+)
 from tearline.labels.schemes.nations import Nations
 from tearline.labels.schemes.registry import Registry
 
 __all__ = [
     "Agreement",
+    "AuthorityForm",
     "Category",
     "Compound",
     "Control",

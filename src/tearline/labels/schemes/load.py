@@ -18,7 +18,15 @@ from typing import Any
 from tearline.errors import SchemeError
 from tearline.labels.model import Tier
 from tearline.labels.schemes.agreements import Agreement, agreement_from_data
-from tearline.labels.schemes.model import Category, Compound, Control, Level, OwnerForm, Scheme
+from tearline.labels.schemes.model import (
+    AuthorityForm,
+    Category,
+    Compound,
+    Control,
+    Level,
+    OwnerForm,
+    Scheme,
+)
 from tearline.labels.schemes.nations import Nations
 from tearline.labels.schemes.registry import Registry
 
@@ -134,6 +142,7 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
         source=str(head.get("source", "")),
         field_separators=tuple(head.get("field_separators", ("//",))),
         owner_kind=str(head.get("owner_kind", "nation")),
+        authority=_authority(data.get("authority"), filename),
         compounds=tuple(
             Compound(
                 str(c["text"]),
@@ -156,6 +165,27 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
     )
     _check(scheme, filename)
     return scheme
+
+
+_AUTHORITY_FIELDS = frozenset({"classified_by", "derived_from", "reason", "declassify_on"})
+
+
+def _authority(entry: Mapping[str, Any] | None, filename: str) -> AuthorityForm | None:
+    if entry is None:
+        return None
+    lines = {str(name): str(field) for name, field in entry["lines"].items()}
+    required = tuple(str(field) for field in entry.get("required", ()))
+    unknown = sorted((set(lines.values()) | set(required)) - _AUTHORITY_FIELDS)
+    if unknown or "declassify_on" not in lines.values():
+        raise SchemeError(
+            f"{filename} [authority]: unknown or missing field {unknown or 'declassify_on'}"
+        )
+    return AuthorityForm(
+        fields=MappingProxyType(lines),
+        required=required,
+        needs_basis=bool(entry.get("needs_basis", False)),
+        max_years=int(entry["max_years"]),
+    )
 
 
 def _level(entry: Mapping[str, Any], rank: int, filename: str) -> Level:

@@ -14,7 +14,7 @@ from typing import Any
 from tearline.labels.model import Tier
 from tearline.labels.schemes.nations import Nations
 
-__all__ = ["Category", "Compound", "Control", "Level", "OwnerForm", "Scheme"]
+__all__ = ["AuthorityForm", "Category", "Compound", "Control", "Level", "OwnerForm", "Scheme"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +109,24 @@ class OwnerForm:
     tier: Mapping[str, Tier]
 
 
+@dataclass(frozen=True, slots=True)
+class AuthorityForm:
+    """The lines of a scheme's classification authority block and its period rules.
+
+    ``fields`` maps each line's name as written (``Declassify On``) to its field
+    (``declassify_on``); ``max_years`` is the longest period without an exemption.
+    """
+
+    fields: Mapping[str, str]
+    required: tuple[str, ...]
+    needs_basis: bool
+    max_years: int
+
+    def spelling(self, field: str) -> str:
+        """How the block writes ``field``."""
+        return next((name for name, known in self.fields.items() if known == field), field)
+
+
 @dataclass(frozen=True)
 class Scheme:
     """A marking scheme loaded from its data file, with lookup tables built once."""
@@ -129,6 +147,7 @@ class Scheme:
     field_separators: tuple[str, ...] = ("//",)
     compounds: tuple[Compound, ...] = ()
     owner_kind: str = "nation"
+    authority: AuthorityForm | None = None
     _levels: Mapping[str, Level] = field(default_factory=dict, repr=False)
     _controls: Mapping[str, Control] = field(default_factory=dict, repr=False)
     _disclosures: Mapping[str, str] = field(default_factory=dict, repr=False)
