@@ -121,6 +121,12 @@ ALLIED_MARKINGS: tuple[tuple[str, str], ...] = (
     ("us", "//NATO SECRET//REL TO USA, JPN, NATO"), ("us", "//JOINT SECRET CAN GBR USA"),
     ("us", "UNCLASSIFIED//FOUO/DISPLAY ONLY JPN"), ("us", "UNCLASSIFIED//REL TO USA, JPN"),
     ("us", "SECRET//REL TO USA, GBR/DISPLAY ONLY JPN"), ("us", "TOP SECRET//SI/TK//RELIDO"),
+    ("us", "CUI"), ("us", "CUI//SP-PRVCY"), ("us", "CUI//SP-CTI/SP-PRVCY//NOFORN/DL ONLY"),
+    ("us", "CUI//FED ONLY"), ("us", "CUI//REL TO USA, JPN"), ("us", "CUI//SP-PRVCY//FEDCON"),
+    ("us", "UNCLASSIFIED//SBU"), ("us", "UNCLASSIFIED//SBU NOFORN"),
+    ("us", "UNCLASSIFIED//LES NOFORN"), ("us", "UNCLASSIFIED//SSI"),
+    ("us", "SECRET//NOFORN//EXDIS"), ("us", "TOP SECRET//NOFORN//NODIS"),
+    ("us", "SECRET//REL TO USA, JPN//LIMDIS"),
 )  # fmt: skip
 
 #: Clearances of every scheme a person may hold.

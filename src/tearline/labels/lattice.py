@@ -93,6 +93,20 @@ def has_disclosure(label: Label, scheme: Scheme) -> bool:
     return any(scheme.control(t).disclosure is not None for t in label.controls)
 
 
+def _owner_only_controls(restricted: list[Label], scheme: Scheme, level: str) -> set[str]:
+    """The owner-only controls other than the scheme's own (SBU NOFORN, FED ONLY) that the
+    result's level admits: they say more than NOFORN alone (a tier, a use), so they stay."""
+    kept: set[str] = set()
+    for label in restricted:
+        for token in label.controls:
+            control = scheme.control(token)
+            if control.disclosure != "owner-only" or token == scheme.owner_only_control:
+                continue
+            if control.levels is None or level in control.levels:
+                kept.add(token)
+    return kept
+
+
 def _intersect(sets: list[frozenset[str]]) -> frozenset[str]:
     return reduce(frozenset.intersection, sets)
 
@@ -167,7 +181,7 @@ def combine(
         marked = any(has_disclosure(lb, scheme) for lb in labels)
         only = scheme.owner_only_control
         if owner_only and not displayable and not relido and marked and only:
-            controls.add(only)
+            controls |= _owner_only_controls(restricted, scheme, level.token) or {only}
     with _building():
         return Label(
             scheme=scheme.id,

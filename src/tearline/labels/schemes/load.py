@@ -167,6 +167,15 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
     return scheme
 
 
+def _role(value: object, where: str) -> str:
+    """A control's role: its category's, or its own (DL ONLY is an access token among the
+    dissemination controls)."""
+    role = str(value)
+    if role not in _ROLES:
+        raise SchemeError(f"{where}: unknown role {role!r}")
+    return role
+
+
 _AUTHORITY_FIELDS = frozenset({"classified_by", "derived_from", "reason", "declassify_on"})
 
 
@@ -239,7 +248,7 @@ def _control(
     return Control(
         token=token,
         category=category,
-        role=role,
+        role=_role(entry.get("role", role), where),
         rank=rank,
         banner=banner,
         portion=str(entry.get("portion", token)),

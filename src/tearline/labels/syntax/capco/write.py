@@ -29,7 +29,7 @@ def write_marking(label: Label, scheme: Scheme, form: str) -> str:
             continue  # written in place of the level
         if compound is not None and token in compound.controls:
             continue  # written with the level in one word
-        text = control.spelled(form, label.owner)
+        text = token if control.pattern is not None else control.spelled(form, label.owner)
         if control.list_kind == "release":
             text = release_words(label, scheme, control.token, form)
         elif control.list_kind == "display":
