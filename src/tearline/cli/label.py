@@ -134,10 +134,31 @@ def translate_command(marking: str, source: str, target: str, form: str, as_json
 
 @label.command("rollup")
 @_scheme_option
+@click.option(
+    "--banner",
+    "stated",
+    default=None,
+    help="The banner the author states; higher than the portions need: a compilation.",
+)
+@click.option(
+    "--compilation-reason",
+    default=None,
+    help="Why a stated banner is higher than its portions (required for a compilation).",
+)
 @_json_option
 @click.argument("portions", nargs=-1, required=True)
-def rollup_command(portions: tuple[str, ...], scheme: str, as_json: bool) -> None:
-    """Roll PORTIONS (portion marks) up into the document's banner."""
+def rollup_command(
+    portions: tuple[str, ...],
+    scheme: str,
+    stated: str | None,
+    compilation_reason: str | None,
+    as_json: bool,
+) -> None:
+    """Roll PORTIONS (portion marks) up into the document's banner.
+
+    With --banner, check the stated banner against the portions instead; a banner higher than
+    every portion needs (a compilation, 32 CFR 2001.24(g)) takes --compilation-reason.
+    """
     default_registry().scheme(scheme)
     labels = []
     for index, portion in enumerate(portions):
@@ -146,8 +167,18 @@ def rollup_command(portions: tuple[str, ...], scheme: str, as_json: bool) -> Non
         except LabelError as problem:
             _fail(as_json, problem, {"portion": index + 1})
             return
-    banner = rollup(labels)
-    data = {"valid": True, "banner": render(banner), **label_json(banner)}
+    try:
+        claimed = parse(stated, scheme, form="banner") if stated is not None else None
+    except LabelError as problem:
+        _fail(as_json, problem, {"banner": stated})
+        return
+    banner = rollup(labels, banner=claimed, compilation_reason=compilation_reason)
+    data = {
+        "valid": True,
+        "banner": render(banner),
+        "compilation_reason": banner.compilation_reason,
+        **label_json(banner),
+    }
     emit(as_json, data, [render(banner)])
 
 

@@ -6,7 +6,7 @@ federation — so a label is written one way and read one way::
     {"v": 1, "scheme": "us", "level": "S", "tier": "SECRET", "owner": ["USA"],
      "releasable_to": ["JPN", "USA"], "rel_groups": [], "displayable_to": [],
      "display_groups": [], "access": "", "controls": ["REL"], "fgi": null,
-     "declassify_on": null, "level_inferred": false, "origins": []}
+     "declassify_on": null, "compilation_reason": null, "level_inferred": false, "origins": []}
 
 Sets are sorted lists; ``releasable_to`` is ``null`` for an unrestricted label; ``tier`` is the
 tier's title; ``access`` an access expression in its normal text; ``origins`` the codec forms
@@ -44,7 +44,8 @@ __all__ = ["VERSION", "canonical_json", "from_dict", "intern_key", "to_dict"]
 VERSION: Final = 1
 _KEYS: Final = (
     "v", "scheme", "level", "tier", "owner", "releasable_to", "rel_groups", "displayable_to",
-    "display_groups", "access", "controls", "fgi", "declassify_on", "level_inferred", "origins",
+    "display_groups", "access", "controls", "fgi", "declassify_on", "compilation_reason",
+    "level_inferred", "origins",
 )  # fmt: skip
 _MAX_ORIGINS: Final = 16
 
@@ -65,6 +66,7 @@ def to_dict(label: Label) -> dict[str, Any]:
         "controls": list(label.controls),
         "fgi": None if label.fgi is None else list(label.fgi),
         "declassify_on": None if label.declassify_on is None else label.declassify_on.isoformat(),
+        "compilation_reason": label.compilation_reason,
         "level_inferred": label.level_inferred,
         "origins": [to_dict(origin) for origin in label.origins],
     }
@@ -206,6 +208,7 @@ def from_dict(data: object, *, registry: Registry | None = None, _where: str = "
         "controls": _texts(form, "controls", f"{w}controls", ordered=True),
         "fgi": _maybe_ordered(form, "fgi", f"{w}fgi"),
         "declassify_on": _date(form, w),
+        "compilation_reason": _maybe_text(form, "compilation_reason", f"{w}compilation_reason"),
         "level_inferred": form["level_inferred"],
         "origins": origins,
     }
@@ -222,6 +225,10 @@ def from_dict(data: object, *, registry: Registry | None = None, _where: str = "
 
 def _set(data: Mapping[str, Any], key: str, prefix: str) -> frozenset[str]:
     return frozenset(_texts(data, key, f"{prefix}{key}", ordered=False))
+
+
+def _maybe_text(data: Mapping[str, Any], key: str, where: str) -> str | None:
+    return None if data[key] is None else _text(data, key, where)
 
 
 def _frozen(items: tuple[str, ...] | None) -> frozenset[str] | None:

@@ -46,7 +46,7 @@ _SYNTAXES: dict[str, tuple[_Reader, _Writer]] = {
 #: Token prefixes (``org:``) a syntax writes itself; other ``tag:value`` tokens are categories.
 _OWN_PREFIXES: dict[str, frozenset[str]] = {"capco": frozenset(), "tlp": AUDIENCE_PREFIXES}
 #: Fields a marking does not carry: compared elsewhere, or not part of the marking.
-_NOT_IN_MARKING = frozenset({"original", "origins", "declassify_on"})
+_NOT_IN_MARKING = frozenset({"original", "origins", "declassify_on", "compilation_reason"})
 #: What a malformed draft can raise inside a writer; each becomes a refusal.
 _DRAFT_FAULTS = (KeyError, ValueError, TypeError, AttributeError, IndexError)
 

@@ -74,6 +74,8 @@ class Label:
         controls: the marking's control tokens in the scheme's register order.
         fgi: foreign-government sources: ``None`` if none, ``()`` when concealed.
         declassify_on: declassification or review date, when the marking has one.
+        compilation_reason: why a banner is higher than its portions (a compilation, 32 CFR
+            2001.24(g); ISM ``compilationReason``); ``None`` for any other label.
         level_inferred: the marking gave no level and the scheme inferred it (特定秘密 alone).
         origins: for a label carried into this scheme by translation, the labels it was
             carried from (the originator's first). A translated label is decided by its own
@@ -98,6 +100,7 @@ class Label:
     controls: tuple[str, ...] = ()
     fgi: tuple[str, ...] | None = None
     declassify_on: date | None = None
+    compilation_reason: str | None = None
     level_inferred: bool = False
     origins: tuple[Label, ...] = ()
     original: str = field(default="", compare=False)

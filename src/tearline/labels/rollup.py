@@ -14,19 +14,72 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from tearline.labels.lattice import combine, has_disclosure, scheme_of
+from tearline.errors import InvalidInput, LabelError
+from tearline.labels.gate import write
+from tearline.labels.lattice import combine, dominates, has_disclosure, scheme_of
 from tearline.labels.model import Label, _building
-from tearline.labels.schemes import Registry, Scheme
+from tearline.labels.schemes import Registry, Scheme, resolve
 
 __all__ = ["rollup"]
 
+_MAX_REASON = 1000
 
-def rollup(portions: Sequence[Label], *, registry: Registry | None = None) -> Label:
+
+def rollup(
+    portions: Sequence[Label],
+    *,
+    registry: Registry | None = None,
+    banner: Label | None = None,
+    compilation_reason: str | None = None,
+) -> Label:
     """The banner label of a document made of ``portions`` (all of one scheme).
 
+    With ``banner``, the author states the document's banner: it must protect at least what
+    the portions need, and when it is higher (a compilation of portions that together need
+    more protection, 32 CFR 2001.24(g)) ``compilation_reason`` must say why; the returned
+    banner records it, as ISM's ``compilationReason`` does.
+
     Raises:
-        InvalidInput: no portions, or portions of different schemes.
+        InvalidInput: no portions, portions of different schemes, a stated banner below its
+            portions, or a compilation without its reason.
     """
+    computed = _rolled_up(portions, registry)
+    if banner is None:
+        if compilation_reason is not None:
+            raise InvalidInput("a compilation reason goes with a stated banner (banner=)")
+        return computed
+    return _compiled(computed, banner, compilation_reason, registry)
+
+
+def _compiled(
+    computed: Label, banner: Label, reason: str | None, registry: Registry | None
+) -> Label:
+    needed = _marking(computed, registry)
+    if not dominates(banner, computed, registry=registry):
+        raise InvalidInput(
+            f"the banner {banner} protects less than its portions need ({needed}); "
+            "raise it, or state no banner to roll the portions up"
+        )
+    if banner == computed:
+        return computed
+    text = (reason or "").strip()
+    if not text or not text.isprintable() or len(text) > _MAX_REASON:
+        raise InvalidInput(
+            f"the banner {banner} is higher than its portions need ({needed}): a "
+            f"compilation; give its reason (printable text, at most {_MAX_REASON} characters)"
+        )
+    with _building():
+        return replace(banner, compilation_reason=text)
+
+
+def _marking(label: Label, registry: Registry | None) -> str:
+    try:
+        return write(label, resolve(registry).scheme(label.scheme), "banner")
+    except LabelError:
+        return str(label)
+
+
+def _rolled_up(portions: Sequence[Label], registry: Registry | None) -> Label:
     scheme = scheme_of(portions, registry)
     owners = {portion.owner for portion in portions}
     if len(owners) == 1:

@@ -58,7 +58,8 @@ def test_canonical_bytes_and_key_are_pinned() -> None:
     """Changing these breaks every stored and signed label: bump the codec version instead."""
     label = parse("SECRET//REL TO USA, JPN", "us")
     assert canonical_json(label) == (
-        b'{"access":"","controls":["REL"],"declassify_on":null,"display_groups":[],'
+        b'{"access":"","compilation_reason":null,"controls":["REL"],"declassify_on":null,'
+        b'"display_groups":[],'
         b'"displayable_to":[],"fgi":null,"level":"S","level_inferred":false,"origins":[],'
         b'"owner":["USA"],"rel_groups":[],"releasable_to":["JPN","USA"],"scheme":"us",'
         b'"tier":"SECRET","v":1}'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import reduce
 
 import pytest
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 
 from support.strategies import us_labels
 from tearline.errors import InvalidInput
+from tearline.labels.codec import from_dict, to_dict
+from tearline.labels.formats.stanag4774 import from_xml, to_xml
 from tearline.labels.lattice import dominates, join
 from tearline.labels.model import Label, _building
 from tearline.labels.parse import parse, render
@@ -159,3 +162,43 @@ def test_rollup_of_mixed_owners_leaves_release_alone_for_an_unmarked_unclassifie
     assert banner.fgi == ("GBR",)
     assert banner.releasable_to == frozenset({"GBR", "USA"})
     assert render(banner) == "SECRET//FGI GBR//REL TO USA, GBR"
+
+
+# ---------------------------------------------- compilation: a banner above its portions
+
+
+def test_a_compilation_records_its_reason() -> None:
+    portions = [parse("(U)", "us"), parse("(U)", "us")]
+    stated = parse("SECRET//NOFORN", "us")
+    banner = rollup(portions, banner=stated, compilation_reason="together they reveal the plan")
+    assert (str(banner), banner.releasable_to, banner.tier) == (
+        str(stated),
+        stated.releasable_to,
+        stated.tier,
+    )
+    assert banner.compilation_reason == "together they reveal the plan"
+    assert from_xml(to_xml(banner, datetime(2026, 11, 30, tzinfo=UTC))) == banner
+    assert from_dict(to_dict(banner)).compilation_reason == "together they reveal the plan"
+
+
+def test_a_compilation_needs_a_reason_and_a_banner_at_least_its_portions() -> None:
+    portions = [parse("(U)", "us"), parse("(S//NF)", "us")]
+    with pytest.raises(InvalidInput, match="a compilation; give its reason"):
+        rollup(portions, banner=parse("TOP SECRET//NOFORN", "us"))
+    with pytest.raises(InvalidInput, match="protects less than its portions need"):
+        rollup(portions, banner=parse("CONFIDENTIAL//NOFORN", "us"))
+    with pytest.raises(InvalidInput, match="protects less"):
+        rollup(portions, banner=parse("SECRET//REL TO USA, JPN", "us"), compilation_reason="x")
+    with pytest.raises(InvalidInput, match="goes with a stated banner"):
+        rollup(portions, compilation_reason="x")
+    same = rollup(portions, banner=parse("SECRET//NOFORN", "us"))
+    assert same.compilation_reason is None
+
+
+def test_a_compilation_may_narrow_the_release_list() -> None:
+    """ISM-ID-00318: with a compilation reason the banner's REL TO may be a subset."""
+    portions = [parse("(S//REL TO USA, GBR, JPN)", "us"), parse("(U)", "us")]
+    narrower = parse("SECRET//REL TO USA, JPN", "us")
+    assert rollup(portions, banner=narrower, compilation_reason="aggregation").releasable_to == (
+        frozenset({"USA", "JPN"})
+    )

@@ -11,8 +11,9 @@ A 4774 label is XML in the namespace ``urn:nato:stanag:4774:confidentialitymetad
 - INFORMATIVE ``Administrative``: the scheme's handling controls (no effect on access);
 - Tearline's own tags: PERMISSIVE ``Display Only To`` (nations that may see but not receive
   it), PERMISSIVE ``Any Of`` (access tokens of which one is needed), INFORMATIVE ``Owner``
-  (who owns an item whose owner is not the policy's) and INFORMATIVE ``Level`` = ``inferred``
-  (the marking gave no level: 特定秘密 alone);
+  (who owns an item whose owner is not the policy's), INFORMATIVE ``Level`` = ``inferred``
+  (the marking gave no level: 特定秘密 alone) and INFORMATIVE ``Compilation Reason`` (why a
+  banner is higher than its portions);
 - ``ReviewDateTime``: the label's declassification or review date.
 
 Reading is strict and ends in the label core's one gate (:mod:`tearline.labels.gate`): only
@@ -58,9 +59,9 @@ _ROOTS = (
 _TYPES = ("PERMISSIVE", "RESTRICTIVE", "INFORMATIVE")
 _NATO_OID = "urn:oid:1.3.26.1.3.1"
 _MAX_BYTES = 65536
-RELEASABLE, ONLY, DISPLAY, ADMIN, SENSITIVITY, OWNER, ANY_OF, LEVEL = (
+RELEASABLE, ONLY, DISPLAY, ADMIN, SENSITIVITY, OWNER, ANY_OF, LEVEL, COMPILATION = (
     "Releasable To", "Only", "Display Only To", "Administrative", "Additional Sensitivity",
-    "Owner", "Any Of", "Level",
+    "Owner", "Any Of", "Level", "Compilation Reason",
 )  # fmt: skip
 _INFERRED = "inferred"
 
@@ -182,6 +183,8 @@ def _categories(label: Label, scheme: Scheme) -> list[Category]:
         out.append(Category(ADMIN, "INFORMATIVE", tuple(handling)))
     if label.level_inferred:
         out.append(Category(LEVEL, "INFORMATIVE", (_INFERRED,)))
+    if label.compilation_reason is not None:
+        out.append(Category(COMPILATION, "INFORMATIVE", (label.compilation_reason,)))
     return out
 
 
@@ -241,6 +244,7 @@ _ATTRIBUTES = {"PolicyIdentifier": ("URI",), "Category": ("TagName", "Type", "UR
 _TAG_TYPES = {
     RELEASABLE: "PERMISSIVE", ONLY: "PERMISSIVE", DISPLAY: "PERMISSIVE", ANY_OF: "PERMISSIVE",
     SENSITIVITY: "RESTRICTIVE", OWNER: "INFORMATIVE", ADMIN: "INFORMATIVE", LEVEL: "INFORMATIVE",
+    COMPILATION: "INFORMATIVE",
 }  # fmt: skip
 
 
@@ -496,6 +500,8 @@ def from_xml(text: str, *, registry: Registry | None = None) -> Label:
     controls = _controls(scheme, by_tag, owner)
     if LEVEL in by_tag and by_tag[LEVEL].values != (_INFERRED,):
         raise _fail(f"category {LEVEL!r} takes the one value {_INFERRED!r}")
+    if COMPILATION in by_tag and len(by_tag[COMPILATION].values) != 1:
+        raise _fail(f"category {COMPILATION!r} takes one value, the reason")
     rel = by_tag[RELEASABLE].values if RELEASABLE in by_tag else None
     display = by_tag[DISPLAY].values if DISPLAY in by_tag else ()
     disclosure = any(scheme.control(c).disclosure for c in controls)
@@ -518,6 +524,7 @@ def from_xml(text: str, *, registry: Registry | None = None) -> Label:
                 controls=tuple(sorted(set(controls), key=scheme.sort_key)),
                 declassify_on=data.review.date() if data.review else None,
                 level_inferred=LEVEL in by_tag,
+                compilation_reason=by_tag[COMPILATION].values[0] if COMPILATION in by_tag else None,
             )
         return admitted(draft, registry=chosen)
     except (LabelError, ValueError) as problem:
