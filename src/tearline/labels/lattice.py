@@ -10,6 +10,7 @@ and idempotent on whole labels.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import reduce
 
 from tearline.errors import InvalidInput
@@ -153,47 +154,25 @@ def combine(
     ``fgi_sources`` are added to the foreign-government sources of the result.
     """
     level = max((scheme.level(lb.level) for lb in labels), key=lambda lv: lv.rank)
-    restricted = [lb for lb in labels if lb.releasable_to is not None]
-    controls = {t for lb in labels for t in _handling(lb, scheme)}
     controls = {
         t
-        for t in controls
+        for lb in labels
+        for t in _handling(lb, scheme)
         if scheme.control(t).levels is None or level.token in (scheme.control(t).levels or ())
     }
-    rel: frozenset[str] | None = None
-    rel_groups = display_groups = displayable = frozenset[str]()
-    if restricted:
-        rel = _intersect([lb.releasable_to or frozenset() for lb in restricted])
-        readers = _intersect([lb.readers or frozenset() for lb in restricted])
-        displayable = readers - rel
-        rel_groups, display_groups = _group_roles(restricted, scheme, rel, readers)
-        official = scheme.disclosure_control("disclosure-official")
-        relido = official is not None and all(official in lb.controls for lb in restricted)
-        owner_only = rel <= scheme.nations.expand(owner)
-        release = _release_token(restricted, scheme)
-        if not owner_only and release is not None:
-            controls.add(release)
-        display = scheme.disclosure_control("display")
-        if displayable and display is not None:
-            controls.add(display)
-        if relido and official is not None:
-            controls.add(official)
-        marked = any(has_disclosure(lb, scheme) for lb in labels)
-        only = scheme.owner_only_control
-        if owner_only and not displayable and not relido and marked and only:
-            controls |= _owner_only_controls(restricted, scheme, level.token) or {only}
+    release = _Release.of(labels, scheme, owner, level.token)
     with _building():
         return Label(
             scheme=scheme.id,
             level=level.token,
             tier=max(lb.tier for lb in labels),
             owner=owner,
-            releasable_to=rel,
-            rel_groups=rel_groups,
-            displayable_to=displayable,
-            display_groups=display_groups,
+            releasable_to=release.to,
+            rel_groups=release.groups,
+            displayable_to=release.displayable,
+            display_groups=release.display_groups,
             access=reduce(lambda x, y: x.conjoin(y), (lb.access for lb in labels)),
-            controls=tuple(sorted(controls, key=scheme.sort_key)),
+            controls=tuple(sorted(controls | release.controls, key=scheme.sort_key)),
             fgi=_fgi(labels, fgi_sources, scheme),
             declassify_on=max(
                 (lb.declassify_on for lb in labels if lb.declassify_on), default=None
@@ -201,6 +180,45 @@ def combine(
             level_inferred=all(lb.level_inferred for lb in labels if lb.level == level.token),
             origins=merged_origins(lb.origins for lb in labels),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Release:
+    """Who may receive or be shown a combination, and the disclosure controls that say so."""
+
+    to: frozenset[str] | None = None
+    groups: frozenset[str] = frozenset()
+    displayable: frozenset[str] = frozenset()
+    display_groups: frozenset[str] = frozenset()
+    controls: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls, labels: Sequence[Label], scheme: Scheme, owner: tuple[str, ...], level: str
+    ) -> _Release:
+        restricted = [lb for lb in labels if lb.releasable_to is not None]
+        if not restricted:
+            return cls()
+        rel = _intersect([lb.releasable_to or frozenset() for lb in restricted])
+        readers = _intersect([lb.readers or frozenset() for lb in restricted])
+        displayable = readers - rel
+        groups, display_groups = _group_roles(restricted, scheme, rel, readers)
+        official = scheme.disclosure_control("disclosure-official")
+        relido = official is not None and all(official in lb.controls for lb in restricted)
+        owner_only = rel <= scheme.nations.expand(owner)
+        release, display = _release_token(restricted, scheme), scheme.disclosure_control("display")
+        controls: set[str] = set()
+        if not owner_only and release is not None:
+            controls.add(release)
+        if displayable and display is not None:
+            controls.add(display)
+        if relido and official is not None:
+            controls.add(official)
+        marked = any(has_disclosure(lb, scheme) for lb in labels)
+        only = scheme.owner_only_control
+        if owner_only and not displayable and not relido and marked and only:
+            controls |= _owner_only_controls(restricted, scheme, level) or {only}
+        return cls(rel, groups, displayable, display_groups, frozenset(controls))
 
 
 def merged_origins(groups: Iterable[tuple[Label, ...]]) -> tuple[Label, ...]:

@@ -74,40 +74,66 @@ def translate(label: Label, target: str, *, registry: Registry | None = None) ->
     known.scheme(target)
     agreement = _agreement(known, label.scheme, target)
     src, dst = known.scheme(label.scheme), known.scheme(target)
+    _check_carriable(label, dst)
+    chosen, mapped_up = _level_for(label, src, _pairs(agreement, label.scheme, target))
+    source_side, target_side, equivalence = chosen
+    controls = _controls(label, src, dst, source_side, target_side)
+    level, raised = _level_at_least(label, dst, dst.level(target_side.level), controls)
+    carried = _carried(label, dst, level, controls, known)
+    return Translation(
+        carried,
+        equivalence.inferred or label.level_inferred,
+        mapped_up or raised,
+        equivalence.basis,
+        equivalence.source,
+        agreement.id,
+    )
+
+
+def _check_carriable(label: Label, dst: Scheme) -> None:
+    """Refuse what ``dst`` cannot say at all: a label with no owning nation, FGI sources."""
     nations = dst.nations
     if dst.owner_kind == "nation" and not all(
         nations.is_nation(o) or nations.is_group(o) for o in label.owner
     ):
         raise TranslationError(
-            f"a {label.scheme} label names no owning nation; {target} markings need one, so it "
+            f"a {label.scheme} label names no owning nation; {dst.id} markings need one, so it "
             f"is shown in {label.scheme} only"
         )
-    chosen, mapped_up = _level_for(label, src, _pairs(agreement, label.scheme, target))
-    source_side, target_side, equivalence = chosen
-    controls = _controls(label, src, dst, source_side, target_side)
-    level = dst.level(target_side.level)
-    tier = _tier(dst, label.owner, level, controls)
-    if tier < label.tier:  # never lower the protection: take the next level up
-        higher = [lv for lv in dst.levels if _tier(dst, label.owner, lv, controls) >= label.tier]
-        if not higher:
-            raise TranslationError(
-                f"no level of {target} protects at least {label.tier.title}; nothing is translated"
-            )
-        level, mapped_up = higher[0], True
-        tier = _tier(dst, label.owner, level, controls)
-    releasable = label.releasable_to
-    if releasable is None and tier > Tier.CONTROLLED:  # mapped up into a classified level
-        releasable = dst.nations.expand(label.owner)
     if label.fgi is not None and not _knows(dst, "FGI"):
         raise TranslationError(
             f"{dst.name} has no marking for foreign-government sources (FGI); the label "
-            f"cannot be carried into {target} without losing it"
+            f"cannot be carried into {dst.id} without losing it"
         )
+
+
+def _level_at_least(
+    label: Label, dst: Scheme, level: Level, controls: set[str]
+) -> tuple[Level, bool]:
+    """``level``, or the next level of ``dst`` up that protects at least the label's tier."""
+    if _tier(dst, label.owner, level, controls) >= label.tier:
+        return level, False
+    higher = [lv for lv in dst.levels if _tier(dst, label.owner, lv, controls) >= label.tier]
+    if not higher:
+        raise TranslationError(
+            f"no level of {dst.id} protects at least {label.tier.title}; nothing is translated"
+        )
+    return higher[0], True
+
+
+def _carried(
+    label: Label, dst: Scheme, level: Level, controls: set[str], registry: Registry
+) -> Label:
+    """The label in ``dst`` at ``level``, holding its origins, through the one gate."""
+    tier = _tier(dst, label.owner, level, controls)
+    releasable = label.releasable_to
+    if releasable is None and tier > Tier.CONTROLLED:  # mapped up into a classified level
+        releasable = dst.nations.expand(label.owner)
     with _building():
         draft = replace(
             label,
             releasable_to=releasable,
-            scheme=target,
+            scheme=dst.id,
             level=level.token,
             tier=tier,
             controls=tuple(sorted(controls, key=dst.sort_key)),
@@ -116,20 +142,12 @@ def translate(label: Label, target: str, *, registry: Registry | None = None) ->
             original="",
         )
     try:
-        carried = admitted(draft, registry=known)
+        return admitted(draft, registry=registry)
     except LabelError as problem:
         raise TranslationError(
-            f"the {label.scheme} label cannot be carried into {target}: the result would not "
-            f"be a valid {target} marking ({problem.message})"
+            f"the {label.scheme} label cannot be carried into {dst.id}: the result would not "
+            f"be a valid {dst.id} marking ({problem.message})"
         ) from None
-    return Translation(
-        carried,
-        equivalence.inferred or label.level_inferred,
-        mapped_up,
-        equivalence.basis,
-        equivalence.source,
-        agreement.id,
-    )
 
 
 def _level_for(

@@ -112,20 +112,6 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
     categories = tuple(
         _category(entry, rank, filename) for rank, entry in enumerate(data.get("categories", ()))
     )
-    owner_forms = {
-        code: OwnerForm(
-            code=code,
-            banner=MappingProxyType(dict(form["banner"])),
-            portion=MappingProxyType(dict(form["portion"])),
-            tier=MappingProxyType(
-                {k: _tier(v, f"{filename} owners.{code}") for k, v in form.get("tier", {}).items()}
-            ),
-        )
-        for code, form in data.get("owners", {}).items()
-    }
-    controls = {
-        c.token: c for category in categories for c in category.controls if c.pattern is None
-    }
     scheme = Scheme(
         id=str(head["id"]),
         name=str(head["name"]),
@@ -134,7 +120,7 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
         owner=str(head["owner"]),
         levels=levels,
         categories=categories,
-        owner_forms=MappingProxyType(owner_forms),
+        owner_forms=_owner_forms(data.get("owners", {}), filename),
         nations=nations,
         rel_first=head.get("rel_first"),
         rel_min_entries=int(head.get("rel_min_entries", 1)),
@@ -143,17 +129,11 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
         field_separators=tuple(head.get("field_separators", ("//",))),
         owner_kind=str(head.get("owner_kind", "nation")),
         authority=_authority(data.get("authority"), filename),
-        compounds=tuple(
-            Compound(
-                str(c["text"]),
-                str(c["level"]),
-                tuple(c["controls"]),
-                tuple(c.get("aliases", ())),
-            )
-            for c in data.get("compounds", ())
-        ),
+        compounds=tuple(_compound(entry) for entry in data.get("compounds", ())),
         _levels=MappingProxyType({level.token: level for level in levels}),
-        _controls=MappingProxyType(controls),
+        _controls=MappingProxyType(
+            {c.token: c for category in categories for c in category.controls if not c.pattern}
+        ),
         _disclosures=MappingProxyType(
             {
                 c.disclosure: c.token
@@ -165,6 +145,30 @@ def _scheme_from_data(data: Mapping[str, Any], nations: Nations, filename: str) 
     )
     _check(scheme, filename)
     return scheme
+
+
+def _owner_forms(data: Mapping[str, Any], filename: str) -> Mapping[str, OwnerForm]:
+    forms = {
+        code: OwnerForm(
+            code=code,
+            banner=MappingProxyType(dict(form["banner"])),
+            portion=MappingProxyType(dict(form["portion"])),
+            tier=MappingProxyType(
+                {k: _tier(v, f"{filename} owners.{code}") for k, v in form.get("tier", {}).items()}
+            ),
+        )
+        for code, form in data.items()
+    }
+    return MappingProxyType(forms)
+
+
+def _compound(entry: Mapping[str, Any]) -> Compound:
+    return Compound(
+        str(entry["text"]),
+        str(entry["level"]),
+        tuple(entry["controls"]),
+        tuple(entry.get("aliases", ())),
+    )
 
 
 def _role(value: object, where: str) -> str:
