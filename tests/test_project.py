@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import tearline
 from tearline.cli.reference import reference
 
@@ -11,9 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_public_surface_is_exactly_what_is_declared() -> None:
-    public = {name for name in vars(tearline) if not name.startswith("_")}
+    """Every declared name resolves (lazily), and nothing else public is offered."""
+    assert set(tearline.__all__) == set(tearline._EXPORTS)
+    for name in tearline.__all__:
+        assert getattr(tearline, name) is not None
+    helpers = {"annotations", "import_module", "TYPE_CHECKING", "Any"}
     modules = {"errors", "labels", "policy", "cli"}
-    assert public - modules == set(tearline.__all__)
+    public = {name for name in dir(tearline) if not name.startswith("_")}
+    assert public - modules - helpers == set(tearline.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = tearline.nope
 
 
 def test_cli_reference_is_current() -> None:

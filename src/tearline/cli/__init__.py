@@ -7,12 +7,10 @@ Exit codes: 0 done (a deny is a successful decision), 2 invalid input or usage,
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 
 import click
 
-from tearline.cli.access import access
-from tearline.cli.demo import demo
-from tearline.cli.label import label
 from tearline.cli.output import (
     EXIT_FAULT,
     EXIT_INVALID,
@@ -26,15 +24,33 @@ from tearline.errors import TearlineError
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Each command group and the module that defines it: imported only when the command runs,
+#: so ``tearline label parse`` loads neither the decision code nor the demo.
+_COMMANDS = {
+    "label": "tearline.cli.label",
+    "access": "tearline.cli.access",
+    "demo": "tearline.cli.demo",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = _COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command = getattr(import_module(module), cmd_name)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tearline")
 def cli() -> None:
     """Tearline: share classified information between allies, label by label."""
-
-
-cli.add_command(label)
-cli.add_command(access)
-cli.add_command(demo)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from tearline.cli import cli
+
 __all__ = ["reference"]
 
 
@@ -14,16 +16,15 @@ def _walk(command: click.Command, context: click.Context) -> list[tuple[str, str
     """(command path, help text) for ``command`` and every subcommand below it."""
     found = [(context.command_path, command.get_help(context))]
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            sub = command.commands[name]
-            found += _walk(sub, click.Context(sub, info_name=name, parent=context))
+        for name in sorted(command.list_commands(context)):
+            sub = command.get_command(context, name)
+            if sub is not None:
+                found += _walk(sub, click.Context(sub, info_name=name, parent=context))
     return found
 
 
 def reference() -> str:
     """Markdown with every command's help text, in command order."""
-    from tearline.cli import cli  # imported late: tearline.cli imports this module
-
     lines = [
         "# Command reference",
         "",
