@@ -22,6 +22,7 @@ import math
 import os
 import platform
 import random
+import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -92,10 +93,12 @@ class Sizes(NamedTuple):
     cedar_single: int
     cached_parses: int
     ceiling: int
+    rounds: int = 7
+    window: float = 1.0
 
 
 FULL = Sizes(2_000, 10_000, 1_000_000, 100_000, 100_000, 20_000, 100_000, 1_000_000)
-QUICK = Sizes(2_000, 10_000, 100_000, 10_000, 10_000, 2_000, 100_000, 1_000_000)
+QUICK = Sizes(2_000, 10_000, 100_000, 10_000, 10_000, 2_000, 100_000, 1_000_000, 3, 0.3)
 
 
 class Row(NamedTuple):
@@ -504,6 +507,70 @@ def time_cedar(mix: Mix, sizes: Sizes) -> tuple[list[Row], list[bool]]:
     return rows, allowed
 
 
+class HeadToHead(NamedTuple):
+    """The fast path and Cedar's batch call on the same pairs, timed alternately."""
+
+    pairs: int
+    fast: list[float]  # decisions per second, one per round
+    cedar: list[float]
+
+    @staticmethod
+    def spread(rates: list[float]) -> str:
+        return (
+            f"median {statistics.median(rates):>12,.0f}  "
+            f"min {min(rates):>12,.0f}  max {max(rates):>12,.0f}"
+        )
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.fast) / statistics.median(self.cedar)
+
+
+def head_to_head(
+    mix: Mix, compiled: Compiled, count: int, rounds: int, window: float
+) -> HeadToHead:
+    """Both sides decide the same ``count`` pairs, alternating, ``rounds`` times.
+
+    Each turn repeats its side's batch until ``window`` seconds have passed, so a short burst
+    of the other tenant of a shared machine moves one turn, not the result; the medians over
+    the rounds are compared.
+    """
+    import cedarpy
+
+    entities = cedarpy.Entities.from_json_str(cedar_entities_json(mix))
+    policies = cedarpy.PolicySet.from_str(cedar_policy())
+    requests = cedar_requests(mix, count)
+    pairs = [
+        (compiled.persons[p], compiled.labels[q])
+        for p, q in zip(mix.pair_persons[:count], mix.pair_labels[:count], strict=True)
+    ]
+    sides: dict[str, Callable[[], object]] = {
+        "fast": lambda: can_read_pairs(pairs),
+        "cedar": lambda: cedarpy.is_authorized_batch(requests, policies, entities),
+    }
+    rates: dict[str, list[float]] = {"fast": [], "cedar": []}
+    for _ in range(rounds):
+        for name, side in sides.items():
+            rates[name].append(count * _runs_in(side, window))
+    return HeadToHead(count, rates["fast"], rates["cedar"])
+
+
+def _runs_in(side: Callable[[], object], window: float) -> float:
+    """Runs per second of ``side``, repeated for at least ``window`` seconds, gc off."""
+    gc.collect()
+    gc.disable()
+    try:
+        runs, start = 0, time.perf_counter()
+        while True:
+            side()
+            runs += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= window:
+                return runs / elapsed
+    finally:
+        gc.enable()
+
+
 def _cold_passes(markings: list[str]) -> int:
     start = time.perf_counter()
     for text in markings:
@@ -605,10 +672,17 @@ def run(sizes: Sizes) -> int:
     print_header(mix, sizes, fast)
     print_table(rows)
     wrong = cross_check(mix, Results(fast, per_call, decided, cedar))
-    rate, cedar_rate = fast_rows[0].rate, cedar_rows[-1].rate
+    duel = head_to_head(mix, compiled, sizes.cedar, sizes.rounds, sizes.window)
     print(
-        f"decisions/s: {rate:.0f}; cedar batch decisions/s: {cedar_rate:.0f}; "
-        f"ratio: {rate / cedar_rate:.1f}"
+        f"head to head on the same {duel.pairs:,} pairs, alternating, {sizes.rounds} rounds of "
+        f"at least {sizes.window:.1f} s each side (decisions/s):"
+    )
+    print(f"  fast path, can_read_pairs   {duel.spread(duel.fast)}")
+    print(f"  Cedar is_authorized_batch   {duel.spread(duel.cedar)}")
+    print()
+    print(
+        f"decisions/s: {statistics.median(duel.fast):.0f}; cedar batch decisions/s: "
+        f"{statistics.median(duel.cedar):.0f}; ratio: {duel.ratio:.1f}"
     )
     return 1 if wrong else 0
 
@@ -616,11 +690,33 @@ def run(sizes: Sizes) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a tenth of the pairs")
+    parser.add_argument("--labels", type=int, help="distinct markings (default 2,000)")
+    parser.add_argument("--persons", type=int, help="persons (default 10,000)")
+    parser.add_argument("--pairs", type=int, help="pairs for the fast path (default 1,000,000)")
+    parser.add_argument("--rounds", type=int, help="head-to-head rounds (default 7)")
+    parser.add_argument("--window", type=float, help="seconds per head-to-head turn (default 1)")
     args = parser.parse_args(argv)
     if importlib.util.find_spec("cedarpy") is None:
         print("cedarpy is not installed; install the bench extra: pip install -e '.[bench]'")
         return 2
-    return run(QUICK if args.quick else FULL)
+    sizes = QUICK if args.quick else FULL
+    chosen = {
+        "markings": args.labels,
+        "persons": args.persons,
+        "pairs": args.pairs,
+        "rounds": args.rounds,
+        "window": args.window,
+    }
+    sizes = sizes._replace(**{k: v for k, v in chosen.items() if v is not None})
+    if min(sizes.markings, sizes.persons, sizes.pairs, sizes.rounds) < 1 or sizes.window <= 0:
+        parser.error("sizes, rounds and the window must be positive")
+    sizes = sizes._replace(
+        decide=min(sizes.decide, sizes.pairs),
+        cedar=min(sizes.cedar, sizes.pairs),
+        cedar_single=min(sizes.cedar_single, sizes.pairs),
+        ceiling=min(sizes.ceiling, sizes.pairs),
+    )
+    return run(sizes)
 
 
 if __name__ == "__main__":
