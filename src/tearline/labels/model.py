@@ -78,7 +78,7 @@ class Label:
             2001.24(g); ISM ``compilationReason``); ``None`` for any other label.
         level_inferred: the marking gave no level and the scheme inferred it (特定秘密 alone).
         origins: for a label carried into this scheme by translation, the labels it was
-            carried from (the originator's first). A translated label is decided by its own
+            carried from (in a fixed order). A translated label is decided by its own
             fields *and* by each origin, so no translation can be more permissive than the
             marking it came from. Empty for a label read from its own marking.
         original: the marking as it was written (not part of equality).
