@@ -51,6 +51,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "admit": ("tearline.labels.gate", "admit"),
     "agreements": ("tearline.labels.schemes", "agreements"),
     "can_read": ("tearline.policy.compiled", "can_read"),
+    "can_read_labels": ("tearline.policy.compiled", "can_read_labels"),
     "can_read_pairs": ("tearline.policy.compiled", "can_read_pairs"),
     "canonical_json": ("tearline.labels.codec", "canonical_json"),
     "decide": ("tearline.policy.decide", "decide"),
@@ -106,6 +107,7 @@ __all__ = [
     "admit",
     "agreements",
     "can_read",
+    "can_read_labels",
     "can_read_pairs",
     "canonical_json",
     "decide",
@@ -182,7 +184,7 @@ if TYPE_CHECKING:
         translate,
         translate_clearance,
     )
-    from tearline.policy.compiled import Compiler, can_read, can_read_pairs
+    from tearline.policy.compiled import Compiler, can_read, can_read_labels, can_read_pairs
     from tearline.policy.decide import decide
     from tearline.policy.model import (
         Action,

@@ -14,7 +14,7 @@ from tearline.labels.access import AccessExpression
 from tearline.labels.gate import admit
 from tearline.labels.model import Label
 from tearline.labels.parse import parse
-from tearline.policy.compiled import Compiler, can_read, can_read_pairs
+from tearline.policy.compiled import Compiler, can_read, can_read_labels, can_read_pairs
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Authorization, Clearance, Person
 
@@ -86,3 +86,14 @@ def test_display_only_is_not_a_read_in_the_fast_path() -> None:
 def _fields(label: Label, **changes: object) -> dict[str, Any]:
     values = {f.name: getattr(label, f.name) for f in fields(label)}
     return {**values, **changes}
+
+
+@settings(max_examples=100, deadline=None)
+@given(people(), st.lists(us_labels(), max_size=20), moments)
+def test_one_person_over_many_labels_equals_one_by_one(
+    person: Person, labels: list[Label], at: datetime
+) -> None:
+    compiler = Compiler()
+    compiled = [compiler.label(label) for label in labels]
+    who = compiler.person(person, at)
+    assert can_read_labels(who, compiled) == [can_read(who, label) for label in compiled]
