@@ -700,3 +700,28 @@ def test_authority_bad_document_date_exits_2(capsys: pytest.CaptureFixture[str],
     code, data = run(capsys, "label", "authority", "--date", date, "Classified By: A", "--json")
     assert code == EXIT_INVALID
     assert data["valid"] is False
+
+
+# ------------------------------------------------------------------ CUI and non-IC through the CLI
+
+
+@pytest.mark.parametrize(
+    ("marking", "tier"),
+    [
+        ("CUI", "CONTROLLED"),
+        ("CUI//SP-PRVCY//NOFORN", "CONTROLLED"),
+        ("CUI//FED ONLY", "CONTROLLED"),
+        ("UNCLASSIFIED//SBU", "CONTROLLED"),
+        ("UNCLASSIFIED//LES NOFORN", "CONTROLLED"),
+        ("UNCLASSIFIED//NOFORN//LIMDIS", "CONTROLLED"),
+        ("UNCLASSIFIED//SSI", "CONTROLLED"),
+        ("SECRET//NOFORN//EXDIS", "SECRET"),
+        ("TOP SECRET//NOFORN//NODIS", "TOP SECRET"),
+    ],
+)
+def test_cui_and_non_ic_parse_like_any_us_marking(
+    capsys: pytest.CaptureFixture[str], marking: str, tier: str
+) -> None:
+    data = parse_json(capsys, marking, "--scheme", "us")
+    assert (data["marking"], data["tier"]) == (marking, tier)
+    assert data["label"]["tier"] == tier
