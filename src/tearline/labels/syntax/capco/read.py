@@ -218,7 +218,6 @@ def _read_foreign(
     reading: Reading, vocab: Vocabulary, piece: Piece, form: str | None
 ) -> tuple[Classification | None, str]:
     """Read ``//NATO SECRET``, ``//GBR S`` or ``//JOINT SECRET CAN GBR USA``."""
-    nations = vocab.scheme.nations
     spellings = [s for s in vocab.level_spellings(piece.text, not reading.strict) if s.owner]
     owned = next((s.owner for s in spellings if s.owner is not None), None)
     if owned is not None:
@@ -231,6 +230,22 @@ def _read_foreign(
     head = words[0].upper() if not reading.strict else words[0]
     if head == "JOINT":
         return _read_joint(reading, vocab, piece, form)
+    if not _foreign_owner_ok(reading, vocab, piece, words, head):
+        return None, form or "banner"
+    owner = head
+    rest = Piece(piece.text[len(words[0]) + 1 :], piece.pos + len(words[0]) + 1)
+    spelling = _pick_level(reading, vocab, rest, form, owner=None)
+    if spelling is None:
+        return None, form or "banner"
+    resolved = form or ("portion" if spelling.form == "portion" else "banner")
+    return Classification((owner,), spelling.level, piece), resolved
+
+
+def _foreign_owner_ok(
+    reading: Reading, vocab: Vocabulary, piece: Piece, words: list[str], owner: str
+) -> bool:
+    """Whether ``//OWNER LEVEL`` names an owner and a level, and an owner that is foreign."""
+    nations = vocab.scheme.nations
     if len(words) < 2:
         reading.error(
             "syntax",
@@ -238,15 +253,14 @@ def _read_foreign(
             "write the owner's code and the level, e.g. //GBR SECRET",
             piece.pos,
         )
-        return None, form or "banner"
-    owner = head
+        return False
     if owner == vocab.scheme.owner:
         reading.error(
             "syntax",
             f"{owner} information is marked without an owner prefix: drop '//{owner} '",
             piece.pos,
         )
-        return None, form or "banner"
+        return False
     if not (nations.is_nation(owner) or nations.is_group(owner)):
         reading.error(
             "unknown-token",
@@ -254,13 +268,8 @@ def _read_foreign(
             "such as GBR, or JOINT for several owners",
             piece.pos,
         )
-        return None, form or "banner"
-    rest = Piece(piece.text[len(words[0]) + 1 :], piece.pos + len(words[0]) + 1)
-    spelling = _pick_level(reading, vocab, rest, form, owner=None)
-    if spelling is None:
-        return None, form or "banner"
-    resolved = form or ("portion" if spelling.form == "portion" else "banner")
-    return Classification((owner,), spelling.level, piece), resolved
+        return False
+    return True
 
 
 def _read_joint(

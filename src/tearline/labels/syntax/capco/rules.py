@@ -139,7 +139,6 @@ def _conflict(reading: Reading, scheme: Scheme, item: Item, other: Item) -> None
 
 def _check_list(reading: Reading, scheme: Scheme, item: Item) -> list[str]:
     """Codes known, written once, in register order, enough of them."""
-    nations = scheme.nations
     control = item.control
     if not item.entries and control.list_kind != "fgi":
         reading.error(
@@ -149,41 +148,51 @@ def _check_list(reading: Reading, scheme: Scheme, item: Item) -> list[str]:
             item.piece.pos,
         )
         return []
-    seen: set[str] = set()
-    codes: list[Piece] = []
-    known = True
-    for entry in item.entries:
-        known = known and (nations.is_nation(entry.text) or nations.is_group(entry.text))
-        known = known and entry.text not in nations.deprecated
-        if entry.text in nations.deprecated:
-            reading.error(
-                "unknown-token",
-                f"{entry.text} at column {entry.pos} was withdrawn from the register on "
-                f"{nations.deprecated[entry.text]}; remove it",
-                entry.pos,
-            )
-        elif not (nations.is_nation(entry.text) or nations.is_group(entry.text)):
-            reading.error(
-                "unknown-token",
-                f"unknown country code {shown(entry.text)} at column {entry.pos}; use a GENC "
-                "trigraph such as JPN or a group such as FVEY",
-                entry.pos,
-            )
-        elif entry.text in seen:
-            reading.fix(
-                "syntax",
-                f"{entry.text} is listed twice in {control.banner} (column {entry.pos}); "
-                "remove one",
-                entry.pos,
-                f"removed a repeated {entry.text} from {control.banner}",
-            )
-        else:
-            seen.add(entry.text)
-            codes.append(entry)
+    known, codes = _known_codes(reading, scheme, item)
     if not known:  # order and count mean little until every code is known
         return [entry.text for entry in codes]
     codes = _drop_covered(reading, scheme, item, codes)
     return _check_list_order(reading, scheme, item, codes)
+
+
+def _known_codes(reading: Reading, scheme: Scheme, item: Item) -> tuple[bool, list[Piece]]:
+    """Whether every code of the list is a current register code, and the codes once each."""
+    nations = scheme.nations
+    seen: set[str] = set()
+    codes: list[Piece] = []
+    known = True
+    for entry in item.entries:
+        text = entry.text
+        current = (nations.is_nation(text) or nations.is_group(text)) and (
+            text not in nations.deprecated
+        )
+        known = known and current
+        if text in nations.deprecated:
+            reading.error(
+                "unknown-token",
+                f"{text} at column {entry.pos} was withdrawn from the register on "
+                f"{nations.deprecated[text]}; remove it",
+                entry.pos,
+            )
+        elif not current:
+            reading.error(
+                "unknown-token",
+                f"unknown country code {shown(text)} at column {entry.pos}; use a GENC "
+                "trigraph such as JPN or a group such as FVEY",
+                entry.pos,
+            )
+        elif text in seen:
+            banner = item.control.banner
+            reading.fix(
+                "syntax",
+                f"{text} is listed twice in {banner} (column {entry.pos}); remove one",
+                entry.pos,
+                f"removed a repeated {text} from {banner}",
+            )
+        else:
+            seen.add(text)
+            codes.append(entry)
+    return known, codes
 
 
 def _drop_covered(reading: Reading, scheme: Scheme, item: Item, codes: list[Piece]) -> list[Piece]:
