@@ -17,15 +17,13 @@ are cross-checked to give the same answers.
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import sys
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
-from decisions import AT, SEED, build_markings, disjunction_labels, random_person
+from decisions import AT, SEED, best_of, build_markings, disjunction_labels, random_person
 from tearline.policy.compiled import (
     CompiledLabel,
     CompiledPerson,
@@ -38,21 +36,6 @@ T = TypeVar("T")
 LABELS = (2_000, 20_000, 200_000)
 PERSONS = (10_000, 100_000, 1_000_000)
 PAIRS = 1_000_000
-
-
-def _best(run: Callable[[], T], repeats: int) -> tuple[float, T]:
-    times: list[float] = []
-    result: Any = None
-    for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            result = run()
-            times.append(time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return min(times), result
 
 
 def deep_size(value: object, seen: set[int] | None = None) -> int:
@@ -92,8 +75,8 @@ def measure(label_count: int, person_count: int, repeats: int) -> dict[str, floa
     labels += disjunction_labels(rng, labels, round(label_count * 5 / 95))
     people = [random_person(rng, i) for i in range(person_count)]
     compiler = Compiler()
-    label_seconds, compiled_labels = _best(lambda: [compiler.label(x) for x in labels], 1)
-    person_seconds, compiled_persons = _best(lambda: [compiler.person(x, AT) for x in people], 1)
+    label_seconds, compiled_labels = best_of(lambda: [compiler.label(x) for x in labels], 1)
+    person_seconds, compiled_persons = best_of(lambda: [compiler.person(x, AT) for x in people], 1)
     pair_index = list(
         zip(
             rng.choices(range(person_count), k=PAIRS),
@@ -103,8 +86,8 @@ def measure(label_count: int, person_count: int, repeats: int) -> dict[str, floa
     )
     pairs = [(compiled_persons[p], compiled_labels[q]) for p, q in pair_index]
     grouped, order = _grouped(compiled_persons, compiled_labels, pair_index)
-    random_seconds, answers = _best(lambda: can_read_pairs(pairs), repeats)
-    grouped_seconds, grouped_answers = _best(
+    random_seconds, answers = best_of(lambda: can_read_pairs(pairs), repeats)
+    grouped_seconds, grouped_answers = best_of(
         lambda: [can_read_labels(who, wanted) for who, wanted in grouped], repeats
     )
     flat = [answer for part in grouped_answers for answer in part]
