@@ -14,6 +14,7 @@ Every error Tearline raises on purpose hangs from :class:`TearlineError`::
     │       └── NoAgreement                 no-agreement                   no agreement connects
     │                                                                      the two schemes
     ├── NotFound                            not-found       not-found      a named thing is absent
+    │   └── UnknownScheme                   unknown-scheme                 no scheme has that id
     ├── Unauthenticated                     unauthenticated unauthenticated who is asking is unknown
     ├── Denied                              denied          forbidden      the policy refused
     ├── Conflict                            conflict        conflict       contradicts the state
@@ -48,6 +49,7 @@ __all__ = [
     "TearlineError",
     "TranslationError",
     "Unauthenticated",
+    "UnknownScheme",
 ]
 
 #: The classes of marking errors, as the CLI and API report them.
@@ -168,6 +170,12 @@ class NotFound(TearlineError):
 
     code = "not-found"
     category = "not-found"
+
+
+class UnknownScheme(NotFound):
+    """No marking scheme has that id (the caller named one that does not exist)."""
+
+    code = "unknown-scheme"
 
 
 class Unauthenticated(TearlineError):

@@ -30,6 +30,11 @@ _COMMANDS = {
     "label": "tearline.cli.label",
     "access": "tearline.cli.access",
     "demo": "tearline.cli.demo",
+    "init": "tearline.cli.init",
+    "db": "tearline.cli.init",
+    "person": "tearline.cli.person",
+    "item": "tearline.cli.item",
+    "audit": "tearline.cli.audit",
 }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tearline.errors import NotFound
+from tearline.errors import UnknownScheme
 from tearline.labels.schemes.agreements import Agreement
 from tearline.labels.schemes.model import Scheme
 from tearline.labels.schemes.nations import Nations
@@ -41,9 +41,9 @@ class Registry:
         return None
 
     def scheme(self, scheme_id: str) -> Scheme:
-        """The scheme ``scheme_id``; raises :class:`NotFound` naming the known ones."""
+        """The scheme ``scheme_id``; raises :class:`UnknownScheme` naming the known ones."""
         try:
             return self.schemes[scheme_id]
         except KeyError:
             known = ", ".join(sorted(self.schemes))
-            raise NotFound(f"unknown scheme {scheme_id!r}; known schemes: {known}") from None
+            raise UnknownScheme(f"unknown scheme {scheme_id!r}; known schemes: {known}") from None

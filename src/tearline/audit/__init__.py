@@ -1,0 +1,31 @@
+"""The audit log's pure part: records, the hash chain and its verification, checkpoints.
+
+No I/O here: the store keeps the entries, this package says what an entry is, how it is
+chained to the one before, and how a chain (with its signed checkpoints) is checked.
+"""
+
+from tearline.audit.chain import (
+    GENESIS,
+    Checkpoint,
+    Entry,
+    Finding,
+    chain,
+    checkpoint_message,
+    entry_hash,
+    verify,
+)
+from tearline.audit.record import Record, decision_record, micros
+
+__all__ = [
+    "GENESIS",
+    "Checkpoint",
+    "Entry",
+    "Finding",
+    "Record",
+    "chain",
+    "checkpoint_message",
+    "decision_record",
+    "entry_hash",
+    "micros",
+    "verify",
+]

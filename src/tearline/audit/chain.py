@@ -1,0 +1,168 @@
+"""The hash chain: each entry carries the hash of the one before, and the checks over it.
+
+An entry's hash is SHA-256 over the JSON array of every stored field except the hash itself
+(``[seq, at, actor, action, subject, outcome, detail, prev]``), each exactly as stored, so a
+change of one character in any field — the previous hash included — breaks the chain.
+Signed checkpoints (``seq``, ``hash``) let a third party holding the node's public key check
+the chain up to each of them, and reveal entries removed from the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "GENESIS",
+    "Checkpoint",
+    "Entry",
+    "Finding",
+    "chain",
+    "checkpoint_message",
+    "entry_hash",
+    "verify",
+]
+
+#: The ``prev`` of the first entry.
+GENESIS = "0" * 64
+
+Problem = Literal["altered", "removed", "inserted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An audit entry as stored: ``at`` in microseconds since the epoch (UTC)."""
+
+    seq: int
+    at: int
+    actor: str
+    action: str
+    subject: str
+    outcome: str
+    detail: str
+    prev: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A signed statement that entry ``seq`` had hash ``hash``; ``signature`` is hex."""
+
+    seq: int
+    hash: str
+    signature: str
+    key_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """The outcome of a verification: ``first_bad`` and ``problem`` are ``None`` if valid."""
+
+    entries: int
+    first_bad: int | None = None
+    problem: Problem | None = None
+    detail: str = ""
+
+    @property
+    def valid(self) -> bool:
+        """Whether the chain verified."""
+        return self.problem is None
+
+
+def entry_hash(
+    seq: int, at: int, actor: str, action: str, subject: str, outcome: str, detail: str, prev: str
+) -> str:
+    """The hash of an entry with these stored fields (hex)."""
+    fields = [seq, at, actor, action, subject, outcome, detail, prev]
+    data = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def _recomputed(entry: Entry) -> str:
+    return entry_hash(
+        entry.seq, entry.at, entry.actor, entry.action, entry.subject, entry.outcome,
+        entry.detail, entry.prev,
+    )  # fmt: skip
+
+
+def checkpoint_message(node_id: str, seq: int, hash_: str) -> bytes:
+    """The bytes a checkpoint signs: the node, the sequence number and the entry's hash."""
+    return f"tearline-audit-checkpoint:v1:{node_id}:{seq}:{hash_}".encode()
+
+
+def chain(
+    prev: str, seq: int, rows: Iterable[tuple[int, str, str, str, str, str]]
+) -> Iterator[Entry]:
+    """Chain new entries after ``(seq, prev)``: rows of ``(at, actor, action, subject,
+    outcome, detail)`` become entries ``seq + 1, seq + 2, …``."""
+    for at, actor, action, subject, outcome, detail in rows:
+        seq += 1
+        digest = entry_hash(seq, at, actor, action, subject, outcome, detail, prev)
+        yield Entry(seq, at, actor, action, subject, outcome, detail, prev, digest)
+        prev = digest
+
+
+class _Walk:
+    """The state of a walk along the chain: the last two entries seen."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last: Entry | None = None
+        self.before_last: Entry | None = None
+
+    def step(self, entry: Entry) -> Finding | None:
+        found = self._check(entry)
+        self.count += 1
+        self.before_last, self.last = self.last, entry
+        return found
+
+    def _check(self, entry: Entry) -> Finding | None:
+        expected_seq = 1 if self.last is None else self.last.seq + 1
+        if entry.seq > expected_seq:
+            return Finding(self.count, expected_seq, "removed", "a sequence number is missing")
+        if entry.seq < expected_seq:
+            return Finding(self.count, entry.seq, "inserted", "a sequence number repeats")
+        if _recomputed(entry) != entry.hash:
+            return Finding(self.count, entry.seq, "altered", "the entry does not match its hash")
+        if self.last is None:
+            if entry.prev == GENESIS:
+                return None
+            return Finding(0, entry.seq, "altered", "the first entry does not start the chain")
+        if entry.prev == self.last.hash:
+            return None
+        return self._broken_link(entry, self.last)
+
+    def _broken_link(self, entry: Entry, last: Entry) -> Finding:
+        # The entry is intact but does not follow the one before it: that one was slipped in
+        # (the entry follows the one before it instead) or rewritten with a fresh hash.
+        skipped = GENESIS if self.before_last is None else self.before_last.hash
+        if entry.prev == skipped:
+            return Finding(self.count, last.seq, "inserted", "an entry was slipped into the chain")
+        return Finding(self.count, last.seq, "altered", "the entry was rewritten and rehashed")
+
+
+def verify(entries: Iterable[Entry], checkpoints: Sequence[Checkpoint] = ()) -> Finding:
+    """Walk the chain in order of ``seq`` and report the first entry that is wrong.
+
+    ``checkpoints`` (whose signatures the caller has already checked) add two checks: the
+    entry at each checkpoint must still have the hash signed, and the chain must reach the
+    last checkpoint (entries cut from the end are found as ``removed``).
+    """
+    walk = _Walk()
+    signed = {c.seq: c.hash for c in checkpoints}
+    for entry in entries:
+        found = walk.step(entry)
+        if found is not None:
+            return found
+        if entry.seq in signed and signed[entry.seq] != entry.hash:
+            return Finding(
+                walk.count, entry.seq, "altered", "the entry differs from its checkpoint"
+            )
+    reached = 0 if walk.last is None else walk.last.seq
+    beyond = [seq for seq in signed if seq > reached]
+    if beyond:
+        return Finding(walk.count, reached + 1, "removed", "entries a checkpoint signed are gone")
+    return Finding(walk.count)

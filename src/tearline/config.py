@@ -1,0 +1,93 @@
+"""Where a node lives and what it connects to, read once at the edge.
+
+The node's home is ``--home DIR``, else ``$TEARLINE_HOME``, else the platform's user data
+directory. It holds ``node.toml`` (the node's settings), ``node.key`` (its signing key) and,
+on the embedded default, ``node.db`` (SQLite). ``$TEARLINE_DATABASE`` (or ``database`` in
+``node.toml``, set by ``init --database``) selects PostgreSQL instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tearline.errors import DataFault, InvalidInput
+
+__all__ = ["Settings", "home_dir"]
+
+SETTINGS_FILE = "node.toml"
+KEY_FILE = "node.key"
+DATABASE_FILE = "node.db"
+
+
+def home_dir(home: str | os.PathLike[str] | None = None) -> Path:
+    """The node's home directory (not created here)."""
+    if home is not None:
+        return Path(home)
+    from_env = os.environ.get("TEARLINE_HOME")
+    if from_env:
+        return Path(from_env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("tearline"))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """A node's settings: its home, its database URL and how often to sign a checkpoint."""
+
+    home: Path
+    database: str
+    checkpoint_every: int = 1000
+
+    @property
+    def key_path(self) -> Path:
+        """Where the node's signing key is kept."""
+        return self.home / KEY_FILE
+
+    @classmethod
+    def for_init(cls, home: Path, database: str | None) -> Settings:
+        """The settings of a node about to be created in ``home``."""
+        url = database or os.environ.get("TEARLINE_DATABASE") or _sqlite(home)
+        return cls(home, url)
+
+    @classmethod
+    def load(cls, home: Path) -> Settings:
+        """The settings of the node in ``home``.
+
+        Raises:
+            InvalidInput: no node lives there.
+            DataFault: ``node.toml`` is malformed.
+        """
+        path = home / SETTINGS_FILE
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise InvalidInput(
+                f"no node in {home}: create one with `tearline init --home {home} --nation USA "
+                "--officer NAME --officer-clearance TS`, or give --home / TEARLINE_HOME"
+            ) from None
+        except tomllib.TOMLDecodeError as bad:
+            raise DataFault(f"{path} is not valid TOML: {bad}") from None
+        url = os.environ.get("TEARLINE_DATABASE") or data.get("database") or _sqlite(home)
+        every = data.get("checkpoint_every", 1000)
+        if not isinstance(url, str) or not isinstance(every, int) or every < 1:
+            raise DataFault(f"{path}: 'database' must be text and 'checkpoint_every' a count")
+        return cls(home, url, every)
+
+    def save(self, *, remember_database: bool) -> None:
+        """Write ``node.toml`` (mode 0600: a database URL may hold a password)."""
+        lines = [f"checkpoint_every = {self.checkpoint_every}"]
+        if remember_database:
+            escaped = self.database.replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'database = "{escaped}"')
+        path = self.home / SETTINGS_FILE
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
+
+
+def _sqlite(home: Path) -> str:
+    return f"sqlite:///{(home / DATABASE_FILE).resolve()}"

@@ -1,0 +1,79 @@
+"""The node's Ed25519 key: created once at ``init``, kept in the node's home (mode 0600)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from tearline.errors import DataFault, InvalidInput
+
+__all__ = ["NodeKey"]
+
+
+class NodeKey:
+    """Signs and verifies with the node's key (the :class:`~tearline.service.ports.Signer`)."""
+
+    def __init__(self, private: Ed25519PrivateKey) -> None:
+        self._private = private
+        self._public = private.public_key()
+        raw = self._public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        self.public_hex = raw.hex()
+        self._key_id = hashlib.sha256(raw).hexdigest()[:16]
+
+    @property
+    def key_id(self) -> str:
+        """The first 16 hex digits of the SHA-256 of the public key."""
+        return self._key_id
+
+    @classmethod
+    def create(cls, path: Path) -> NodeKey:
+        """A new key, written to ``path`` readable by its owner only."""
+        private = Ed25519PrivateKey.generate()
+        pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(pem)
+        return cls(private)
+
+    @classmethod
+    def load(cls, path: Path) -> NodeKey:
+        """The key kept at ``path``.
+
+        Raises:
+            InvalidInput: the file is missing (the node was not initialised here).
+            DataFault: the file is not an Ed25519 private key.
+        """
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InvalidInput(
+                f"the node key {path} is missing; is this a node's home (tearline init)?"
+            ) from None
+        try:
+            private = serialization.load_pem_private_key(data, password=None)
+        except ValueError:
+            raise DataFault(f"the node key {path} is not a private key") from None
+        if not isinstance(private, Ed25519PrivateKey):
+            raise DataFault(f"the node key {path} is not an Ed25519 key")
+        return cls(private)
+
+    def sign(self, message: bytes) -> str:
+        """The signature of ``message`` (hex)."""
+        return self._private.sign(message).hex()
+
+    def verify(self, message: bytes, signature: str) -> bool:
+        """Whether ``signature`` (hex) is this key's signature of ``message``."""
+        try:
+            self._public.verify(bytes.fromhex(signature), message)
+        except (InvalidSignature, ValueError):
+            return False
+        return True

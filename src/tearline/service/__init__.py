@@ -1,0 +1,33 @@
+"""Use cases: the only path to the node's data. Each one decides with the policy and writes
+the audit log in the same transaction as what it does."""
+
+from tearline.service.context import Context, NodeInfo
+from tearline.service.items import Draft, Items, ItemView
+from tearline.service.listing import Page, Query, Summary
+from tearline.service.records import (
+    Grant,
+    ItemKind,
+    ItemRecord,
+    PersonRecord,
+    Portion,
+    Role,
+    VettingEvent,
+)
+
+__all__ = [
+    "Context",
+    "Draft",
+    "Grant",
+    "ItemKind",
+    "ItemRecord",
+    "ItemView",
+    "Items",
+    "NodeInfo",
+    "Page",
+    "PersonRecord",
+    "Portion",
+    "Query",
+    "Role",
+    "Summary",
+    "VettingEvent",
+]

@@ -1,0 +1,84 @@
+"""What every service shares: the store, the registry, the clock, the audit log, the cache of
+readable labels, who the node is; and how an operation runs (one transaction, refusals
+audited even though the operation itself is rolled back)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from tearline.audit import Record
+from tearline.errors import InvalidInput, TearlineError
+from tearline.labels.schemes import Registry
+from tearline.service.auditing import AuditLog
+from tearline.service.ports import Clock, Store
+from tearline.service.readable import ReadableLabels
+from tearline.service.records import PersonRecord
+
+__all__ = ["Context", "NodeInfo", "Refusal", "scheme_of_nation"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """Who the node is: its id, its nation and the scheme its own people mark in."""
+
+    id: str
+    nation: str
+    scheme: str
+
+
+class Refusal(Exception):
+    """An operation refused: ``error`` for the caller, ``record`` for the audit log."""
+
+    def __init__(self, error: TearlineError, record: Record) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.record = record
+
+
+@dataclass(slots=True)
+class Context:
+    """The parts every service works with (built once, by the composition root)."""
+
+    store: Store
+    registry: Registry
+    clock: Clock
+    audit: AuditLog
+    readable: ReadableLabels
+    node: NodeInfo
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Run ``work`` in one write transaction. A :class:`Refusal` rolls the work back,
+        then its record is audited in a transaction of its own and its error raised."""
+        try:
+            with self.store.transaction():
+                return work()
+        except Refusal as refused:
+            with self.store.transaction():
+                self.audit.write([refused.record])
+            raise refused.error from None
+
+    def actor(self, person_id: str) -> PersonRecord:
+        """The person acting (``--as``).
+
+        Raises:
+            InvalidInput: no person with that id is registered on this node.
+        """
+        found = self.store.person(person_id)
+        if found is None:
+            shown = person_id if len(person_id) <= 40 else person_id[:39] + "…"
+            raise InvalidInput(
+                f"no person {shown!r} on this node; `tearline person list` shows who is"
+            )
+        return found
+
+
+def scheme_of_nation(registry: Registry, nation: str) -> str | None:
+    """The marking scheme of ``nation`` (``USA`` → ``us``), if the registry has one."""
+    for scheme in registry.schemes.values():
+        if scheme.owner_kind == "nation" and scheme.owner == nation:
+            return scheme.id
+    return None

@@ -1,0 +1,352 @@
+"""Labelled items: create, revise, list and show — each decided for the person acting.
+
+Reading goes through the policy every time: a listing asks the database only for items whose
+label the person may read; showing one item decides its label first, and an item that is
+missing, forbidden or malformed gives the same :class:`NotFound` (the refusal is audited,
+the caller learns nothing). Writing above one's own clearance is refused, and lowering an
+item's label takes a releasing officer.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from tearline.audit import Record, decision_record
+from tearline.errors import Denied, InvalidInput, LabelError, NotFound, TearlineError
+from tearline.labels.authority import read_authority, with_authority
+from tearline.labels.lattice import dominates
+from tearline.labels.model import Label
+from tearline.labels.parse import parse, render
+from tearline.labels.rollup import rollup
+from tearline.labels.schemes import Registry
+from tearline.policy.decide import decide
+from tearline.policy.model import Action
+from tearline.service.context import Context, Refusal
+from tearline.service.listing import Page, Query
+from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
+
+__all__ = ["Draft", "ItemView", "Items", "created_record", "marking", "new_item_id", "rendered"]
+
+#: The one answer for an item that is missing, forbidden or malformed.
+NO_SUCH_ITEM = "no such item, or none you may read"
+_ITEM_ID = re.compile(r"i-[0-9a-f]{20}")
+_PORTION = re.compile(r"\((?P<mark>[^()\n]{1,200})\)\s+(?P<text>.+)", re.S)
+
+
+def new_item_id() -> str:
+    """A fresh random item id (``i-`` and 20 hex digits): ids tell nothing of order."""
+    return "i-" + secrets.token_hex(10)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What an author submits: the marking in a scheme, the content and its facts.
+
+    A document's ``content`` is its portions, one paragraph each (blank lines between),
+    each opening with its portion mark: ``(S//REL TO USA, JPN) text``; its banner is rolled
+    up from them (a stated ``marking`` must protect at least that much).
+    """
+
+    kind: ItemKind
+    title: str
+    content: str
+    marking: str | None = None
+    scheme: str | None = None
+    at: datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    authority: str | None = None
+    source_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """An item as one reader sees it: only the portions they may read, and the banner
+    rolled up from those alone."""
+
+    item: ItemRecord
+    label: Label
+    portions: tuple[Portion, ...]
+    reader_scheme: str
+
+
+def marking(label: Label, registry: Registry) -> str:
+    """The canonical marking of ``label`` in its own scheme (a label with no text form, such
+    as one from a STANAG 4774 category condition, is shown by its description)."""
+    try:
+        return render(label, registry=registry)
+    except LabelError:
+        return str(label)
+
+
+def rendered(label: Label, scheme: str, registry: Registry) -> tuple[str, str]:
+    """``label``'s marking in ``scheme`` (the reader's own), or in its own scheme when it
+    cannot be carried there; returns ``(marking, scheme written in)``."""
+    if label.scheme == scheme:
+        return marking(label, registry), scheme
+    try:
+        return render(label, scheme, registry=registry), scheme
+    except TearlineError:
+        return marking(label, registry), label.scheme
+
+
+class Items:
+    """Use cases over labelled items."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    # ------------------------------------------------------------------ writing
+    def prepare(self, author: PersonRecord, draft: Draft, at: datetime) -> ItemRecord:
+        """Check ``draft`` and make it an item record (nothing written yet).
+
+        Raises:
+            LabelError / InvalidInput: the marking, portions or authority block are wrong.
+        """
+        scheme = draft.scheme or author.clearance_scheme
+        portions = self._portions(draft, scheme)
+        label = self._label(draft, scheme, portions)
+        authority = None
+        if draft.authority is not None:
+            block = self._ctx.registry.scheme(scheme)
+            authority = read_authority(
+                draft.authority.strip().splitlines(), block, document_date=at.date()
+            )
+            label = with_authority(label, authority)
+        _check_draft(draft)
+        return ItemRecord(
+            id=new_item_id(), kind=draft.kind, label=label, title=draft.title.strip(),
+            content=draft.content, at=draft.at or at, created=at, modified=at,
+            created_by=author.id, originator_nation=author.nationalities[0],
+            originator_org=author.organisation, lat=draft.lat, lon=draft.lon,
+            classified_by=authority.classified_by if authority else None,
+            derived_from=authority.derived_from if authority else None,
+            declassify_on=authority.declassify_on if authority else None,
+            declassify_event=authority.event if authority else None,
+            exemption=authority.exemption if authority else None,
+            portions=portions, source_key=draft.source_key,
+        )  # fmt: skip
+
+    def _portions(self, draft: Draft, scheme: str) -> tuple[Portion, ...]:
+        if draft.kind is not ItemKind.DOCUMENT:
+            return ()
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", draft.content) if p.strip()]
+        if not paragraphs:
+            raise InvalidInput("a document needs portions: paragraphs opening with (MARKING)")
+        portions = []
+        for number, paragraph in enumerate(paragraphs, 1):
+            found = _PORTION.fullmatch(paragraph)
+            if found is None:
+                raise InvalidInput(
+                    f"portion {number} does not open with its portion mark, e.g. "
+                    f'"(S//REL TO USA, JPN) text": {paragraph[:30]!r}'
+                )
+            mark = found["mark"]
+            label = parse(f"({mark})", scheme, form="portion", registry=self._ctx.registry)
+            portions.append(Portion(label, found["text"]))
+        return tuple(portions)
+
+    def _label(self, draft: Draft, scheme: str, portions: tuple[Portion, ...]) -> Label:
+        stated = None
+        if draft.marking is not None:
+            stated = parse(draft.marking.strip(), scheme, registry=self._ctx.registry)
+        if not portions:
+            if stated is None:
+                raise InvalidInput('an item needs its marking: --marking "SECRET//REL TO USA, JPN"')
+            return stated
+        return rollup([p.label for p in portions], registry=self._ctx.registry, banner=stated)
+
+    def refuse_write(self, author: PersonRecord, item: ItemRecord, at: datetime, action: str
+                      ) -> None:  # fmt: skip
+        labels = [item.label, *(p.label for p in item.portions)]
+        for label in labels:
+            decision = decide(author.as_person(), label, Action.READ, at,
+                              registry=self._ctx.registry)  # fmt: skip
+            if not decision.permitted:
+                written = marking(label, self._ctx.registry)
+                problem = (
+                    f"{author.id} may not write {written!r}: it is above what they may read "
+                    f"({'; '.join(decision.reasons_in('en'))})"
+                )
+                raise Refusal(
+                    Denied(problem, decision.reasons_in("en")),
+                    decision_record(at, author.id, action, item.id, decision, marking=written),
+                )
+
+    def add(self, actor_id: str, draft: Draft) -> ItemRecord:
+        """Store a new item written by ``actor_id``.
+
+        Raises:
+            LabelError / InvalidInput: the draft is malformed (nothing is written).
+            Denied: the author may not read the marking they wrote (nothing is written).
+        """
+
+        def work() -> ItemRecord:
+            at = self._ctx.clock()
+            author = self._ctx.actor(actor_id)
+            item = self.prepare(author, draft, at)
+            self.refuse_write(author, item, at, "item.create")
+            self._ctx.store.add_items([item])
+            self._ctx.audit.write([created_record(item, at, self._ctx.registry)])
+            return item
+
+        return self._ctx.run(work)
+
+    def edit(self, actor_id: str, item_id: str, draft: Draft, *, reason: str) -> ItemRecord:
+        """A new version of ``item_id``; the earlier one is kept. Lowering the label (a
+        downgrade) takes a releasing officer.
+
+        Raises:
+            NotFound: no such item, or none the actor may read.
+            Denied: the new label is above the actor's clearance, or lowers the item's label
+                and the actor is not a releasing officer.
+        """
+
+        def work() -> ItemRecord:
+            at = self._ctx.clock()
+            author = self._ctx.actor(actor_id)
+            before = self._readable_item(author, item_id, at, "item.edit")
+            fresh = self.prepare(author, replace(draft, kind=before.kind), at)
+            after = replace(
+                fresh, id=before.id, version=before.version + 1, created=before.created,
+                created_by=before.created_by, originator_nation=before.originator_nation,
+                originator_org=before.originator_org, at=draft.at or before.at,
+                source_key=before.source_key,
+            )  # fmt: skip
+            self.refuse_write(author, after, at, "item.edit")
+            self._check_downgrade(author, before, after, at)
+            self._ctx.store.revise_item(before, after, author.id)
+            detail = {"version": after.version, "reason": reason,
+                      "from": marking(before.label, self._ctx.registry),
+                      "to": marking(after.label, self._ctx.registry)}  # fmt: skip
+            self._ctx.audit.write([Record(at, author.id, "item.edit", item_id, "done", detail)])
+            return after
+
+        return self._ctx.run(work)
+
+    def _check_downgrade(
+        self, author: PersonRecord, before: ItemRecord, after: ItemRecord, at: datetime
+    ) -> None:
+        if dominates(after.label, before.label, registry=self._ctx.registry):
+            return
+        if author.has_role(Role.RELEASING_OFFICER):
+            return
+        problem = (
+            f"{marking(after.label, self._ctx.registry)!r} is lower than "
+            f"{marking(before.label, self._ctx.registry)!r}: lowering an item's "
+            "label takes a releasing officer"
+        )
+        raise Refusal(
+            Denied(problem, (problem,)),
+            Record(at, author.id, "item.downgrade", before.id, "deny", {"reason": problem}),
+        )
+
+    # ------------------------------------------------------------------ reading
+    def _readable_item(
+        self, reader: PersonRecord, item_id: str, at: datetime, action: str
+    ) -> ItemRecord:
+        label = self._ctx.store.item_label(item_id) if _ITEM_ID.fullmatch(item_id) else None
+        if label is None:
+            record = Record(at, reader.id, action, item_id[:64], "not-found")
+            raise Refusal(NotFound(NO_SUCH_ITEM), record)
+        decision = decide(reader.as_person(), label, Action.READ, at, registry=self._ctx.registry)
+        if not decision.permitted:
+            raise Refusal(NotFound(NO_SUCH_ITEM), decision_record(at, reader.id, action,
+                                                                   item_id, decision))  # fmt: skip
+        item = self._ctx.store.item(item_id)
+        if item is None:  # pragma: no cover - read in the same transaction as its label
+            raise Refusal(NotFound(NO_SUCH_ITEM), Record(at, reader.id, action, item_id, "gone"))
+        return item
+
+    def show(self, actor_id: str, item_id: str) -> ItemView:
+        """``item_id`` as ``actor_id`` may see it (the read is audited).
+
+        Raises:
+            NotFound: missing, forbidden or malformed — the three are indistinguishable.
+        """
+
+        def work() -> ItemView:
+            at = self._ctx.clock()
+            reader = self._ctx.actor(actor_id)
+            item = self._readable_item(reader, item_id, at, "item.read")
+            view = self._view(reader, item, at)
+            detail = {"version": item.version, "portions": len(view.portions),
+                      "withheld": len(item.portions) - len(view.portions)}  # fmt: skip
+            self._ctx.audit.write([Record(at, reader.id, "item.read", item_id, "permit", detail)])
+            return view
+
+        return self._ctx.run(work)
+
+    def _view(self, reader: PersonRecord, item: ItemRecord, at: datetime) -> ItemView:
+        scheme = reader.clearance_scheme
+        if not item.portions:
+            return ItemView(item, item.label, (), scheme)
+        person = reader.as_person()
+        shown = tuple(
+            p for p in item.portions
+            if decide(person, p.label, Action.READ, at, registry=self._ctx.registry).permitted
+        )  # fmt: skip
+        if not shown:
+            return ItemView(item, item.label, (), scheme)
+        banner = rollup([p.label for p in shown], registry=self._ctx.registry)
+        return ItemView(item, banner, shown, scheme)
+
+    def page(self, actor_id: str, query: Query) -> tuple[Page, PersonRecord]:
+        """A page of the items ``actor_id`` may read now, newest first (the delivery is
+        audited, naming every item listed)."""
+
+        def work() -> tuple[Page, PersonRecord]:
+            at = self._ctx.clock()
+            reader = self._ctx.actor(actor_id)
+            readable = self._ctx.readable.for_person(reader, at)
+            page = self._ctx.store.readable_page(query, readable)
+            detail = {"kind": str(query.kind), "items": [s.id for s in page.items]}
+            self._ctx.audit.write([Record(at, reader.id, "item.list", "", "permit", detail)])
+            return page, reader
+
+        return self._ctx.run(work)
+
+    def versions(self, actor_id: str, item_id: str) -> list[dict[str, Any]]:
+        """The versions of an item the actor may read, each decided by its own label."""
+
+        def work() -> list[dict[str, Any]]:
+            at = self._ctx.clock()
+            reader = self._ctx.actor(actor_id)
+            item = self._readable_item(reader, item_id, at, "item.versions")
+            person = reader.as_person()
+            shown = [
+                {"version": v, "label": label, "title": title, "modified": when, "by": by}
+                for v, label, title, when, by in self._ctx.store.versions(item_id)
+                if decide(person, label, Action.READ, at, registry=self._ctx.registry).permitted
+            ]
+            shown.append({"version": item.version, "label": item.label, "title": item.title,
+                          "modified": item.modified, "by": item.created_by})  # fmt: skip
+            listed = {"versions": [v["version"] for v in shown]}
+            self._ctx.audit.write(
+                [Record(at, reader.id, "item.versions", item_id, "permit", listed)]
+            )
+            return shown
+
+        return self._ctx.run(work)
+
+
+def created_record(item: ItemRecord, at: datetime, registry: Registry) -> Record:
+    """The audit record of a new item."""
+    detail = {"kind": str(item.kind), "marking": marking(item.label, registry),
+              "version": item.version}  # fmt: skip
+    return Record(at, item.created_by, "item.create", item.id, "done", detail)
+
+
+def _check_draft(draft: Draft) -> None:
+    if not draft.title.strip():
+        raise InvalidInput("an item needs a title: --title TEXT")
+    if (draft.lat is None) != (draft.lon is None):
+        raise InvalidInput("give both --lat and --lon, or neither")
+    if draft.lat is not None and not -90 <= draft.lat <= 90:
+        raise InvalidInput(f"latitude {draft.lat} is off the globe: use -90 to 90")
+    if draft.lon is not None and not -180 <= draft.lon <= 180:
+        raise InvalidInput(f"longitude {draft.lon} is off the globe: use -180 to 180")

@@ -1,0 +1,136 @@
+"""The node's records as values: people with their vetting, items with their versions.
+
+Services build and read these; the store keeps them. Times are timezone-aware ``datetime``
+(UTC); dates are ``date``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from tearline.labels.model import Label
+from tearline.policy.model import Authorization, Clearance, Person, Status
+
+__all__ = [
+    "Grant",
+    "ItemKind",
+    "ItemRecord",
+    "PersonRecord",
+    "Portion",
+    "Role",
+    "VettingEvent",
+]
+
+
+class Role(StrEnum):
+    """What a person does on the node (besides reading what they may)."""
+
+    ANALYST = "analyst"
+    RELEASING_OFFICER = "releasing-officer"
+    SECURITY_OFFICER = "security-officer"
+    NODE_ADMINISTRATOR = "node-administrator"
+
+
+class ItemKind(StrEnum):
+    """The kinds of labelled item a node holds."""
+
+    REPORT = "report"
+    DOCUMENT = "document"
+    OBSERVATION = "observation"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A compartment or community token held, when it was granted and until when."""
+
+    token: str
+    granted: date
+    expires: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """A vetted person as the node keeps them. ``version`` grows with every change."""
+
+    id: str
+    name: str
+    organisation: str
+    nationalities: tuple[str, ...]
+    roles: tuple[Role, ...]
+    clearance_level: str
+    clearance_scheme: str
+    clearance_granted: date
+    clearance_expires: date | None
+    status: Status
+    authorizations: tuple[Grant, ...] = ()
+    version: int = 1
+    created: datetime | None = None
+    modified: datetime | None = None
+
+    def has_role(self, role: Role) -> bool:
+        """Whether the person holds ``role``."""
+        return role in self.roles
+
+    def as_person(self) -> Person:
+        """The person as the policy sees them."""
+        return Person(
+            nationalities=frozenset(self.nationalities),
+            clearance=Clearance(
+                self.clearance_level, self.clearance_scheme, self.clearance_expires, self.status
+            ),
+            authorizations=tuple(Authorization(g.token, g.expires) for g in self.authorizations),
+            id=self.id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VettingEvent:
+    """One change to a person's vetting: who made it, when and why."""
+
+    person_id: str
+    at: datetime
+    event: str
+    actor: str
+    reason: str
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Portion:
+    """One portion of a document: its own label and its text."""
+
+    label: Label
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """A labelled item (report, document, observation) at one version.
+
+    ``at`` is the time the item is about (when observed or reported) and orders listings.
+    The authority fields are the classification authority block of the item's marking.
+    """
+
+    id: str
+    kind: ItemKind
+    label: Label
+    title: str
+    content: str
+    at: datetime
+    created: datetime
+    modified: datetime
+    created_by: str
+    originator_nation: str
+    originator_org: str
+    version: int = 1
+    lat: float | None = None
+    lon: float | None = None
+    classified_by: str | None = None
+    derived_from: str | None = None
+    declassify_on: date | None = None
+    declassify_event: str | None = None
+    exemption: str | None = None
+    portions: tuple[Portion, ...] = ()
+    source_key: str | None = None

@@ -1,0 +1,176 @@
+"""Connections to the two backends behind one small interface.
+
+SQL is written once with ``?`` placeholders; the PostgreSQL connection turns them into
+``%s``. A transaction is a context manager: it commits on success and rolls back on any
+error, so an operation and its audit entry are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from tearline.errors import DataFault, InvalidInput
+
+__all__ = ["Database", "PostgresDatabase", "SqliteDatabase", "open_database"]
+
+Row = tuple[Any, ...]
+
+
+class Database(Protocol):
+    """A connection to the node's database."""
+
+    dialect: str
+    url: str
+
+    def transaction(self, *, write: bool = True) -> Any:
+        """A context manager around one transaction (``write=False``: read only)."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement."""
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row."""
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """The first row of a query, or ``None``."""
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Every row of a query."""
+
+    def script(self, sql: str) -> None:
+        """Run a migration script (several statements) inside the current transaction."""
+
+    def close(self) -> None:
+        """Close the connection."""
+
+
+class SqliteDatabase:
+    """The embedded default: one file, WAL journal, full sync, foreign keys enforced."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.url = f"sqlite:///{path}"
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        for pragma in (
+            "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=10000",
+        ):  # fmt: skip
+            self._conn.execute(f"PRAGMA {pragma}")
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[None]:
+        # IMMEDIATE takes the write lock at once: the audit chain's head cannot move under us.
+        self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.executemany(sql, rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row: Row | None = self._conn.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def script(self, sql: str) -> None:
+        statement = ""
+        for line in sql.splitlines(keepends=True):
+            statement += line
+            if sqlite3.complete_statement(statement):
+                self._conn.execute(statement)
+                statement = ""
+        if statement.strip() and not statement.strip().startswith("--"):
+            raise DataFault("a migration ends in an incomplete statement")
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@lru_cache(maxsize=512)
+def _pg(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresDatabase:
+    """PostgreSQL through psycopg 3 (server-side prepared statements after a few uses)."""
+
+    dialect = "postgres"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.url = url
+        try:
+            self._conn = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as problem:
+            raise InvalidInput(
+                f"cannot connect to the PostgreSQL database at {_safe(url)}: "
+                f"{type(problem).__name__}; check the URL and that the server runs"
+            ) from None
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[None]:
+        with self._conn.transaction():
+            yield
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._conn.execute(_pg(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._conn.cursor() as cursor:
+            cursor.executemany(_pg(sql), rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        return self._conn.execute(_pg(sql), params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self._conn.execute(_pg(sql), params).fetchall()
+
+    def script(self, sql: str) -> None:
+        self._conn.execute(sql.encode())  # several statements: the simple query protocol
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _safe(url: str) -> str:
+    """``url`` without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
+
+
+def open_database(url: str) -> Database:
+    """Connect to ``sqlite:///PATH`` or ``postgresql://…`` (``postgres://`` too).
+
+    Raises:
+        InvalidInput: the URL names no backend Tearline has, or the server cannot be reached.
+    """
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "sqlite":
+        path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
+        if not path:
+            raise InvalidInput("a SQLite URL names a file: sqlite:///path/to/node.db")
+        return SqliteDatabase(Path(path))
+    if scheme in {"postgresql", "postgres"}:
+        return PostgresDatabase(url)
+    raise InvalidInput(
+        f"database URL {_safe(url)!r}: use sqlite:///PATH or postgresql://HOST/DATABASE"
+    )

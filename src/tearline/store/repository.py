@@ -1,0 +1,435 @@
+"""Every query the node's services make, written once for both backends.
+
+The repository reads and writes records; it decides nothing. Its one query over items that
+a person may read takes the ids of the labels that person may read (the policy's answer)
+and lets the database return only rows carrying one of them: see :mod:`.readable`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from tearline.audit import Checkpoint, Entry
+from tearline.labels import codec
+from tearline.labels.model import Label
+from tearline.labels.schemes import Registry
+from tearline.policy.model import Status
+from tearline.service.listing import Page, Query
+from tearline.service.records import (
+    Grant,
+    ItemKind,
+    ItemRecord,
+    PersonRecord,
+    Portion,
+    Role,
+    VettingEvent,
+)
+from tearline.store.database import Database
+from tearline.store.readable import membership, plan
+from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
+
+__all__ = ["Repository"]
+
+_PERSON_COLUMNS = (
+    "id, name, organisation, nationalities, roles, clearance_level, clearance_scheme, "
+    "clearance_granted, clearance_expires, status, version, created, modified"
+)
+_ITEM_COLUMNS = (
+    "id, kind, label_id, title, content, at, created, modified, created_by, "
+    "originator_nation, originator_org, version, lat, lon, classified_by, derived_from, "
+    "declassify_on, declassify_event, exemption, source_key"
+)
+_AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
+
+
+class Repository:
+    """The node's tables over one database connection (see :class:`Database`)."""
+
+    def __init__(self, db: Database, registry: Registry) -> None:
+        self.db = db
+        self.transaction = db.transaction
+        self._registry = registry
+        self._labels: dict[int, Label] = {}
+        self._label_ids: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ node
+    def node(self) -> tuple[str, str, str] | None:
+        """The node's ``(id, nation, scheme)``, or ``None`` before ``init``."""
+        row = self.db.one("SELECT id, nation, scheme FROM node")
+        return None if row is None else (row[0], row[1], row[2])
+
+    def create_node(self, node_id: str, nation: str, scheme: str, at: datetime) -> None:
+        """Record who the node is (once)."""
+        self.db.execute(
+            "INSERT INTO node (id, nation, scheme, created) VALUES (?, ?, ?, ?)",
+            (node_id, nation, scheme, to_us(at)),
+        )
+
+    # ------------------------------------------------------------------ people
+    def add_person(self, person: PersonRecord, at: datetime) -> None:
+        """Insert a new person with their authorizations."""
+        self.db.execute(
+            f"INSERT INTO people ({_PERSON_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            _person_row(person, at, at),
+        )
+        self._write_grants(person)
+
+    def update_person(self, person: PersonRecord, at: datetime) -> None:
+        """Store ``person`` as it now is (its version already raised by the caller)."""
+        row = _person_row(person, person.created or at, at)
+        self.db.execute(
+            "UPDATE people SET name=?, organisation=?, nationalities=?, roles=?, "
+            "clearance_level=?, clearance_scheme=?, clearance_granted=?, clearance_expires=?, "
+            "status=?, version=?, modified=? WHERE id=?",
+            (*row[1:11], row[12], person.id),
+        )
+        self.db.execute("DELETE FROM authorizations WHERE person_id = ?", (person.id,))
+        self._write_grants(person)
+
+    def _write_grants(self, person: PersonRecord) -> None:
+        self.db.executemany(
+            "INSERT INTO authorizations (person_id, token, granted, expires) VALUES (?,?,?,?)",
+            [(person.id, g.token, day(g.granted), day(g.expires)) for g in person.authorizations],
+        )
+
+    def person(self, person_id: str) -> PersonRecord | None:
+        """The person with ``person_id``, or ``None``."""
+        row = self.db.one(f"SELECT {_PERSON_COLUMNS} FROM people WHERE id = ?", (person_id,))
+        if row is None:
+            return None
+        grants = self.db.all(
+            "SELECT token, granted, expires FROM authorizations WHERE person_id = ? ORDER BY token",
+            (person_id,),
+        )
+        return _person(row, grants)
+
+    def person_version(self, person_id: str) -> int | None:
+        """The version of ``person_id``'s record (a cheap freshness check), or ``None``."""
+        row = self.db.one("SELECT version FROM people WHERE id = ?", (person_id,))
+        return None if row is None else int(row[0])
+
+    def people(self) -> list[PersonRecord]:
+        """Everyone, by name."""
+        rows = self.db.all(f"SELECT {_PERSON_COLUMNS} FROM people ORDER BY name, id")
+        grants: dict[str, list[Any]] = {}
+        for g in self.db.all(
+            "SELECT person_id, token, granted, expires FROM authorizations ORDER BY token"
+        ):
+            grants.setdefault(g[0], []).append(g[1:])
+        return [_person(row, grants.get(row[0], [])) for row in rows]
+
+    def add_vetting_event(self, event: VettingEvent) -> None:
+        """Append one vetting event to the person's history."""
+        self.db.execute(
+            "INSERT INTO vetting_events (person_id, at, event, actor, reason, detail) "
+            "VALUES (?,?,?,?,?,?)",
+            (
+                event.person_id, to_us(event.at), event.event, event.actor, event.reason,
+                json.dumps(event.detail, sort_keys=True, ensure_ascii=False),
+            ),
+        )  # fmt: skip
+
+    def vetting_history(self, person_id: str) -> list[VettingEvent]:
+        """The person's vetting events, oldest first."""
+        rows = self.db.all(
+            "SELECT at, event, actor, reason, detail FROM vetting_events WHERE person_id = ? "
+            "ORDER BY n",
+            (person_id,),
+        )
+        return [
+            VettingEvent(person_id, from_us(r[0]), r[1], r[2], r[3], json.loads(r[4])) for r in rows
+        ]
+
+    # ------------------------------------------------------------------ labels
+    def label_id(self, label: Label) -> int:
+        """The id of ``label`` in the labels table, interning it if it is new."""
+        key = codec.intern_key(label)
+        known = self._label_ids.get(key)
+        if known is not None:
+            return known
+        self.db.execute(
+            "INSERT INTO labels (key, body) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, codec.canonical_json(label).decode()),
+        )
+        row = self.db.one("SELECT id FROM labels WHERE key = ?", (key,))
+        if row is None:  # pragma: no cover - the insert above makes it exist
+            raise LookupError(key)
+        self._label_ids[key] = int(row[0])
+        self._labels[int(row[0])] = label
+        return int(row[0])
+
+    def label(self, label_id: int) -> Label:
+        """The label with ``label_id`` (decoded through the codec's gate, then cached)."""
+        found = self._labels.get(label_id)
+        if found is None:
+            self.labels_after(max(self._labels, default=0))
+            found = self._labels[label_id]
+        return found
+
+    def labels_after(self, after: int) -> list[tuple[int, Label]]:
+        """Labels with an id above ``after``, in id order (labels never change once stored)."""
+        rows = self.db.all("SELECT id, key, body FROM labels WHERE id > ? ORDER BY id", (after,))
+        new = []
+        for label_id, key, body in rows:
+            label = self._labels.get(label_id)
+            if label is None:
+                label = codec.from_dict(json.loads(body), registry=self._registry)
+                self._labels[label_id] = label
+                self._label_ids[key] = label_id
+            new.append((int(label_id), label))
+        return new
+
+    def label_counts(self, kind: ItemKind | None) -> dict[int, int]:
+        """How many items (of ``kind``, or of any kind) carry each label (the planner's
+        statistics)."""
+        if kind is None:
+            rows = self.db.all("SELECT label_id, SUM(items) FROM label_counts GROUP BY label_id")
+        else:
+            rows = self.db.all(
+                "SELECT label_id, items FROM label_counts WHERE kind = ?", (str(kind),)
+            )
+        return {int(label_id): int(n) for label_id, n in rows}
+
+    def _count(self, changes: dict[tuple[str, int], int]) -> None:
+        self.db.executemany(
+            "INSERT INTO label_counts (kind, label_id, items) VALUES (?, ?, ?) "
+            "ON CONFLICT (kind, label_id) "
+            "DO UPDATE SET items = label_counts.items + excluded.items",
+            [(kind, label_id, n) for (kind, label_id), n in changes.items() if n],
+        )
+
+    # ------------------------------------------------------------------ items
+    def add_items(self, items: Sequence[ItemRecord]) -> None:
+        """Insert new items (and their portions) in one go."""
+        rows = [self._item_row(item) for item in items]
+        self.db.executemany(
+            f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        self._add_portions(items)
+        counts: dict[tuple[str, int], int] = {}
+        for row in rows:
+            counts[(row[1], row[2])] = counts.get((row[1], row[2]), 0) + 1
+        self._count(counts)
+
+    def _add_portions(self, items: Iterable[ItemRecord]) -> None:
+        self.db.executemany(
+            "INSERT INTO portions (item_id, version, position, label_id, text) VALUES (?,?,?,?,?)",
+            [
+                (item.id, item.version, position, self.label_id(p.label), p.text)
+                for item in items
+                for position, p in enumerate(item.portions)
+            ],
+        )
+
+    def _item_row(self, item: ItemRecord) -> tuple[Any, ...]:
+        return (
+            item.id, str(item.kind), self.label_id(item.label), item.title, item.content,
+            to_us(item.at), to_us(item.created), to_us(item.modified), item.created_by,
+            item.originator_nation, item.originator_org, item.version, item.lat, item.lon,
+            item.classified_by, item.derived_from, day(item.declassify_on),
+            item.declassify_event, item.exemption, item.source_key,
+        )  # fmt: skip
+
+    def revise_item(self, before: ItemRecord, after: ItemRecord, by: str) -> None:
+        """Keep ``before`` as an earlier version and make ``after`` the item."""
+        self.db.execute(
+            "INSERT INTO item_versions (item_id, version, label_id, title, content, modified, "
+            "modified_by) SELECT id, version, label_id, title, content, modified, ? "
+            "FROM items WHERE id = ?",
+            (by, before.id),
+        )
+        self.db.execute(
+            "UPDATE items SET label_id=?, title=?, content=?, modified=?, version=?, "
+            "classified_by=?, derived_from=?, declassify_on=?, declassify_event=?, exemption=? "
+            "WHERE id = ?",
+            (
+                self.label_id(after.label), after.title, after.content, to_us(after.modified),
+                after.version, after.classified_by, after.derived_from, day(after.declassify_on),
+                after.declassify_event, after.exemption, after.id,
+            ),
+        )  # fmt: skip
+        self._add_portions([after])
+        old, new = self.label_id(before.label), self.label_id(after.label)
+        if old != new:
+            self._count({(str(before.kind), old): -1, (str(after.kind), new): 1})
+
+    def item(self, item_id: str) -> ItemRecord | None:
+        """The item ``item_id`` at its current version, with its portions, or ``None``."""
+        row = self.db.one(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,))
+        return None if row is None else self._item(row)
+
+    def item_label(self, item_id: str) -> Label | None:
+        """Just the current label of ``item_id`` (to decide before reading anything else)."""
+        row = self.db.one("SELECT label_id FROM items WHERE id = ?", (item_id,))
+        return None if row is None else self.label(int(row[0]))
+
+    def existing_sources(self, keys: Sequence[str]) -> set[str]:
+        """Which of these import keys are already stored (so a re-run skips them)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.db.all(
+                    f"SELECT source_key FROM items WHERE source_key IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def _item(self, row: Sequence[Any]) -> ItemRecord:
+        portions = tuple(
+            Portion(self.label(int(label_id)), text)
+            for label_id, text in self.db.all(
+                "SELECT label_id, text FROM portions WHERE item_id = ? AND version = ? "
+                "ORDER BY position",
+                (row[0], row[11]),
+            )
+        )
+        return ItemRecord(
+            id=row[0], kind=ItemKind(row[1]), label=self.label(int(row[2])), title=row[3],
+            content=row[4], at=from_us(row[5]), created=from_us(row[6]),
+            modified=from_us(row[7]), created_by=row[8], originator_nation=row[9],
+            originator_org=row[10], version=int(row[11]), lat=row[12], lon=row[13],
+            classified_by=row[14], derived_from=row[15], declassify_on=from_day(row[16]),
+            declassify_event=row[17], exemption=row[18], portions=portions, source_key=row[19],
+        )  # fmt: skip
+
+    def versions(self, item_id: str) -> list[tuple[int, Label, str, datetime, str]]:
+        """The earlier versions of ``item_id``: ``(version, label, title, modified, by)``."""
+        rows = self.db.all(
+            "SELECT version, label_id, title, modified, modified_by FROM item_versions "
+            "WHERE item_id = ? ORDER BY version",
+            (item_id,),
+        )
+        return [(int(v), self.label(int(lid)), t, from_us(m), by) for v, lid, t, m, by in rows]
+
+    def readable_page(self, query: Query, readable: Sequence[int]) -> Page:
+        """A page of items of ``query.kind`` carrying only the labels in ``readable``.
+
+        The database sees the readable label ids and returns only rows that carry one:
+        nothing the person may not read is read. See :func:`.readable.plan`.
+        """
+        statement = plan(query, readable, self.label_counts(query.kind), self.db.dialect)
+        if statement is None:
+            return Page((), None, "empty")
+        sql, params = statement.sql, statement.params
+        rows = self.db.all(sql, params)
+        return statement.page(rows, lambda label_id: self.label(label_id))
+
+    def due(
+        self, today: date, readable: Sequence[int]
+    ) -> list[tuple[str, str, Label, date | None, str | None]]:
+        """``(id, title, label, declassify on, event)`` of the items carrying a readable
+        label whose declassification date has come, or that declassify on an event."""
+        if not readable:
+            return []
+        member, ids = membership(sorted(set(readable)), self.db.dialect)
+        rows = self.db.all(
+            f"SELECT id, title, label_id, declassify_on, declassify_event FROM items "
+            f"WHERE {member} AND ((declassify_on IS NOT NULL AND declassify_on <= ?) "
+            "OR declassify_event IS NOT NULL) ORDER BY declassify_on, id",
+            (*ids, today.isoformat()),
+        )
+        return [(r[0], r[1], self.label(int(r[2])), from_day(r[3]), r[4]) for r in rows]
+
+    # ------------------------------------------------------------------ audit
+    def audit_head(self) -> tuple[int, str | None]:
+        """The last entry's ``(seq, hash)``: ``(0, None)`` on an empty log."""
+        row = self.db.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        return (0, None) if row is None else (int(row[0]), row[1])
+
+    def add_audit_entries(self, entries: Sequence[Entry]) -> None:
+        """Append chained entries."""
+        self.db.executemany(
+            f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (e.seq, e.at, e.actor, e.action, e.subject, e.outcome, e.detail, e.prev, e.hash)
+                for e in entries
+            ],
+        )
+
+    def audit_entries(self, batch: int = 5000) -> Iterator[Entry]:
+        """Every entry, in order of ``seq``, read in batches."""
+        after = -1
+        while True:
+            rows = self.db.all(
+                f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
+                (after, batch),
+            )
+            for row in rows:
+                yield Entry(*row)
+            if len(rows) < batch:
+                return
+            after = rows[-1][0]
+
+    def audit_search(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        subject: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+    ) -> list[Entry]:
+        """The latest entries matching every filter given, newest first."""
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
+        for column, value in (("actor", actor), ("action", action), ("subject", subject)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if since is not None:
+            where.append("at >= ?")
+            params.append(to_us(since))
+        rows = self.db.all(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE {' AND '.join(where)} "
+            "ORDER BY seq DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [Entry(*row) for row in rows]
+
+    def add_checkpoint(self, checkpoint: Checkpoint, at: datetime) -> None:
+        """Keep a signed checkpoint."""
+        self.db.execute(
+            "INSERT INTO audit_checkpoints (seq, hash, signature, key_id, at) VALUES (?,?,?,?,?)",
+            (checkpoint.seq, checkpoint.hash, checkpoint.signature, checkpoint.key_id, to_us(at)),
+        )
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Every checkpoint, in order."""
+        rows = self.db.all(
+            "SELECT seq, hash, signature, key_id FROM audit_checkpoints ORDER BY seq"
+        )
+        return [Checkpoint(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+def _person_row(person: PersonRecord, created: datetime, modified: datetime) -> tuple[Any, ...]:
+    return (
+        person.id, person.name, person.organisation, to_list(person.nationalities),
+        to_list(tuple(str(r) for r in person.roles)), person.clearance_level,
+        person.clearance_scheme, day(person.clearance_granted), day(person.clearance_expires),
+        str(person.status), person.version, to_us(created), to_us(modified),
+    )  # fmt: skip
+
+
+def _person(row: Sequence[Any], grants: Iterable[Sequence[Any]]) -> PersonRecord:
+    granted = from_day(row[7])
+    if granted is None:  # pragma: no cover - the column is NOT NULL
+        raise LookupError(row[0])
+    return PersonRecord(
+        id=row[0], name=row[1], organisation=row[2], nationalities=from_list(row[3]),
+        roles=tuple(Role(r) for r in from_list(row[4])), clearance_level=row[5],
+        clearance_scheme=row[6], clearance_granted=granted, clearance_expires=from_day(row[8]),
+        status=Status(row[9]),
+        authorizations=tuple(Grant(t, _date(g), from_day(e)) for t, g, e in grants),
+        version=int(row[10]), created=from_us(row[11]), modified=from_us(row[12]),
+    )  # fmt: skip
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
