@@ -12,6 +12,7 @@ from tearline.config import Settings
 from tearline.errors import Conflict, InvalidInput
 from tearline.keys import NodeKey
 from tearline.labels.schemes import Registry, default_registry
+from tearline.policy.model import Person
 from tearline.service.auditing import AuditLog
 from tearline.service.bulk import Bulk
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
@@ -133,6 +134,13 @@ def create_node(
     """
     registry = registry or default_registry()
     scheme = _node_scheme(registry, nation, scheme)
+    # Every input is checked before anything is made: a refused init leaves nothing behind.
+    Person.from_data(
+        {"nationality": nation, "clearance": officer.clearance, "clearance_scheme": scheme},
+        registry=registry,
+    )
+    if not officer.name.strip():
+        raise InvalidInput('the first security officer needs a name: --officer "Full Name"')
     home = settings.home
     if (home / "node.toml").exists() or settings.key_path.exists():
         raise Conflict(f"a node already lives in {home}; give another --home")

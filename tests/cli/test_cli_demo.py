@@ -7,6 +7,7 @@ import re
 import shlex
 import unicodedata
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Self
 
 import pytest
@@ -125,3 +126,18 @@ def test_demo_commands_to_try_next_all_work(capsys: pytest.CaptureFixture[str]) 
         out, err = capsys.readouterr()
         assert out.strip(), command
         assert not err, command
+
+
+def test_the_node_demo_shows_each_person_only_what_they_may_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["demo-node", "--home", str(tmp_path / "node")]) == 0
+    out = capsys.readouterr().out
+    seen = out.split("4. What each person may read")[1].split("5.")[0]
+    blocks = re.split(r"\n  (?=\S)", seen)
+    counts = {b.split(":")[0].strip(): int(b.split(":")[1].split()[0]) for b in blocks[1:]}
+    assert counts == {"US analyst (TOP SECRET, SI)": 5, "JP analyst (極秘)": 2,
+                      "JP analyst (秘)": 1}  # fmt: skip
+    assert "JP analyst (極秘): 0 item(s)" in out.split("5.")[1]
+    assert "The audit chain verifies: True" in out
+    assert (tmp_path / "node" / "node.db").exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 __all__ = [
@@ -126,7 +126,7 @@ class _Walk:
         if entry.seq < expected_seq:
             return Finding(self.count, entry.seq, "inserted", "a sequence number repeats")
         if _recomputed(entry) != entry.hash:
-            return Finding(self.count, entry.seq, "altered", "the entry does not match its hash")
+            return self._mismatch(entry)
         if self.last is None:
             if entry.prev == GENESIS:
                 return None
@@ -134,6 +134,15 @@ class _Walk:
         if entry.prev == self.last.hash:
             return None
         return self._broken_link(entry, self.last)
+
+    def _mismatch(self, entry: Entry) -> Finding:
+        # An entry that hashes right under its neighbour's number was moved: the entries were
+        # renumbered around one slipped in before it, or one removed where it now stands.
+        if _recomputed(replace(entry, seq=entry.seq - 1)) == entry.hash:
+            return Finding(self.count, entry.seq - 1, "inserted", "an entry was slipped in here")
+        if _recomputed(replace(entry, seq=entry.seq + 1)) == entry.hash:
+            return Finding(self.count, entry.seq, "removed", "an entry was removed here")
+        return Finding(self.count, entry.seq, "altered", "the entry does not match its hash")
 
     def _broken_link(self, entry: Entry, last: Entry) -> Finding:
         # The entry is intact but does not follow the one before it: that one was slipped in

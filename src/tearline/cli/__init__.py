@@ -30,6 +30,7 @@ _COMMANDS = {
     "label": "tearline.cli.label",
     "access": "tearline.cli.access",
     "demo": "tearline.cli.demo",
+    "demo-node": "tearline.cli.demo_node",
     "init": "tearline.cli.init",
     "db": "tearline.cli.init",
     "person": "tearline.cli.person",
@@ -48,7 +49,7 @@ class _LazyGroup(click.Group):
         module = _COMMANDS.get(cmd_name)
         if module is None:
             return None
-        command = getattr(import_module(module), cmd_name)
+        command = getattr(import_module(module), cmd_name.replace("-", "_"))
         return command if isinstance(command, click.Command) else None
 
 

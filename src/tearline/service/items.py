@@ -77,10 +77,17 @@ class ItemView:
 def marking(label: Label, registry: Registry) -> str:
     """The canonical marking of ``label`` in its own scheme (a label with no text form, such
     as one from a STANAG 4774 category condition, is shown by its description)."""
-    try:
-        return render(label, registry=registry)
-    except LabelError:
-        return str(label)
+    cache = registry.cache("node-markings")
+    found: str | None = cache.get(label)
+    if found is None:
+        try:
+            found = render(label, registry=registry)
+        except LabelError:
+            found = str(label)
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[label] = found
+    return found
 
 
 def rendered(label: Label, scheme: str, registry: Registry) -> tuple[str, str]:

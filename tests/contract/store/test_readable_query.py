@@ -1,0 +1,141 @@
+"""The database returns exactly the items ``decide()`` lets a person read: every query, both
+plans, both backends."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from support.node import BACKENDS, Clock, database_url
+from support.strategies import any_labels, anyone
+from tearline.bootstrap import Officer, create_node
+from tearline.config import Settings
+from tearline.labels.model import Label
+from tearline.policy.decide import decide
+from tearline.policy.model import Action, Authorization, Person
+from tearline.service import Grant, ItemKind, ItemRecord, PersonRecord, Query
+from tearline.store import readable
+
+AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+KINDS = list(ItemKind)
+
+
+def _held_once(person: Person) -> Person:
+    """``person`` with each token held once (the longest-lived grant of it), as a registry
+    keeps them."""
+    best: dict[str, Authorization] = {}
+    for auth in person.authorizations:
+        kept = best.get(auth.token)
+        if kept is None or (
+            kept.expires is not None and (auth.expires is None or auth.expires > kept.expires)
+        ):
+            best[auth.token] = auth
+    return Person(person.nationalities, person.clearance, tuple(best.values()))
+
+
+def _record(person: Person, number: int) -> PersonRecord:
+    clearance = person.clearance
+    return PersonRecord(
+        id=f"p-{number:016x}", name=f"person {number}", organisation="",
+        nationalities=tuple(sorted(person.nationalities)), roles=(),
+        clearance_level=clearance.level, clearance_scheme=clearance.scheme,
+        clearance_granted=AT.date(), clearance_expires=clearance.expires,
+        status=clearance.status,
+        authorizations=tuple(Grant(a.token, AT.date(), a.expires) for a in person.authorizations),
+    )  # fmt: skip
+
+
+def _item(number: int, label: Label, kind: ItemKind, minutes: int, place: tuple[float, float]
+          ) -> ItemRecord:  # fmt: skip
+    return ItemRecord(
+        id=f"i-{number:020x}", kind=kind, label=label, title=f"item {number}", content="",
+        at=AT - timedelta(minutes=minutes), created=AT, modified=AT, created_by="p-0",
+        originator_nation="USA", originator_org="", lat=place[0], lon=place[1],
+    )  # fmt: skip
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> Query:
+    kind = draw(st.none() | st.sampled_from(KINDS))
+    limit = draw(st.integers(1, 6))
+    start = end = None
+    if draw(st.booleans()):
+        start = AT - timedelta(minutes=draw(st.integers(0, 60)))
+        end = start + timedelta(minutes=draw(st.integers(0, 60)))
+    bbox = None
+    if draw(st.booleans()):
+        south, west = draw(st.integers(-10, 10)), draw(st.integers(-10, 10))
+        bbox = (float(south), float(west), float(south + 8), float(west + 8))
+    return Query(kind, limit, None, start, end, bbox)
+
+
+def _wanted(query: Query, item: ItemRecord) -> bool:
+    if query.kind is not None and item.kind is not query.kind:
+        return False
+    if query.start is not None and item.at < query.start:
+        return False
+    if query.end is not None and item.at >= query.end:
+        return False
+    if query.bbox is not None and item.lat is not None and item.lon is not None:
+        south, west, north, east = query.bbox
+        return south <= item.lat <= north and west <= item.lon <= east
+    return True
+
+
+def _listed(node: object, person_id: str, query: Query) -> list[str]:
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page, _ = node.items.page(person_id, Query(query.kind, query.limit, cursor,  # type: ignore[attr-defined]
+                                                   query.start, query.end, query.bbox))  # fmt: skip
+        seen += [s.id for s in page.items]
+        if page.next is None:
+            return seen
+        cursor = page.next
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("merge_seek", [0, 10**9], ids=["merge-plan", "scan-plan"])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_listings_hold_exactly_what_decide_permits(
+    backend: str, merge_seek: int, monkeypatch: pytest.MonkeyPatch, data: st.DataObject
+) -> None:
+    monkeypatch.setattr(readable, "MERGE_SEEK", merge_seek)
+    labels = data.draw(st.lists(any_labels(), min_size=1, max_size=6), label="labels")
+    people = [_held_once(p) for p in data.draw(st.lists(anyone(), min_size=1, max_size=3))]
+    place = st.tuples(st.integers(-12, 12), st.integers(-12, 12))
+    row = st.tuples(
+        st.integers(0, len(labels) - 1), st.sampled_from(KINDS), st.integers(0, 90), place
+    )
+    rows = data.draw(st.lists(row, max_size=30), label="items")
+    query = data.draw(queries(), label="query")
+    home = Path(tempfile.mkdtemp())
+    with database_url(backend, home) as url:
+        node, _ = create_node(Settings(home / "node", url), nation="USA",
+                              officer=Officer("O", "TS"), clock=Clock(AT))  # fmt: skip
+        with node:
+            items = [_item(n, labels[i], kind, minutes, (float(la), float(lo)))
+                     for n, (i, kind, minutes, (la, lo)) in enumerate(rows)]  # fmt: skip
+            with node.store.transaction():
+                node.store.add_items(items)
+                records = [_record(p, n) for n, p in enumerate(people)]
+                for record in records:
+                    node.store.add_person(record, AT)
+            order = sorted(range(len(items)), key=lambda n: (items[n].at, n), reverse=True)
+            for person, record in zip(people, records, strict=True):
+                expected = [
+                    items[n].id for n in order
+                    if _wanted(query, items[n])
+                    and decide(person, items[n].label, Action.READ, AT).permitted
+                ]  # fmt: skip
+                assert _listed(node, record.id, query) == expected
