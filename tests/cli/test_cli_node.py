@@ -284,8 +284,7 @@ def test_audit_verify_catches_a_row_edited_in_the_database(
         db.execute("DROP TRIGGER audit_no_update")
         db.execute("UPDATE audit SET detail = replace(detail, 'e', 'E') WHERE seq = 3")
     code, out = sh.run("audit", "verify")
-    assert (code, out) == (4, {"valid": False, "first_bad": 3, "problem": "altered",
-                                "detail": out["detail"]})  # fmt: skip
+    assert (code, out) == (4, {"valid": False, "first_bad": 3, "problem": "altered"})
     assert entries > 3
 
 

@@ -35,8 +35,7 @@ def verify_command(home: str | None, as_json: bool) -> None:
         data: dict[str, Any] = {"valid": True, "entries": found.entries}
         line = f"the audit chain verifies: {found.entries} entries"
     else:
-        data = {"valid": False, "first_bad": found.first_bad, "problem": found.problem,
-                "detail": found.detail}  # fmt: skip
+        data = {"valid": False, "first_bad": found.first_bad, "problem": found.problem}
         line = (
             f"the audit chain is broken at entry {found.first_bad}: {found.problem} "
             f"({found.detail})"

@@ -151,6 +151,9 @@ class People:
             data["clearance_expires"] = expires.isoformat()
         checked = self._validated(data)
         today = day_of(at)
+        _not_lapsed(expires, today, "--expires ")
+        for token, until in authorizations:
+            _not_lapsed(until, today, f"--authorization {token}@")
         return PersonRecord(
             id=new_person_id(), name=name.strip(), organisation=organisation.strip(),
             nationalities=tuple(dict.fromkeys(nationalities)), roles=roles_from(roles),
@@ -171,6 +174,7 @@ class People:
             actor = self._officer(actor_id, "person.grant", person_id, at)
             before = self._target(person_id)
             _not_self(actor, before, "person.grant", at)
+            _not_lapsed(expires, day_of(at), "--expires ")
             scheme = clearance_scheme or before.clearance_scheme
             data = {"nationality": list(before.nationalities), "clearance": clearance,
                     "clearance_scheme": scheme}  # fmt: skip
@@ -207,6 +211,7 @@ class People:
                                        "clearance_scheme": before.clearance_scheme,
                                        "authorizations": [auth]})  # fmt: skip
             held = checked.authorizations[0]
+            _not_lapsed(held.expires, day_of(at), f"{held.token}@")
             kept = tuple(g for g in before.authorizations if g.token != held.token)
             grants = (*kept, Grant(held.token, day_of(at), held.expires))
             after = replace(before, authorizations=tuple(sorted(grants, key=lambda g: g.token)))
@@ -312,6 +317,15 @@ def _not_self(actor: PersonRecord, target: PersonRecord, action: str, at: dateti
 def _home_scheme(ctx: Context, nationalities: list[str]) -> str:
     first = nationalities[0] if nationalities else ctx.node.nation
     return scheme_of_nation(ctx.registry, first) or ctx.node.scheme
+
+
+def _not_lapsed(expires: date | None, today: date, where: str) -> None:
+    """A grant that has lapsed already is a mistake, not a grant: refuse it."""
+    if expires is not None and expires <= today:
+        raise InvalidInput(
+            f"{where}{expires.isoformat()} is not after today ({today.isoformat()}): "
+            "an expiry is the first day a grant no longer counts"
+        )
 
 
 def _iso(value: date | None) -> str | None:

@@ -101,6 +101,10 @@ class SqliteDatabase:
         self._conn.close()
 
 
+#: The advisory lock every PostgreSQL write transaction holds ("TEARLINE" in ASCII, truncated).
+_WRITER_LOCK = 0x5445_4152_4C49_4E45 & 0x7FFF_FFFF_FFFF_FFFF
+
+
 @lru_cache(maxsize=512)
 def _pg(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
@@ -126,6 +130,11 @@ class PostgresDatabase:
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[None]:
         with self._conn.transaction():
+            if write:
+                # Writers take turns (every write appends to the one audit chain): without
+                # this, two servers could both chain onto the same head.
+                self._conn.execute("SELECT pg_advisory_xact_lock(?)".replace("?", "%s"),
+                                   (_WRITER_LOCK,))  # fmt: skip
             yield
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:

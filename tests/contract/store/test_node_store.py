@@ -4,6 +4,7 @@ and the audit entry written with everything done."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -217,3 +218,85 @@ def test_the_audit_log_is_searchable_by_security_officers_only(world: Cast) -> N
     assert [e.action for e in found] == ["item.create"]
     with pytest.raises(Denied):
         world.node.oversight.search(world.us_analyst.id)
+
+
+def test_a_grant_that_has_lapsed_already_is_refused(world: Cast) -> None:
+    people = world.node.people
+    with pytest.raises(InvalidInput, match="not after today"):
+        people.add(world.officer.id, name="X", nationalities=["USA"], clearance="S",
+                   expires=date(2020, 1, 1))  # fmt: skip
+    with pytest.raises(InvalidInput, match="not after today"):
+        people.read_in(world.officer.id, world.us_analyst.id, "TK", expires=date(2026, 11, 30),
+                       reason="x")  # fmt: skip
+    assert len(people.everyone(world.officer.id)) == 4
+
+
+def test_if_the_audit_write_fails_the_operation_fails(
+    world: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tearline.service.auditing import AuditLog
+
+    def broken(self: AuditLog, records: object) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(AuditLog, "write", broken)
+    with pytest.raises(OSError, match="disk full"):
+        world.node.items.add(world.us_analyst.id, report("SECRET//REL TO USA, JPN"))
+    with pytest.raises(OSError, match="disk full"):
+        world.node.people.set_status(world.officer.id, world.jp_analyst.id, "suspended",
+                                     reason="x")  # fmt: skip
+    monkeypatch.undo()
+    assert titles(world, world.releaser.id) == []
+    assert world.node.people.show(world.officer.id, world.jp_analyst.id)[0].status == "active"
+
+
+def test_signed_checkpoints_are_checked(backend_url: str, tmp_path: Path) -> None:
+    from support.node import cast
+
+    made = cast(tmp_path / "home", backend_url, checkpoint_every=2)
+    try:
+        db = made.node.store.db
+        checkpoints = made.node.store.checkpoints()
+        assert [c.seq for c in checkpoints] == [2, 4]  # init and three people: four entries
+        assert made.node.oversight.verify().valid
+        forged = "00" * 64
+        with db.transaction():
+            db.execute("UPDATE audit_checkpoints SET signature = ? WHERE seq = 4", (forged,))
+        found = made.node.oversight.verify()
+        assert (found.first_bad, found.problem) == (4, "altered")
+    finally:
+        made.node.close()
+
+
+def test_two_connections_writing_at_once_keep_one_chain(world: Cast) -> None:
+    import threading
+
+    from tearline.bootstrap import open_node
+
+    others = [open_node(world.node.settings, clock=world.clock) for _ in range(3)]
+    failures: list[BaseException] = []
+
+    markings = ["SECRET//REL TO USA, JPN", "SECRET//NOFORN", "CONFIDENTIAL//REL TO USA, FVEY"]
+
+    def write(node: object, marking: str) -> None:
+        try:
+            for n in range(25):
+                node.items.add(world.us_analyst.id, report(marking, f"t{n}"))  # type: ignore[attr-defined]
+        except BaseException as problem:  # pragma: no cover - reported below
+            failures.append(problem)
+
+    threads = [
+        threading.Thread(target=write, args=(node, marking))
+        for node, marking in zip(others, markings, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for node in others:
+        node.close()
+    assert failures == []
+    found = world.node.oversight.verify()
+    assert found.valid
+    page, _ = world.node.items.page(world.us_analyst.id, Query(None, 100))
+    assert len(page.items) == 75
