@@ -17,7 +17,7 @@ from typing import Any
 
 from tearline.audit import Record, decision_record
 from tearline.errors import Denied, InvalidInput, LabelError, NotFound, TearlineError
-from tearline.labels.authority import read_authority, with_authority
+from tearline.labels.authority import Authority, read_authority, with_authority
 from tearline.labels.lattice import dominates
 from tearline.labels.model import Label
 from tearline.labels.parse import parse, render
@@ -218,6 +218,8 @@ class Items:
             author = self._ctx.actor(actor_id)
             before = self._readable_item(author, item_id, at, "item.edit")
             fresh = self.prepare(author, replace(draft, kind=before.kind), at)
+            if draft.authority is None:
+                fresh = _keep_authority(before, fresh)
             after = replace(
                 fresh, id=before.id, version=before.version + 1, created=before.created,
                 created_by=before.created_by, originator_nation=before.originator_nation,
@@ -339,6 +341,22 @@ class Items:
             return shown
 
         return self._ctx.run(work)
+
+
+def _keep_authority(before: ItemRecord, fresh: ItemRecord) -> ItemRecord:
+    """``fresh`` carrying ``before``'s classification authority block (an edit that gives no
+    new block keeps the old one, and the label keeps its declassification date)."""
+    if before.classified_by is None:
+        return fresh
+    block = Authority(
+        before.classified_by, before.derived_from, None, before.declassify_on,
+        before.exemption, before.declassify_event,
+    )  # fmt: skip
+    return replace(
+        fresh, label=with_authority(fresh.label, block), classified_by=before.classified_by,
+        derived_from=before.derived_from, declassify_on=before.declassify_on,
+        declassify_event=before.declassify_event, exemption=before.exemption,
+    )  # fmt: skip
 
 
 def created_record(item: ItemRecord, at: datetime, registry: Registry) -> Record:

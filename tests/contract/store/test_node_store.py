@@ -300,3 +300,16 @@ def test_two_connections_writing_at_once_keep_one_chain(world: Cast) -> None:
     assert found.valid
     page, _ = world.node.items.page(world.us_analyst.id, Query(None, 100))
     assert len(page.items) == 75
+
+
+def test_an_edit_without_a_new_authority_block_keeps_the_old_one(world: Cast) -> None:
+    block = "Classified By: J. Smith\nDerived From: Multiple Sources\nDeclassify On: 20361231"
+    draft = Draft(ItemKind.REPORT, "dated", "c", marking="SECRET//NOFORN", authority=block)
+    first = world.node.items.add(world.us_analyst.id, draft)
+    assert first.label.declassify_on == date(2036, 12, 31)
+    edited = world.node.items.edit(world.us_analyst.id, first.id,
+                                   report("SECRET//NOFORN", "dated v2"), reason="retitle")  # fmt: skip
+    assert edited.label == first.label
+    assert (edited.classified_by, edited.declassify_on) == ("J. Smith", date(2036, 12, 31))
+    shown = world.node.items.show(world.us_analyst.id, first.id).item
+    assert shown.derived_from == "Multiple Sources"
