@@ -307,8 +307,8 @@ def test_an_edit_without_a_new_authority_block_keeps_the_old_one(world: Cast) ->
     draft = Draft(ItemKind.REPORT, "dated", "c", marking="SECRET//NOFORN", authority=block)
     first = world.node.items.add(world.us_analyst.id, draft)
     assert first.label.declassify_on == date(2036, 12, 31)
-    edited = world.node.items.edit(world.us_analyst.id, first.id,
-                                   report("SECRET//NOFORN", "dated v2"), reason="retitle")  # fmt: skip
+    again = report("SECRET//NOFORN", "dated v2")
+    edited = world.node.items.edit(world.us_analyst.id, first.id, again, reason="retitle")
     assert edited.label == first.label
     assert (edited.classified_by, edited.declassify_on) == ("J. Smith", date(2036, 12, 31))
     shown = world.node.items.show(world.us_analyst.id, first.id).item
