@@ -328,3 +328,24 @@ def test_people_read_tables_without_json(sh: Shell, people: dict[str, str]) -> N
     code, _, err = sh.text("item", "show", "nope", "--as", people["us"])
     assert code == 3
     assert "not-found" in err
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["\x1b[31mred\x1b[0m", "a\u202eevil", "x" * 301, "line\nbreak", "\x00"],
+)
+def test_hostile_titles_and_names_are_refused(sh: Shell, people: dict[str, str],
+                                              title: str) -> None:  # fmt: skip
+    code, out = sh.run("item", "add", "--as", people["us"], "--marking", "SECRET//NOFORN",
+                       "--title", title, stdin="x")  # fmt: skip
+    assert code == 2
+    assert out["error"]["code"] == "invalid-input"
+    code, out = sh.run("person", "add", "--as", people["officer"], "--name", title,
+                       "--nationality", "USA", "--clearance", "S")  # fmt: skip
+    assert code == 2
+
+
+def test_a_huge_acting_id_is_refused_without_echoing_it(sh: Shell, people: dict[str, str]) -> None:
+    code, out = sh.run("item", "list", "--as", "p-" + "9" * 100_000)
+    assert code == 2
+    assert len(out["error"]["message"]) < 200

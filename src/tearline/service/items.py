@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -366,9 +367,23 @@ def created_record(item: ItemRecord, at: datetime, registry: Registry) -> Record
     return Record(at, item.created_by, "item.create", item.id, "done", detail)
 
 
+def printable_text(value: str, what: str, limit: int) -> None:
+    """Refuse text that could spoof a terminal or a log: control and format characters (an
+    escape sequence, a bidirectional override), or more than ``limit`` characters."""
+    if len(value) > limit:
+        raise InvalidInput(f"{what} is {len(value)} characters long; at most {limit}")
+    for column, char in enumerate(value, 1):
+        if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+            raise InvalidInput(
+                f"{what} holds the control character U+{ord(char):04X} at column {column}; "
+                "remove it"
+            )
+
+
 def _check_draft(draft: Draft) -> None:
     if not draft.title.strip():
         raise InvalidInput("an item needs a title: --title TEXT")
+    printable_text(draft.title, "the title", 300)
     if (draft.lat is None) != (draft.lon is None):
         raise InvalidInput("give both --lat and --lon, or neither")
     if draft.lat is not None and not -90 <= draft.lat <= 90:

@@ -16,6 +16,7 @@ from tearline.errors import Conflict, Denied, InvalidInput, NotFound
 from tearline.policy.decide import day_of
 from tearline.policy.model import Person, Status
 from tearline.service.context import Context, Refusal, scheme_of_nation
+from tearline.service.items import printable_text
 from tearline.service.records import Grant, PersonRecord, Role, VettingEvent
 
 __all__ = ["People", "new_person_id"]
@@ -137,6 +138,8 @@ class People:
         """A new person record, every field checked (used by ``add`` and by ``init``)."""
         if not name.strip():
             raise InvalidInput('a person needs a name: --name "Full Name"')
+        printable_text(name, "the name", 200)
+        printable_text(organisation, "the organisation", 200)
         scheme = clearance_scheme or _home_scheme(self._ctx, nationalities)
         data: dict[str, Any] = {
             "nationality": nationalities,
