@@ -22,6 +22,7 @@ from tearline.service.people import People
 from tearline.service.ports import Clock
 from tearline.service.readable import ReadableLabels
 from tearline.service.records import PersonRecord, Role, VettingEvent
+from tearline.service.tokens import Tokens
 from tearline.store import Repository, open_database
 from tearline.store.migrate import applied, available, upgrade
 
@@ -47,6 +48,7 @@ class Node:
     key: NodeKey
     audit: AuditLog
     registry: Registry
+    tokens: Tokens
 
     def close(self) -> None:
         """Close the database connection."""
@@ -66,18 +68,11 @@ def _wire(
     audit = AuditLog(store, key, info.id, settings.checkpoint_every)
     ctx = Context(store, registry, clock, audit, ReadableLabels(store, registry), info)
     items = Items(ctx)
+    people = People(ctx)
     return Node(
-        info,
-        settings,
-        store,
-        People(ctx),
-        items,
-        Bulk(ctx, items),
-        Oversight(ctx),
-        key,
-        audit,
-        registry,
-    )
+        info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
+        registry, Tokens(ctx, people),
+    )  # fmt: skip
 
 
 def open_node(

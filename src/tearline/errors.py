@@ -14,7 +14,7 @@ Every error Tearline raises on purpose hangs from :class:`TearlineError`::
     │       └── NoAgreement                 no-agreement                   no agreement connects
     │                                                                      the two schemes
     ├── NotFound                            not-found       not-found      a named thing is absent
-    │   └── UnknownScheme                   unknown-scheme                 no scheme has that id
+    │   └── UnknownScheme                   unknown-scheme  invalid-input  no scheme has that id
     ├── Unauthenticated                     unauthenticated unauthenticated who is asking is unknown
     ├── Denied                              denied          forbidden      the policy refused
     ├── Conflict                            conflict        conflict       contradicts the state
@@ -176,6 +176,7 @@ class UnknownScheme(NotFound):
     """No marking scheme has that id (the caller named one that does not exist)."""
 
     code = "unknown-scheme"
+    category = "invalid-input"  # the caller named a scheme that is not there: a 422, not a 404
 
 
 class Unauthenticated(TearlineError):

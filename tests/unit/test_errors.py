@@ -35,7 +35,7 @@ EXPECTED: dict[type[TearlineError], tuple[str, str]] = {
     TranslationError: ("untranslatable", "invalid-input"),
     NoAgreement: ("no-agreement", "invalid-input"),
     NotFound: ("not-found", "not-found"),
-    UnknownScheme: ("unknown-scheme", "not-found"),
+    UnknownScheme: ("unknown-scheme", "invalid-input"),
     Unauthenticated: ("unauthenticated", "unauthenticated"),
     Denied: ("denied", "forbidden"),
     Conflict: ("conflict", "conflict"),
@@ -82,7 +82,7 @@ def test_the_one_shape() -> None:
 @pytest.mark.parametrize(
     ("args", "code", "category", "exit_code"),
     [
-        (["label", "parse", "--scheme", "xx", "S"], "unknown-scheme", "not-found", 2),
+        (["label", "parse", "--scheme", "xx", "S"], "unknown-scheme", "invalid-input", 2),
         (["label", "parse", "SECRET//BOGUS"], "invalid-marking", "invalid-input", 2),
         (["label", "parse", "--form", "banner2", "S"], "usage", "invalid-input", 2),
         (["access", "check", "--person", "{}", "S"], "invalid-person", "invalid-input", 2),

@@ -36,6 +36,8 @@ _COMMANDS = {
     "person": "tearline.cli.person",
     "item": "tearline.cli.item",
     "audit": "tearline.cli.audit",
+    "serve": "tearline.cli.serve",
+    "token": "tearline.cli.serve",
 }
 
 

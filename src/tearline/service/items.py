@@ -48,7 +48,8 @@ class Draft:
     """What an author submits: the marking in a scheme, the content and its facts.
 
     A document's ``content`` is its portions, one paragraph each (blank lines between),
-    each opening with its portion mark: ``(S//REL TO USA, JPN) text``; its banner is rolled
+    each opening with its portion mark: ``(S//REL TO USA, JPN) text`` — or ``portions``
+    gives them as ``(marking, text)`` pairs (banner or portion form). Its banner is rolled
     up from them (a stated ``marking`` must protect at least that much).
     """
 
@@ -62,6 +63,7 @@ class Draft:
     lon: float | None = None
     authority: str | None = None
     source_key: str | None = None
+    portions: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ class Items:
         _check_draft(draft)
         return ItemRecord(
             id=new_item_id(), kind=draft.kind, label=label, title=draft.title.strip(),
-            content=draft.content, at=draft.at or at, created=at, modified=at,
+            content=self._content(draft, portions), at=draft.at or at, created=at, modified=at,
             created_by=author.id, originator_nation=author.nationalities[0],
             originator_org=author.organisation, lat=draft.lat, lon=draft.lon,
             classified_by=authority.classified_by if authority else None,
@@ -142,6 +144,8 @@ class Items:
     def _portions(self, draft: Draft, scheme: str) -> tuple[Portion, ...]:
         if draft.kind is not ItemKind.DOCUMENT:
             return ()
+        if draft.portions is not None:
+            return self._given_portions(draft.portions, scheme)
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", draft.content) if p.strip()]
         if not paragraphs:
             raise InvalidInput("a document needs portions: paragraphs opening with (MARKING)")
@@ -156,6 +160,32 @@ class Items:
             mark = found["mark"]
             label = parse(f"({mark})", scheme, form="portion", registry=self._ctx.registry)
             portions.append(Portion(label, found["text"]))
+        return tuple(portions)
+
+    def _content(self, draft: Draft, portions: tuple[Portion, ...]) -> str:
+        """The text kept as the item's content: a document given as portions is written out
+        in the paragraph form (portion mark, text) that ``--content-file`` reads."""
+        if draft.portions is None:
+            return draft.content
+        return "\n\n".join(
+            f"{render(p.label, form='portion', registry=self._ctx.registry)} {p.text}"
+            for p in portions
+        )
+
+    def _given_portions(
+        self, given: tuple[tuple[str, str], ...], scheme: str
+    ) -> tuple[Portion, ...]:
+        if not given:
+            raise InvalidInput("a document needs at least one portion")
+        portions = []
+        for number, (mark, text) in enumerate(given, 1):
+            try:
+                label = parse(mark.strip(), scheme, registry=self._ctx.registry)
+            except LabelError as problem:
+                raise InvalidInput(f"portion {number}: {problem}") from None
+            if not text.strip():
+                raise InvalidInput(f"portion {number} has no text")
+            portions.append(Portion(label, text))
         return tuple(portions)
 
     def _label(self, draft: Draft, scheme: str, portions: tuple[Portion, ...]) -> Label:
@@ -287,6 +317,35 @@ class Items:
             detail = {"version": item.version, "portions": len(view.portions),
                       "withheld": len(item.portions) - len(view.portions)}  # fmt: skip
             self._ctx.audit.write([Record(at, reader.id, "item.read", item_id, "permit", detail)])
+            return view
+
+        return self._ctx.run(work)
+
+    def document(self, actor_id: str, item_id: str) -> ItemView:
+        """A document as ``actor_id`` may read it: exactly the portions they may read, and a
+        banner rolled up from those alone — even when the whole document's banner is above
+        them. A document of which they may read nothing is not found.
+
+        Raises:
+            NotFound: missing, not a document, nothing readable, or a malformed id.
+        """
+
+        def work() -> ItemView:
+            at = self._ctx.clock()
+            reader = self._ctx.actor(actor_id)
+            item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
+            view = None
+            if item is not None and item.kind is ItemKind.DOCUMENT:
+                view = self._view(reader, item, at)
+            if view is None or not view.portions:
+                outcome = "not-found" if item is None else "deny"
+                record = Record(at, reader.id, "document.read", item_id[:64], outcome)
+                raise Refusal(NotFound(NO_SUCH_ITEM), record)
+            shown = view.item
+            detail = {"version": shown.version, "portions": len(view.portions),
+                      "withheld": len(shown.portions) - len(view.portions)}  # fmt: skip
+            record = Record(at, reader.id, "document.read", item_id, "permit", detail)
+            self._ctx.audit.write([record])
             return view
 
         return self._ctx.run(work)

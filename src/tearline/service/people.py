@@ -46,7 +46,7 @@ class People:
         self._ctx = ctx
 
     # ------------------------------------------------------------------ helpers
-    def _officer(self, actor_id: str, action: str, subject: str, at: datetime) -> PersonRecord:
+    def officer(self, actor_id: str, action: str, subject: str, at: datetime) -> PersonRecord:
         """The acting security officer; anyone else is refused (and the refusal audited)."""
         actor = self._ctx.actor(actor_id)
         problem = _officer_problem(actor, at)
@@ -109,7 +109,7 @@ class People:
 
         def work() -> PersonRecord:
             at = self._ctx.clock()
-            actor = self._officer(actor_id, "person.add", "", at)
+            actor = self.officer(actor_id, "person.add", "", at)
             person = self.build(
                 name=name, nationalities=nationalities, clearance=clearance,
                 clearance_scheme=clearance_scheme, expires=expires, roles=roles,
@@ -174,7 +174,7 @@ class People:
 
         def work() -> PersonRecord:
             at = self._ctx.clock()
-            actor = self._officer(actor_id, "person.grant", person_id, at)
+            actor = self.officer(actor_id, "person.grant", person_id, at)
             before = self._target(person_id)
             _not_self(actor, before, "person.grant", at)
             _not_lapsed(expires, day_of(at), "--expires ")
@@ -201,7 +201,7 @@ class People:
 
         def work() -> PersonRecord:
             at = self._ctx.clock()
-            actor = self._officer(actor_id, "person.read-in", person_id, at)
+            actor = self.officer(actor_id, "person.read-in", person_id, at)
             before = self._target(person_id)
             _not_self(actor, before, "person.read-in", at)
             auth = (
@@ -228,7 +228,7 @@ class People:
 
         def work() -> PersonRecord:
             at = self._ctx.clock()
-            actor = self._officer(actor_id, "person.read-out", person_id, at)
+            actor = self.officer(actor_id, "person.read-out", person_id, at)
             before = self._target(person_id)
             _not_self(actor, before, "person.read-out", at)
             kept = tuple(g for g in before.authorizations if g.token != token)
@@ -245,7 +245,7 @@ class People:
 
         def work() -> PersonRecord:
             at = self._ctx.clock()
-            actor = self._officer(actor_id, f"person.{event}", person_id, at)
+            actor = self.officer(actor_id, f"person.{event}", person_id, at)
             before = self._target(person_id)
             _not_self(actor, before, f"person.{event}", at)
             if before.status not in allowed_from:
@@ -264,7 +264,7 @@ class People:
             at = self._ctx.clock()
             actor = self._ctx.actor(actor_id)
             if actor.id != person_id:
-                self._officer(actor_id, "person.show", person_id, at)
+                self.officer(actor_id, "person.show", person_id, at)
             person = self._target(person_id)
             self._ctx.audit.write([Record(at, actor.id, "person.show", person_id)])
             return person, self._ctx.store.vetting_history(person_id)
@@ -276,7 +276,7 @@ class People:
 
         def work() -> list[PersonRecord]:
             at = self._ctx.clock()
-            actor = self._officer(actor_id, "person.list", "", at)
+            actor = self.officer(actor_id, "person.list", "", at)
             people = self._ctx.store.people()
             self._ctx.audit.write([Record(at, actor.id, "person.list", "", "done",
                                           {"people": len(people)})])  # fmt: skip

@@ -343,6 +343,34 @@ class Repository:
         )
         return [(r[0], r[1], self.label(int(r[2])), from_day(r[3]), r[4]) for r in rows]
 
+    # ------------------------------------------------------------------ tokens
+    def add_token(
+        self, token_id: str, person_id: str, digest: str, at: datetime, by: str, expires: date
+    ) -> None:
+        """Keep a new API token (its hash only)."""
+        self.db.execute(
+            "INSERT INTO api_tokens (id, person_id, hash, created, created_by, expires) "
+            "VALUES (?,?,?,?,?,?)",
+            (token_id, person_id, digest, to_us(at), by, expires.isoformat()),
+        )
+
+    def token(self, digest: str) -> tuple[str, str, date, bool] | None:
+        """``(token id, person id, expires, revoked)`` of the token with this hash."""
+        row = self.db.one(
+            "SELECT id, person_id, expires, revoked FROM api_tokens WHERE hash = ?", (digest,)
+        )
+        if row is None:
+            return None
+        return row[0], row[1], date.fromisoformat(row[2]), row[3] is not None
+
+    def revoke_token(self, token_id: str, at: datetime) -> bool:
+        """Revoke a token; whether there was one to revoke."""
+        known = self.db.one("SELECT revoked FROM api_tokens WHERE id = ?", (token_id,))
+        if known is None or known[0] is not None:
+            return False
+        self.db.execute("UPDATE api_tokens SET revoked = ? WHERE id = ?", (to_us(at), token_id))
+        return True
+
     # ------------------------------------------------------------------ audit
     def audit_head(self) -> tuple[int, str | None]:
         """The last entry's ``(seq, hash)``: ``(0, None)`` on an empty log."""

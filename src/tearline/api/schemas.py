@@ -1,0 +1,42 @@
+"""The request bodies the API accepts (validated by pydantic; unknown fields refused)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["DocumentIn", "ItemIn", "PortionIn"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=1_000_000)
+
+
+class ItemIn(_Strict):
+    """A report or observation: its marking in the caller's scheme unless ``scheme`` says."""
+
+    marking: str = Field(max_length=2000, examples=["SECRET//REL TO USA, JPN"])
+    scheme: str | None = Field(default=None, max_length=20, examples=["us"])
+    title: str = Field(max_length=300)
+    content: str = ""
+    kind: Literal["report", "observation"] = "report"
+    at: datetime | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+class PortionIn(_Strict):
+    """One portion: its marking (banner or portion form) and its text."""
+
+    marking: str = Field(max_length=2000, examples=["(S//REL TO USA, JPN)"])
+    text: str = Field(min_length=1)
+
+
+class DocumentIn(_Strict):
+    """A portion-marked document; its banner is rolled up from the portions."""
+
+    title: str = Field(max_length=300)
+    portions: list[PortionIn] = Field(min_length=1, max_length=1000)
+    scheme: str | None = Field(default=None, max_length=20)
