@@ -54,6 +54,7 @@ class Repository:
         self._registry = registry
         self._labels: dict[int, Label] = {}
         self._label_ids: dict[str, int] = {}
+        self._ids_by_label: dict[Label, int] = {}  # equal labels have equal intern keys
 
     # ------------------------------------------------------------------ node
     def node(self) -> tuple[str, str, str] | None:
@@ -146,9 +147,13 @@ class Repository:
     # ------------------------------------------------------------------ labels
     def label_id(self, label: Label) -> int:
         """The id of ``label`` in the labels table, interning it if it is new."""
+        remembered = self._ids_by_label.get(label)
+        if remembered is not None:
+            return remembered
         key = codec.intern_key(label)
         known = self._label_ids.get(key)
         if known is not None:
+            self._ids_by_label[label] = known
             return known
         self.db.execute(
             "INSERT INTO labels (key, body) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
@@ -159,6 +164,7 @@ class Repository:
             raise LookupError(key)
         self._label_ids[key] = int(row[0])
         self._labels[int(row[0])] = label
+        self._ids_by_label[label] = int(row[0])
         return int(row[0])
 
     def label(self, label_id: int) -> Label:
