@@ -142,7 +142,8 @@ def plan(
     scan_rows = query.limit * known.items / known.readable
     merge_rows = query.limit + MERGE_SEEK * known.labels
     if known.labels <= MERGE_MAX and merge_rows < scan_rows:
-        return _merge(query, sorted(set(present()) & set(readable)), dialect)
+        labels = sorted(set(present()) & set(readable))
+        return _merge(query, labels, dialect) if labels else None
     return _scan(query, sorted(set(readable)), dialect)
 
 
