@@ -3,7 +3,8 @@
 The policy answers "which labels may this person read" (a few thousand labels at most, each
 decided once); the query then asks for items carrying one of those label ids, newest first.
 Two plans, chosen from the number of items per label (``label_counts``, kept in the same
-transaction as the items):
+transaction as the items), read as one row of :class:`Stats` (the database sums the counts of
+the readable labels; the counts themselves are not fetched):
 
 * **scan** — walk the ``(kind, at)`` index newest first, keeping rows whose label is in the
   readable set, until the page is full. Cheap when the person may read a good share: about
@@ -20,7 +21,7 @@ label the planner has not seen yet is not returned rather than returned by mista
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind
 from tearline.store.rows import from_us, to_us
 
-__all__ = ["Statement", "membership", "plan"]
+__all__ = ["Statement", "Stats", "carried", "membership", "plan", "stats"]
 
 #: Above this many readable labels the merge plan is never used (one branch per label).
 MERGE_MAX = 200
@@ -91,34 +92,81 @@ def _filters(query: Query) -> tuple[str, list[Any]]:
     return "".join(f" AND {w}" for w in where), params
 
 
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """What the planner knows of a query's kind: items in all, items carrying a readable
+    label, and how many readable labels some item carries."""
+
+    items: int
+    readable: int
+    labels: int
+
+
+def _kind_filter(kind: ItemKind | None) -> tuple[str, list[Any]]:
+    return ("", []) if kind is None else ("kind = ? AND ", [str(kind)])
+
+
+def stats(kind: ItemKind | None, readable: Sequence[int], dialect: str) -> tuple[str, list[Any]]:
+    """The one-row query for :class:`Stats` (``readable`` must not be empty)."""
+    where, kinds = _kind_filter(kind)
+    member, ids = membership(sorted(set(readable)), dialect)
+    sql = (
+        f"SELECT (SELECT COALESCE(SUM(items), 0) FROM label_counts WHERE {where}1 = 1), "
+        f"COALESCE(SUM(items), 0), {'COUNT(DISTINCT label_id)' if kind is None else 'COUNT(*)'} "
+        f"FROM label_counts WHERE {where}items > 0 AND {member}"
+    )
+    return sql, [*kinds, *kinds, *ids]
+
+
+def carried(kind: ItemKind | None, readable: Sequence[int], dialect: str
+            ) -> tuple[str, list[Any]]:  # fmt: skip
+    """The query for the readable labels some item (of ``kind``) carries, for the merge."""
+    where, kinds = _kind_filter(kind)
+    member, ids = membership(sorted(set(readable)), dialect)
+    sql = f"SELECT DISTINCT label_id FROM label_counts WHERE {where}items > 0 AND {member}"
+    return sql, [*kinds, *ids]
+
+
 def plan(
-    query: Query, readable: Sequence[int], counts: Mapping[int, int], dialect: str
+    query: Query,
+    readable: Sequence[int],
+    known: Stats,
+    dialect: str,
+    present: Callable[[], Sequence[int]],
 ) -> Statement | None:
     """The statement that lists ``query`` over the ``readable`` label ids, or ``None`` when
-    no item carries a readable label (nothing to read, nothing scanned)."""
-    present = sorted(label for label in set(readable) if counts.get(label, 0) > 0)
-    if not present:
+    no item carries a readable label (nothing to read, nothing scanned). ``present`` gives
+    the readable labels some item carries; it is asked only for the merge."""
+    if not readable or known.readable <= 0:
         return None
-    share = sum(counts[label] for label in present) / sum(counts.values())
-    scan_rows = query.limit / share
-    merge_rows = query.limit + MERGE_SEEK * len(present)
-    if len(present) <= MERGE_MAX and merge_rows < scan_rows:
-        return _merge(query, present)
-    return _scan(query, present, dialect)
+    scan_rows = query.limit * known.items / known.readable
+    merge_rows = query.limit + MERGE_SEEK * known.labels
+    if known.labels <= MERGE_MAX and merge_rows < scan_rows:
+        labels = sorted(set(present()) & set(readable))
+        return _merge(query, labels, dialect) if labels else None
+    return _scan(query, sorted(set(readable)), dialect)
 
 
-def membership(labels: Sequence[int], dialect: str) -> tuple[str, list[Any]]:
-    """The condition "``label_id`` is one of ``labels``" and its parameters."""
-    if dialect == "postgres":
-        return "label_id = ANY(?)", [list(labels)]
+def membership(labels: Sequence[int], dialect: str, column: str = "label_id"
+               ) -> tuple[str, list[Any]]:  # fmt: skip
+    """The condition "``column`` is one of ``labels``" and its parameters."""
+    if dialect == "postgres":  # one text parameter: psycopg dumps a long list slowly
+        return f"{column} = ANY(CAST(? AS BIGINT[]))", ["{" + ",".join(map(str, labels)) + "}"]
     if len(labels) <= _INLINE_MAX:
-        return f"label_id IN ({','.join('?' * len(labels))})", list(labels)
-    return "label_id IN (SELECT value FROM json_each(?))", [json.dumps(list(labels))]
+        return f"{column} IN ({','.join('?' * len(labels))})", list(labels)
+    return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(labels))]
+
+
+#: The label column as the scan names it: an expression, so that no index on ``label_id``
+#: can serve the membership test and the database walks ``(kind, at)`` as planned. (A
+#: PostgreSQL generic plan — psycopg prepares a statement from its sixth run — otherwise
+#: reads every row of every readable label through ``(kind, label_id, at)`` and sorts them.)
+_SCAN_COLUMN = {"postgres": "(label_id + 0)", "sqlite": "+label_id"}
 
 
 def _scan(query: Query, labels: list[int], dialect: str) -> Statement:
     filters, params = _filters(query)
-    member, ids = membership(labels, dialect)
+    member, ids = membership(labels, dialect, _SCAN_COLUMN.get(dialect, "label_id"))
     kind, kinds = _kind(query)
     sql = (
         f"SELECT {_COLUMNS} FROM items WHERE {kind}{member}{filters} "
@@ -128,15 +176,25 @@ def _scan(query: Query, labels: list[int], dialect: str) -> Statement:
 
 
 def _kind(query: Query) -> tuple[str, list[Any]]:
-    return ("", []) if query.kind is None else ("kind = ? AND ", [str(query.kind)])
+    return _kind_filter(query.kind)
 
 
-def _merge(query: Query, labels: list[int]) -> Statement:
+def _merge(query: Query, labels: list[int], dialect: str) -> Statement:
+    """One branch per label, merged newest first. On PostgreSQL each branch is ordered and
+    limited itself, so that every plan (generic ones too) reads at most a page per label
+    instead of appending every row of every label and sorting them."""
     filters, params = _filters(query)
     kind, kinds = _kind(query)
     branch = f"SELECT {_COLUMNS} FROM items WHERE {kind}label_id = ?{filters}"
-    sql = " UNION ALL ".join([branch] * len(labels)) + " ORDER BY at DESC, n DESC LIMIT ?"
+    limit: tuple[Any, ...] = ()
+    if dialect == "postgres":
+        branch = f"({branch} ORDER BY at DESC, n DESC LIMIT ?)"
+        limit = (query.limit + 1,)
+    union = " UNION ALL ".join([branch] * len(labels))
+    if dialect == "postgres":  # one parenthesised branch alone is not a query PostgreSQL takes
+        union = f"SELECT * FROM ({union}) AS merged"
+    sql = union + " ORDER BY at DESC, n DESC LIMIT ?"
     values: list[Any] = []
     for label in labels:
-        values.extend((*kinds, label, *params))
+        values.extend((*kinds, label, *params, *limit))
     return Statement(sql, (*values, query.limit + 1), query.limit, "merge")

@@ -28,7 +28,7 @@ from tearline.service.records import (
     VettingEvent,
 )
 from tearline.store.database import Database
-from tearline.store.readable import membership, plan
+from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
 
 __all__ = ["Repository"]
@@ -54,7 +54,7 @@ class Repository:
         self._registry = registry
         self._labels: dict[int, Label] = {}
         self._label_ids: dict[str, int] = {}
-        self._ids_by_label: dict[Label, int] = {}
+        self._ids_by_label: dict[Label, int] = {}  # equal labels have equal intern keys
 
     # ------------------------------------------------------------------ node
     def node(self) -> tuple[str, str, str] | None:
@@ -147,9 +147,9 @@ class Repository:
     # ------------------------------------------------------------------ labels
     def label_id(self, label: Label) -> int:
         """The id of ``label`` in the labels table, interning it if it is new."""
-        found = self._ids_by_label.get(label)
-        if found is not None:
-            return found
+        remembered = self._ids_by_label.get(label)
+        if remembered is not None:
+            return remembered
         key = codec.intern_key(label)
         known = self._label_ids.get(key)
         if known is not None:
@@ -314,17 +314,30 @@ class Repository:
         )
         return [(int(v), self.label(int(lid)), t, from_us(m), by) for v, lid, t, m, by in rows]
 
+    def readable_statement(self, query: Query, readable: Sequence[int]) -> Statement | None:
+        """The statement :meth:`readable_page` runs (``None``: nothing readable is carried,
+        no query). See :func:`.readable.plan`."""
+        dialect = self.db.dialect
+        known = Stats(0, 0, 0)
+        if readable:
+            row = self.db.one(*stats(query.kind, readable, dialect))
+            known = known if row is None else Stats(*(int(v) for v in row))
+
+        def present() -> list[int]:
+            return [int(r[0]) for r in self.db.all(*carried(query.kind, readable, dialect))]
+
+        return plan(query, readable, known, dialect, present)
+
     def readable_page(self, query: Query, readable: Sequence[int]) -> Page:
         """A page of items of ``query.kind`` carrying only the labels in ``readable``.
 
         The database sees the readable label ids and returns only rows that carry one:
         nothing the person may not read is read. See :func:`.readable.plan`.
         """
-        statement = plan(query, readable, self.label_counts(query.kind), self.db.dialect)
+        statement = self.readable_statement(query, readable)
         if statement is None:
             return Page((), None, "empty")
-        sql, params = statement.sql, statement.params
-        rows = self.db.all(sql, params)
+        rows = self.db.all(statement.sql, statement.params)
         return statement.page(rows, lambda label_id: self.label(label_id))
 
     def due(
