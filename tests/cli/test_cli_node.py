@@ -349,3 +349,112 @@ def test_a_huge_acting_id_is_refused_without_echoing_it(sh: Shell, people: dict[
     code, out = sh.run("item", "list", "--as", "p-" + "9" * 100_000)
     assert code == 2
     assert len(out["error"]["message"]) < 200
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("not json", "not JSON"),
+        ("[1, 2]", "one JSON object"),
+        ('{"title": "t", "marking": "S", "colour": "red"}', "unknown field 'colour'"),
+        ('{"title": "t", "marking": "S", "kind": "memo"}', "kind 'memo' is not one of"),
+        ('{"title": 5, "marking": "S"}', "field 'title' must be text"),
+        ('{"title": "t", "marking": "S", "lat": "N", "lon": 1}', "field 'lat' must be a number"),
+        ('{"title": "t", "marking": "S", "lat": true, "lon": 1}', "field 'lat' must be a number"),
+        ('{"title": "t", "marking": "S", "at": "yesterday"}', "is not an ISO time"),
+        ('{"title": "t", "marking": "S", "at": "2026-11-30T08:00:00"}', "needs a timezone"),
+        ('{"title": "t", "marking": "S", "lat": 95, "lon": 1}', "off the globe"),
+        ('{"title": "t", "marking": "S", "lat": 5}', "both --lat and --lon"),
+        ('{"title": "t", "kind": "document", "content": "no marks"}', "portion mark"),
+    ],
+)  # fmt: skip
+def test_import_names_the_bad_line(sh: Shell, people: dict[str, str], tmp_path: Path,
+                                   line: str, fragment: str) -> None:  # fmt: skip
+    source = tmp_path / "items.jsonl"
+    good = json.dumps({"title": "ok", "marking": "UNCLASSIFIED", "at": "2026-11-30T08:00:00Z",
+                       "lat": 35.0, "lon": 139.0, "kind": "observation"})  # fmt: skip
+    source.write_text(f"{good}\n\n{line}\n", "utf-8")
+    code, out = sh.run("item", "import", str(source), "--as", people["us"])
+    assert code == 2
+    assert out["error"]["message"].startswith("line 3:")
+    assert fragment in out["error"]["message"]
+    assert sh.run("item", "list", "--as", people["us"])[1]["items"] == []
+
+
+def test_people_read_what_happened_without_json(sh: Shell, people: dict[str, str],
+                                                tmp_path: Path) -> None:  # fmt: skip
+    for n in range(3):
+        add(sh, people["us"], "SECRET//REL TO USA, JPN", f"r{n}")
+    code, out, _ = sh.text("item", "list", "--as", people["us"], "--limit", "2")
+    assert "more: --cursor" in out
+    cursor = out.split("--cursor ")[1].split()[0]
+    code, out, _ = sh.text("item", "list", "--as", people["us"], "--cursor", cursor)
+    assert "r0" in out
+    source = tmp_path / "one.jsonl"
+    source.write_text('{"title": "imported", "marking": "UNCLASSIFIED"}\n', "utf-8")
+    code, out, _ = sh.text("item", "import", str(source), "--as", people["us"])
+    assert "added 1 items" in out
+    code, out, _ = sh.text("db", "upgrade")
+    assert "up to date" in out
+    code, out, _ = sh.text("person", "suspend", people["jp"], "--as", people["officer"],
+                           "--reason", "review")  # fmt: skip
+    assert "suspended" in out
+    code, out, _ = sh.text("item", "due", "--as", people["us"])
+    assert code == 0
+    code, out, _ = sh.text("item", "versions", add(sh, people["us"], "UNCLASSIFIED", "v"),
+                           "--as", people["us"])  # fmt: skip
+    assert out.strip().startswith("1")
+
+
+def test_init_and_tokens_without_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = str(tmp_path / "node")
+    assert main(["init", "--home", home, "--nation", "USA", "--officer", "A",
+                 "--officer-clearance", "TS"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    officer = out.split("--as ")[1].split()[0]
+    assert main(["token", "create", officer, "--as", officer, "--home", home]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("tl_")
+    token_id = captured.err.split("token ")[1].split(";")[0]
+    assert main(["token", "revoke", token_id, "--as", officer, "--home", home, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"revoked": token_id}
+    assert main(["token", "revoke", token_id, "--as", officer, "--home", home]) == 3
+    assert main(["token", "create", officer, "--as", officer, "--home", home,
+                 "--expires", "2099-01-01"]) == 2  # fmt: skip
+
+
+def test_the_home_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TEARLINE_HOME", str(tmp_path / "env-node"))
+    assert main(["init", "--nation", "USA", "--officer", "A", "--officer-clearance", "TS",
+                 "--json"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert (tmp_path / "env-node" / "node.toml").exists()
+    monkeypatch.delenv("TEARLINE_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    from tearline.config import home_dir
+
+    assert home_dir() == tmp_path / "xdg" / "tearline"
+
+
+def test_a_broken_home_is_reported_not_crashed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "node"
+    assert main(["init", "--home", str(home), "--nation", "USA", "--officer", "A",
+                 "--officer-clearance", "TS", "--json"]) == 0  # fmt: skip
+    capsys.readouterr()
+    (home / "node.toml").write_text("checkpoint_every = [", "utf-8")
+    assert main(["audit", "verify", "--home", str(home), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["error"]["category"] == "internal"
+    (home / "node.toml").write_text("checkpoint_every = 0\n", "utf-8")
+    assert main(["audit", "verify", "--home", str(home), "--json"]) == 1
+    capsys.readouterr()
+    (home / "node.toml").write_text("checkpoint_every = 10\n", "utf-8")
+    (home / "node.key").write_text("not a key", "utf-8")
+    assert main(["audit", "verify", "--home", str(home), "--json"]) == 1
+    capsys.readouterr()
+    (home / "node.key").unlink()
+    assert main(["audit", "verify", "--home", str(home), "--json"]) == 2
+    assert "node key" in json.loads(capsys.readouterr().out)["error"]["message"]
