@@ -55,6 +55,11 @@ class Repository:
         self._labels: dict[int, Label] = {}
         self._label_ids: dict[str, int] = {}
         self._ids_by_label: dict[Label, int] = {}  # equal labels have equal intern keys
+        # The planner's statistics per (kind, readable set), kept while nothing was written:
+        # SQLite's data_version moves when another connection commits, _writes when we do.
+        self._writes = 0
+        self._stats_mark: tuple[int, int] | None = None
+        self._stats: dict[tuple[object, tuple[int, ...]], list[Any]] = {}
 
     # ------------------------------------------------------------------ node
     def node(self) -> tuple[str, str, str] | None:
@@ -200,6 +205,7 @@ class Repository:
         return {int(label_id): int(n) for label_id, n in rows}
 
     def _count(self, changes: dict[tuple[str, int], int]) -> None:
+        self._writes += 1
         self.db.executemany(
             "INSERT INTO label_counts (kind, label_id, items) VALUES (?, ?, ?) "
             "ON CONFLICT (kind, label_id) "
@@ -318,15 +324,37 @@ class Repository:
         """The statement :meth:`readable_page` runs (``None``: nothing readable is carried,
         no query). See :func:`.readable.plan`."""
         dialect = self.db.dialect
-        known = Stats(0, 0, 0)
-        if readable:
-            row = self.db.one(*stats(query.kind, readable, dialect))
-            known = known if row is None else Stats(*(int(v) for v in row))
+        entry = self._cached_stats(query.kind, readable)
+        if entry[0] is None:
+            known = Stats(0, 0, 0)
+            if readable:
+                row = self.db.one(*stats(query.kind, readable, dialect))
+                known = known if row is None else Stats(*(int(v) for v in row))
+            entry[0] = known
 
         def present() -> list[int]:
-            return [int(r[0]) for r in self.db.all(*carried(query.kind, readable, dialect))]
+            if entry[1] is None:
+                found = self.db.all(*carried(query.kind, readable, dialect))
+                entry[1] = [int(r[0]) for r in found]
+            return list(entry[1])
 
-        return plan(query, readable, known, dialect, present)
+        return plan(query, readable, entry[0], dialect, present)
+
+    def _cached_stats(self, kind: ItemKind | None, readable: Sequence[int]) -> list[Any]:
+        """The cache entry ``[Stats or None, present labels or None]`` for this reading,
+        emptied whenever anything may have been written: on SQLite when ``data_version``
+        moves (another connection committed), on PostgreSQL when the audit log grows (every
+        write through the services appends to it in the same transaction), and on our own
+        writes."""
+        if self.db.dialect == "sqlite":
+            row = self.db.one("PRAGMA data_version")
+        else:
+            row = self.db.one("SELECT COALESCE(MAX(seq), 0) FROM audit")
+        mark = (int(row[0]) if row else -1, self._writes)
+        if mark != self._stats_mark or len(self._stats) > 4096:
+            self._stats.clear()
+            self._stats_mark = mark
+        return self._stats.setdefault((kind, tuple(readable)), [None, None])
 
     def readable_page(self, query: Query, readable: Sequence[int]) -> Page:
         """A page of items of ``query.kind`` carrying only the labels in ``readable``.
