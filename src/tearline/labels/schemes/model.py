@@ -177,14 +177,14 @@ class Scheme:
         unrestricted.
         """
         nations = self.nations
-        owners = nations.expand(owner)
         if rel_codes is not None:
             # a group that owns the item (//NATO SECRET in US markings) is named with the list
-            owning = {o for o in owner if nations.is_group(o) and o != self.owner}
-            groups = frozenset(code for code in rel_codes if nations.is_group(code)) | owning
-            return nations.expand(rel_codes) | owners, groups
+            group = nations.groups.__contains__
+            owning = [o for o in owner if group(o) and o != self.owner]
+            groups = frozenset([code for code in rel_codes if group(code)] + owning)
+            return nations.expand((*rel_codes, *owner)), groups
         if has_disclosure or tier >= Tier.RESTRICTED:
-            return owners, frozenset()
+            return nations.expand(owner), frozenset()
         return None, frozenset()
 
     def tier_of(self, owner: tuple[str, ...], level: Level) -> Tier:

@@ -14,6 +14,7 @@ __all__ = ["Marked", "assemble", "build_label"]
 #: Access expressions are kept per scheme by their tokens (a value of the tokens alone).
 _ACCESS_MEMO = "capco.access"
 _ACCESS_MEMO_MAX = 4096
+_NO_CODES: frozenset[str] = frozenset()
 
 
 class Marked(NamedTuple):
@@ -64,20 +65,28 @@ def assemble(scheme: Scheme, marked: Marked, original: str) -> Label:
         marked.owner, marked.tier, marked.rel_codes, marked.has_disclosure
     )
     display_codes = marked.display_codes
-    displayable = nations.expand(display_codes) - (releasable or frozenset())
+    displayable, display_groups = _NO_CODES, _NO_CODES
+    if display_codes:
+        displayable = nations.expand(display_codes) - (releasable or _NO_CODES)
+        display_groups = frozenset(c for c in display_codes if nations.is_group(c))
+    # Every field, in the order of Label's fields (positional: this is the hot path).
     return Label(
-        scheme=scheme.id,
-        level=marked.level.token,
-        tier=marked.tier,
-        owner=marked.owner,
-        releasable_to=releasable,
-        rel_groups=rel_groups,
-        displayable_to=displayable,
-        display_groups=frozenset(c for c in display_codes if nations.is_group(c)),
-        access=access_of(scheme, marked.access),
-        controls=marked.controls,
-        fgi=marked.fgi,
-        original=original,
+        scheme.id,  # scheme
+        marked.level.token,  # level
+        marked.tier,  # tier
+        marked.owner,  # owner
+        releasable,  # releasable_to
+        rel_groups,  # rel_groups
+        displayable,  # displayable_to
+        display_groups,  # display_groups
+        access_of(scheme, marked.access),  # access
+        marked.controls,  # controls
+        marked.fgi,  # fgi
+        None,  # declassify_on
+        None,  # compilation_reason
+        False,  # level_inferred
+        (),  # origins
+        original,  # original
     )
 
 
@@ -85,7 +94,9 @@ def access_of(scheme: Scheme, tokens: tuple[str, ...]) -> AccessExpression:
     """The conjunction of ``tokens`` (sorted, once each); kept with the scheme once built."""
     if not tokens:
         return EMPTY
-    memo: dict[tuple[str, ...], AccessExpression] = scheme.memo.setdefault(_ACCESS_MEMO, {})
+    memo: dict[tuple[str, ...], AccessExpression] | None = scheme.memo.get(_ACCESS_MEMO)
+    if memo is None:
+        memo = scheme.memo[_ACCESS_MEMO] = {}
     found = memo.get(tokens)
     if found is None:
         found = AccessExpression.of(And(tuple(Token(t) for t in tokens)))
