@@ -272,6 +272,7 @@ DECLINED = [
     ("us", "CONTROLLED"),  # an alias of CUI
     ("us", "RESTRICTED"),  # not a US classification
     ("us", "//GBR SECRET//REL TO USA, GBR"),  # a foreign owner
+    ("us", "//GBR SECRETS"),  # a foreign owner, an unknown level
     ("us", "NATO SECRET"),  # NATO's, without the leading //
     ("us", "SECRET//NOFORN\u200b"),  # not printable
     ("us", "(SECRET//NOFORN"),  # unbalanced

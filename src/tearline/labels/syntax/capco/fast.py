@@ -76,17 +76,24 @@ def _scan(tables: FastTables, fields: list[str], form: str) -> list[_Found] | No
 
 
 def _unusual(tables: FastTables, piece: str, form: str) -> _Found | None:
-    """A list, a family token or a control spelt with the owner, in the full reader's order."""
+    """A list, a family token or a control spelt with the owner, as the full reader finds them.
+
+    The full reader first tries the piece as an alias (case and spaces folded), then as a
+    list, a family token, a control spelt with the owner. A canonical list is its own folded
+    form, so it is an alias exactly when its text is one.
+    """
+    if piece.startswith(tables.list_starts):
+        for prefix, spaced, word in tables.lists[form]:
+            if piece == prefix or piece.startswith(spaced):
+                codes = None if word is None else _list_codes(tables, piece[len(prefix) :], word)
+                if word is None or codes is None or piece in tables.alias_keys:
+                    return None
+                return word, word.key, codes
     if not piece.isascii() or piece != " ".join(piece.upper().split()):
         return None  # the full reader folds case and spaces here: it decides
-    if piece in tables.alias_keys:
+    if piece in tables.alias_keys or piece.startswith(tables.titled):
         return None
-    if piece.startswith(tables.list_starts):
-        for prefix, word in tables.lists[form]:
-            if piece == prefix or piece.startswith(prefix + " "):
-                codes = None if word is None else _list_codes(tables, piece[len(prefix) :], word)
-                return None if word is None or codes is None else (word, word.key, codes)
-    if piece.startswith(tables.titled) or piece in tables.plain_tokens:
+    if piece in tables.plain_tokens:
         return None
     for pattern, word in tables.patterns:
         if pattern.fullmatch(piece):
@@ -116,27 +123,26 @@ def _list_codes(tables: FastTables, rest: str, word: Word) -> tuple[str, ...] | 
 
 def _lawful(tables: FastTables, level: Level, found: list[_Found]) -> Marked | None:
     """What the marking says, if it keeps every rule of the scheme (else None)."""
-    scheme = tables.scheme
-    owner = (scheme.owner,)
-    present = {word.control.token for word, _, _ in found}
     lists: dict[str | None, tuple[str, ...]] = {}
     access: list[str] = []
     controls: list[str] = []
-    tier, disclosure = scheme.tier_of(owner, level), False
+    tier, disclosure, related = tables.tiers[level.token], False, False
     for word, key, codes in found:
-        if level.token not in word.levels or not present >= word.requires:
-            return None
-        if not present.isdisjoint(word.conflicts):
+        if level.token not in word.levels:
             return None
         if codes is not None:
             lists[word.list_kind] = codes
         if word.tier is not None and word.tier > tier:
             tier = word.tier
         disclosure = disclosure or word.disclosure
+        related = related or word.related
         if word.role == "access":
             access.append(key[2])
         elif word.role == "controls":
             controls.append(key[2])
+    if related and not _related_lawful(found):
+        return None
+    owner = (tables.scheme.owner,)
     if lists and not _lists_lawful(tables, lists, owner):
         return None
     # Marked(owner, level, tier, rel_codes, has_disclosure, display_codes, access, controls, fgi)
@@ -150,6 +156,14 @@ def _lawful(tables: FastTables, level: Level, found: list[_Found]) -> Marked | N
         tuple(sorted(set(access))) if len(access) > 1 else tuple(access),
         tuple(controls),  # in register order once each, as the scan found them
         lists.get("fgi"),
+    )
+
+
+def _related_lawful(found: list[_Found]) -> bool:
+    """Every control required is present, none that conflicts."""
+    present = {word.control.token for word, _, _ in found}
+    return all(
+        present >= word.requires and present.isdisjoint(word.conflicts) for word, _, _ in found
     )
 
 

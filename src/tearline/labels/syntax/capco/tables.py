@@ -36,6 +36,7 @@ class Word:
     levels: frozenset[str]  # the level tokens it may stand on in the owner's markings
     requires: frozenset[str]
     conflicts: frozenset[str]
+    related: bool  # it requires or conflicts with another control
     list_kind: str | None
     role: str
     tier: Tier | None
@@ -57,9 +58,11 @@ class FastTables:
 
     scheme: Scheme
     levels: Mapping[tuple[str, str | None], tuple[Level, str]]
+    tiers: Mapping[str, Tier]  # level token -> its tier for the scheme's own owner
     words: Mapping[str, Mapping[str, Word]]  # form -> canonical spelling -> control
-    #: form -> (prefix, list control) in the full reader's order; None: not canonical
-    lists: Mapping[str, tuple[tuple[str, Word | None], ...]]
+    #: form -> (prefix, prefix and space, list control) in the full reader's order; the
+    #: control is None where the prefix is not the canonical one
+    lists: Mapping[str, tuple[tuple[str, str, Word | None], ...]]
     list_starts: tuple[str, ...]  # every list prefix, to pass other pieces by at once
     patterns: tuple[tuple[re.Pattern[str], Word], ...]  # families, in the full reader's order
     titled: tuple[str, ...]  # long-form prefixes of families (read by the full reader)
@@ -86,6 +89,7 @@ def _build(scheme: Scheme) -> FastTables:
     return FastTables(
         scheme=scheme,
         levels=_levels(vocab),
+        tiers={level.token: scheme.tier_of((scheme.owner,), level) for level in scheme.levels},
         words={form: _words(vocab, form) for form in FORMS},
         lists={form: _lists(vocab, form) for form in FORMS},
         list_starts=tuple(prefix for prefix, _ in vocab.list_prefixes),
@@ -137,14 +141,15 @@ def _first_allowed(
     return next((s for s in spellings if s.form in allowed), None)
 
 
-def _lists(vocab: Vocabulary, form: str) -> tuple[tuple[str, Word | None], ...]:
+def _lists(vocab: Vocabulary, form: str) -> tuple[tuple[str, str, Word | None], ...]:
     """The list prefixes ``form`` reads, in the full reader's order; None for non-canonical."""
-    found: list[tuple[str, Word | None]] = []
+    found: list[tuple[str, str, Word | None]] = []
     for prefix, spelling in vocab.list_prefixes:
         if spelling.form not in _LIST_ALLOWED[form]:
             continue
         canonical = spelling.form == form and lenient_key(prefix) == prefix
-        found.append((prefix, _word(vocab.scheme, spelling.control) if canonical else None))
+        word = _word(vocab.scheme, spelling.control) if canonical else None
+        found.append((prefix, prefix + " ", word))
     return tuple(found)
 
 
@@ -172,6 +177,7 @@ def _word(scheme: Scheme, control: Control) -> Word:
         levels=levels,
         requires=frozenset(control.requires),
         conflicts=frozenset(control.conflicts),
+        related=bool(control.requires or control.conflicts),
         list_kind=control.list_kind,
         role=control.role,
         tier=control.tier,
