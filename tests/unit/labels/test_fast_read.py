@@ -251,6 +251,7 @@ DECLINED = [
     ("us", "SECRET//REL TO USA, XYZ"),  # unknown code
     ("us", "SECRET//REL TO USA, BUR"),  # withdrawn code
     ("us", "SECRET//REL TO"),  # no list
+    ("us", "SECRET//REL TO  USA, JPN"),  # two spaces after REL TO
     ("us", "SECRET//DISPLAY ONLY"),  # no list
     ("us", "SECRET//AUTHORIZED FOR RELEASE TO USA, JPN"),  # the long form
     ("us", "SECRET//REL TO USA, JPN/DISPLAY ONLY JPN"),  # JPN may already receive it

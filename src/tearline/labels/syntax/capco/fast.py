@@ -76,11 +76,12 @@ def _scan(tables: FastTables, fields: list[str], form: str) -> list[_Found] | No
 
 
 def _unusual(tables: FastTables, piece: str, form: str) -> _Found | None:
-    """A list, a family token or a control spelt with the owner, as the full reader finds them.
+    """A list or a family token, as the full reader finds them.
 
-    The full reader first tries the piece as an alias (case and spaces folded), then as a
-    list, a family token, a control spelt with the owner. A canonical list is its own folded
-    form, so it is an alias exactly when its text is one.
+    The full reader tries a piece that is no control's spelling as an alias (case and spaces
+    folded), then as a list, a family token, a control spelt with the owner (those it can
+    take no other way are in ``tables.words``). A canonical list is its own folded form, so
+    it is an alias exactly when its text is one.
     """
     if piece.startswith(tables.list_starts):
         for prefix, spaced, word in tables.lists[form]:
@@ -98,8 +99,7 @@ def _unusual(tables: FastTables, piece: str, form: str) -> _Found | None:
     for pattern, word in tables.patterns:
         if pattern.fullmatch(piece):
             return word, (word.key[0], word.key[1], piece), None
-    word = tables.templated[form].get(piece)
-    return None if word is None else (word, word.key, None)
+    return None  # unknown, or spelt with an owner where the full reader must judge it
 
 
 def _list_codes(tables: FastTables, rest: str, word: Word) -> tuple[str, ...] | None:

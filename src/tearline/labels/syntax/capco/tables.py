@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
@@ -59,14 +59,15 @@ class FastTables:
     scheme: Scheme
     levels: Mapping[tuple[str, str | None], tuple[Level, str]]
     tiers: Mapping[str, Tier]  # level token -> its tier for the scheme's own owner
-    words: Mapping[str, Mapping[str, Word]]  # form -> canonical spelling -> control
+    #: form -> canonical spelling -> control (with the owner's ``JPN ONLY`` where it is safe)
+    words: Mapping[str, Mapping[str, Word]]
     #: form -> (prefix, prefix and space, list control) in the full reader's order; the
     #: control is None where the prefix is not the canonical one
     lists: Mapping[str, tuple[tuple[str, str, Word | None], ...]]
     list_starts: tuple[str, ...]  # every list prefix, to pass other pieces by at once
     patterns: tuple[tuple[re.Pattern[str], Word], ...]  # families, in the full reader's order
     titled: tuple[str, ...]  # long-form prefixes of families (read by the full reader)
-    templated: Mapping[str, Mapping[str, Word]]  # form -> spelling for the owner -> control
+    templated: Mapping[str, Mapping[str, Word]]  # form -> spelling with the owner -> control
     alias_keys: frozenset[str]  # lenient keys the full reader reads as aliases
     eyes: tuple[str, ...]  # suffixes of caveats naming nations (read by the full reader)
     plain_tokens: frozenset[str]  # tokens of the controls that are not families
@@ -86,6 +87,12 @@ def fast_tables(scheme: Scheme) -> FastTables | None:
 
 def _build(scheme: Scheme) -> FastTables:
     vocab = vocabulary(scheme)
+    tables = _tables(scheme, vocab)
+    words = {form: {**tables.words[form], **_owner_spelt(vocab, tables, form)} for form in FORMS}
+    return replace(tables, words=words)
+
+
+def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
     return FastTables(
         scheme=scheme,
         levels=_levels(vocab),
@@ -109,6 +116,22 @@ def _build(scheme: Scheme) -> FastTables:
         head=scheme.rel_first,
         min_release=scheme.rel_min_entries,
     )
+
+
+def _owner_spelt(vocab: Vocabulary, tables: FastTables, form: str) -> dict[str, Word]:
+    """Spellings with the owner (``JPN ONLY``) that the full reader reads as nothing else.
+
+    It tries a piece as a control, an alias, a list and a family first: a spelling none of
+    those could take is looked up as directly as a control.
+    """
+    return {
+        text: word
+        for text, word in tables.templated[form].items()
+        if text not in vocab.controls
+        and lenient_key(text) not in tables.alias_keys
+        and not text.startswith(tables.list_starts + tables.titled)
+        and not any(pattern.fullmatch(text) for pattern, _ in tables.patterns)
+    }
 
 
 def _levels(vocab: Vocabulary) -> dict[tuple[str, str | None], tuple[Level, str]]:
