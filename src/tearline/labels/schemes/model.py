@@ -153,6 +153,15 @@ class Scheme:
     _disclosures: Mapping[str, str] = field(default_factory=dict, repr=False)
     #: Tables built from the scheme once and kept with it (a syntax's spelling tables).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Indexes over ``categories``, built once (see ``__post_init__``).
+    _categories: Mapping[str, Category] = field(init=False, repr=False, compare=False)
+    _patterns: tuple[Control, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = {category.id: category for category in self.categories}
+        patterns = tuple(c for c in self.all_controls() if c.pattern is not None)
+        object.__setattr__(self, "_categories", by_id)
+        object.__setattr__(self, "_patterns", patterns)
 
     def releasability(
         self,
@@ -168,14 +177,14 @@ class Scheme:
         unrestricted.
         """
         nations = self.nations
-        owners = nations.expand(owner)
         if rel_codes is not None:
             # a group that owns the item (//NATO SECRET in US markings) is named with the list
-            owning = {o for o in owner if nations.is_group(o) and o != self.owner}
-            groups = frozenset(code for code in rel_codes if nations.is_group(code)) | owning
-            return nations.expand(rel_codes) | owners, groups
+            group = nations.groups.__contains__
+            owning = [o for o in owner if group(o) and o != self.owner]
+            groups = frozenset([code for code in rel_codes if group(code)] + owning)
+            return nations.expand((*rel_codes, *owner)), groups
         if has_disclosure or tier >= Tier.RESTRICTED:
-            return owners, frozenset()
+            return nations.expand(owner), frozenset()
         return None, frozenset()
 
     def tier_of(self, owner: tuple[str, ...], level: Level) -> Tier:
@@ -197,15 +206,14 @@ class Scheme:
         found = self._controls.get(token)
         if found is not None:
             return found
-        for control in self.pattern_controls():
+        for control in self._patterns:
             if control.pattern is not None and control.pattern.fullmatch(token):
                 return control
         raise KeyError(token)
 
     def pattern_controls(self) -> Iterator[Control]:
-        """The controls that stand for a family of tokens."""
-        for category in self.categories:
-            yield from (c for c in category.controls if c.pattern is not None)
+        """The controls that stand for a family of tokens, in banner order."""
+        return iter(self._patterns)
 
     def all_controls(self) -> Iterator[Control]:
         """Every control, in banner order."""
@@ -214,10 +222,7 @@ class Scheme:
 
     def category(self, category_id: str) -> Category:
         """The category with id ``category_id``; raises ``KeyError``."""
-        for category in self.categories:
-            if category.id == category_id:
-                return category
-        raise KeyError(category_id)
+        return self._categories[category_id]
 
     def disclosure_control(self, disclosure: str) -> str | None:
         """The token of the control with this disclosure role (``"release"`` → ``"REL"``)."""
@@ -233,4 +238,4 @@ class Scheme:
     def sort_key(self, token: str) -> tuple[int, int, str]:
         """Register order of a label token: category, then position, then the text."""
         control = self.control(token)
-        return (self.category(control.category).rank, control.rank, token)
+        return (self._categories[control.category].rank, control.rank, token)

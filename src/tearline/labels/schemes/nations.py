@@ -76,9 +76,13 @@ class Nations:
 
     def expand(self, codes: Iterable[str]) -> frozenset[str]:
         """The union of :meth:`members` over ``codes``."""
+        names, groups = self.names, self.groups
         out: set[str] = set()
         for code in codes:
-            out |= self.members(code)
+            if code in names:
+                out.add(code)
+            else:
+                out.update(groups.get(code) or ())
         return frozenset(out)
 
     def name(self, code: str) -> str:

@@ -86,20 +86,23 @@ class Reading:
                 "syntax", "the marking is empty; write a classification such as SECRET or (S)", 1
             )
             return False
-        for index, char in enumerate(text):
-            if not char.isprintable() or 0xD800 <= ord(char) <= 0xDFFF:
-                self.error(
-                    "syntax",
-                    f"{describe_char(char)} at column {index + 1} cannot be part of a marking; "
-                    "remove it and type the marking again",
-                    index + 1,
-                )
-                return False
-        return True
+        if text.isprintable():  # every character printable, and so no lone surrogate (Cs)
+            return True
+        index, char = next((i, c) for i, c in enumerate(text) if not c.isprintable())
+        self.error(
+            "syntax",
+            f"{describe_char(char)} at column {index + 1} cannot be part of a marking; "
+            "remove it and type the marking again",
+            index + 1,
+        )
+        return False
 
 
 def _next(text: str, start: int, separators: tuple[str, ...]) -> tuple[int, str]:
     """The first of ``separators`` at or after ``start``: (index, separator), or (-1, "")."""
+    if len(separators) == 1:
+        index = text.find(separators[0], start)
+        return (index, separators[0]) if index >= 0 else (-1, "")
     found = [(text.find(s, start), s) for s in separators]
     hits = [(index, s) for index, s in found if index >= 0]
     return min(hits, key=lambda hit: (hit[0], -len(hit[1]))) if hits else (-1, "")
@@ -118,8 +121,8 @@ def split(
         index, separator = _next(text, start, separators)
         end = len(text) if index < 0 else index
         part = Piece(text[start:end], piece.pos + start)
-        stripped = part.strip()
-        if stripped.text != part.text:
+        stripped = part.strip() if part.text.strip() != part.text else part
+        if stripped is not part:
             # Name the separator the spaces touch: leading spaces follow the previous one,
             # trailing spaces precede the next one ("" at either end of the piece is none).
             leading = stripped.pos > part.pos

@@ -51,7 +51,7 @@ def read_items(
                 "removed an empty '//' field",
             )
             continue
-        matched, eyes = _read_eyes(reading, vocab.scheme, field, number)
+        matched, eyes = _read_eyes(reading, vocab, field, number)
         if matched:
             items += [eyes] if eyes is not None else []
             continue
@@ -90,7 +90,7 @@ def _read_item(
     patterned = _read_pattern_item(reading, vocab.scheme, piece, number)
     if patterned is not None:
         return patterned
-    templated = _read_templated_item(reading, vocab.scheme, piece, form, number, owner)
+    templated = _read_templated_item(reading, vocab, piece, form, number, owner)
     if templated is not None:
         return templated
     _unknown_control(reading, vocab, piece)
@@ -98,15 +98,13 @@ def _read_item(
 
 
 def _read_eyes(
-    reading: Reading, scheme: Scheme, field: Piece, number: int
+    reading: Reading, vocab: Vocabulary, field: Piece, number: int
 ) -> tuple[bool, Item | None]:
     """A caveat naming several nations by short name (``UK/US EYES ONLY``).
 
     Returns whether the field is such a caveat, and its item (None when a name is unknown).
     """
-    for control in scheme.all_controls():
-        if control.list_style != "eyes":
-            continue
+    for control in vocab.eyes:
         suffix = " " + control.banner
         text = lenient_key(field.text) if not reading.strict else field.text
         if not text.endswith(suffix) or "/" not in text:
@@ -136,16 +134,14 @@ def _read_eyes(
 
 def _read_templated_item(
     reading: Reading,
-    scheme: Scheme,
+    vocab: Vocabulary,
     piece: Piece,
     form: str,
     number: int,
     owner: tuple[str, ...],
 ) -> Item | None:
     """A control spelt with the owner's code in it (``JPN ONLY``)."""
-    for control in scheme.all_controls():
-        if not control.templated:
-            continue
+    for control in vocab.templated:
         canonical = control.spelled(form, owner)
         if piece.text == canonical:
             return Item(control, control.token, piece, number)

@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.build import build_label
+from tearline.labels.syntax.capco.fast import fast_read
 from tearline.labels.syntax.capco.items import Item, read_items
 from tearline.labels.syntax.capco.rules import check_rules
 from tearline.labels.syntax.capco.vocabulary import Spelling, Vocabulary, vocabulary
 from tearline.labels.syntax.text import Piece, Reading, shown, split
 
-__all__ = ["Classification", "read_marking"]
+__all__ = ["Classification", "read_full", "read_marking"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,21 @@ class Classification:
 def read_marking(
     text: str, scheme: Scheme, form: str | None, strict: bool
 ) -> tuple[Label, str, tuple[str, ...]]:
-    """Read ``text`` as a marking of ``scheme``.
+    """Read ``text`` as a marking of ``scheme``: a canonical one by table lookups, else in full.
+
+    Arguments, result and errors as :func:`read_full`, which gives the same answers.
+    """
+    if strict:
+        fast = fast_read(text, scheme, form)
+        if fast is not None:
+            return fast[0], fast[1], ()
+    return read_full(text, scheme, form, strict)
+
+
+def read_full(
+    text: str, scheme: Scheme, form: str | None, strict: bool
+) -> tuple[Label, str, tuple[str, ...]]:
+    """Read ``text`` as a marking of ``scheme`` with every check and every message.
 
     Args:
         text: the marking, banner line or portion mark.

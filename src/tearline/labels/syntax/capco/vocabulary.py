@@ -42,6 +42,8 @@ class Vocabulary:
     list_prefixes: tuple[tuple[str, ControlSpelling], ...]
     lenient_levels: Mapping[str, tuple[Spelling, ...]]
     lenient_controls: Mapping[str, tuple[ControlSpelling, ...]]
+    eyes: tuple[Control, ...] = ()  # caveats naming nations by short name (UK/US EYES ONLY)
+    templated: tuple[Control, ...] = ()  # controls spelt with the owner's code (JPN ONLY)
 
     def level_spellings(self, text: str, lenient: bool) -> tuple[Spelling, ...]:
         """Every level spelling ``text`` matches (aliases in any case; empty when none)."""
@@ -166,4 +168,6 @@ def _build(scheme: Scheme) -> Vocabulary:
         list_prefixes=tuple(prefixes),
         lenient_levels=_freeze(lenient_levels),
         lenient_controls=_freeze(lenient_controls),
+        eyes=tuple(c for c in scheme.all_controls() if c.list_style == "eyes"),
+        templated=tuple(c for c in scheme.all_controls() if c.templated),
     )

@@ -1,0 +1,219 @@
+"""Lookup tables for reading canonical markings fast, built once per scheme from its vocabulary.
+
+Every table is derived from the spelling tables the full reader uses
+(:mod:`~tearline.labels.syntax.capco.vocabulary`), entry by entry, keeping only what the full
+reader would accept as written in canonical form and what its rules allow for the scheme's own
+owner. Anything left out is simply not read fast: the full reader takes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from tearline.labels.model import Tier
+from tearline.labels.schemes import Control, Level, Scheme
+from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
+from tearline.labels.syntax.text import lenient_key
+
+__all__ = ["FORMS", "Code", "FastTables", "Word", "fast_tables"]
+
+FORMS = ("banner", "portion")
+_MEMO = "capco.fast"
+#: The spellings each form reads (as the full reader's ``_pick`` allows them).
+_ALLOWED = {"banner": ("banner", "title", "alias"), "portion": ("portion", "alias")}
+_LIST_ALLOWED = {"banner": ("banner", "title"), "portion": ("portion",)}
+_PLAIN_CODE = re.compile(r"[A-Z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A control as the fast reader meets it, with what the scheme's rules need precomputed."""
+
+    control: Control
+    key: tuple[int, int, str]  # register order: category, rank, token (a family's: its own)
+    levels: frozenset[str]  # the level tokens it may stand on in the owner's markings
+    requires: frozenset[str]
+    conflicts: frozenset[str]
+    related: bool  # it requires or conflicts with another control
+    list_kind: str | None
+    role: str
+    tier: Tier | None
+    disclosure: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A current register code: its place in a list (without the head) and its members."""
+
+    order: tuple[int, str]
+    members: frozenset[str]
+    nation: bool
+
+
+@dataclass(frozen=True)
+class FastTables:
+    """What the fast reader looks up, for one scheme."""
+
+    scheme: Scheme
+    levels: Mapping[tuple[str, str | None], tuple[Level, str]]
+    tiers: Mapping[str, Tier]  # level token -> its tier for the scheme's own owner
+    #: form -> canonical spelling -> control (with the owner's ``JPN ONLY`` where it is safe)
+    words: Mapping[str, Mapping[str, Word]]
+    #: form -> (prefix, prefix and space, list control) in the full reader's order; the
+    #: control is None where the prefix is not the canonical one
+    lists: Mapping[str, tuple[tuple[str, str, Word | None], ...]]
+    list_starts: tuple[str, ...]  # every list prefix, to pass other pieces by at once
+    patterns: tuple[tuple[re.Pattern[str], Word], ...]  # families, in the full reader's order
+    titled: tuple[str, ...]  # long-form prefixes of families (read by the full reader)
+    templated: Mapping[str, Mapping[str, Word]]  # form -> spelling with the owner -> control
+    alias_keys: frozenset[str]  # lenient keys the full reader reads as aliases
+    eyes: tuple[str, ...]  # suffixes of caveats naming nations (read by the full reader)
+    plain_tokens: frozenset[str]  # tokens of the controls that are not families
+    codes: Mapping[str, Code]
+    head: str | None  # the code a release list starts with
+    min_release: int
+
+
+def fast_tables(scheme: Scheme) -> FastTables | None:
+    """The tables of ``scheme``, built once and kept with it; None when it is not read fast."""
+    memo = scheme.memo
+    if _MEMO not in memo:  # a scheme with other field separators is not read fast
+        memo[_MEMO] = _build(scheme) if scheme.field_separators == ("//",) else None
+    found: FastTables | None = memo[_MEMO]
+    return found
+
+
+def _build(scheme: Scheme) -> FastTables:
+    vocab = vocabulary(scheme)
+    tables = _tables(scheme, vocab)
+    words = {form: {**tables.words[form], **_owner_spelt(vocab, tables, form)} for form in FORMS}
+    return replace(tables, words=words)
+
+
+def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
+    return FastTables(
+        scheme=scheme,
+        levels=_levels(vocab),
+        tiers={level.token: scheme.tier_of((scheme.owner,), level) for level in scheme.levels},
+        words={form: _words(vocab, form) for form in FORMS},
+        lists={form: _lists(vocab, form) for form in FORMS},
+        list_starts=tuple(prefix for prefix, _ in vocab.list_prefixes),
+        patterns=tuple(
+            (c.pattern, _word(scheme, c)) for c in scheme.pattern_controls() if c.pattern
+        ),
+        titled=tuple(c.title_prefix for c in scheme.pattern_controls() if c.title_prefix),
+        templated={form: _templated(vocab, form) for form in FORMS},
+        alias_keys=frozenset(
+            key
+            for key, spellings in vocab.lenient_controls.items()
+            if any(s.form == "alias" for s in spellings)
+        ),
+        eyes=tuple(" " + control.banner for control in vocab.eyes),
+        plain_tokens=frozenset(c.token for c in scheme.all_controls() if c.pattern is None),
+        codes=_codes(scheme),
+        head=scheme.rel_first,
+        min_release=scheme.rel_min_entries,
+    )
+
+
+def _owner_spelt(vocab: Vocabulary, tables: FastTables, form: str) -> dict[str, Word]:
+    """Spellings with the owner (``JPN ONLY``) that the full reader reads as nothing else.
+
+    It tries a piece as a control, an alias, a list and a family first: a spelling none of
+    those could take is looked up as directly as a control.
+    """
+    return {
+        text: word
+        for text, word in tables.templated[form].items()
+        if text not in vocab.controls
+        and lenient_key(text) not in tables.alias_keys
+        and not text.startswith(tables.list_starts + tables.titled)
+        and not any(pattern.fullmatch(text) for pattern, _ in tables.patterns)
+    }
+
+
+def _levels(vocab: Vocabulary) -> dict[tuple[str, str | None], tuple[Level, str]]:
+    """(text, form asked for) -> (level, form read), as the full reader picks a level."""
+    table: dict[tuple[str, str | None], tuple[Level, str]] = {}
+    for text, spellings in vocab.levels.items():
+        candidates = [s for s in spellings if s.owner is None]
+        for form in (None, *FORMS):
+            wanted = [s for s in candidates if form is None or s.form in (form, "alias")]
+            if not wanted or wanted[0].form == "alias" or wanted[0].level.foreign_only:
+                continue  # an owner's spelling, the wrong form, an alias: the full reader's
+            spelling = wanted[0]
+            table[(text, form)] = (spelling.level, form or spelling.form)
+    return table
+
+
+def _words(vocab: Vocabulary, form: str) -> dict[str, Word]:
+    """Canonical spellings in ``form`` of the plain controls the owner's markings may carry."""
+    table: dict[str, Word] = {}
+    for text, spellings in vocab.controls.items():
+        spelling = _first_allowed(spellings, _ALLOWED[form])
+        if spelling is not None and spelling.form == form:
+            table[text] = _word(vocab.scheme, spelling.control)
+    return table
+
+
+def _first_allowed(
+    spellings: tuple[ControlSpelling, ...], allowed: tuple[str, ...]
+) -> ControlSpelling | None:
+    return next((s for s in spellings if s.form in allowed), None)
+
+
+def _lists(vocab: Vocabulary, form: str) -> tuple[tuple[str, str, Word | None], ...]:
+    """The list prefixes ``form`` reads, in the full reader's order; None for non-canonical."""
+    found: list[tuple[str, str, Word | None]] = []
+    for prefix, spelling in vocab.list_prefixes:
+        if spelling.form not in _LIST_ALLOWED[form]:
+            continue
+        canonical = spelling.form == form and lenient_key(prefix) == prefix
+        word = _word(vocab.scheme, spelling.control) if canonical else None
+        found.append((prefix, prefix + " ", word))
+    return tuple(found)
+
+
+def _templated(vocab: Vocabulary, form: str) -> dict[str, Word]:
+    owner = (vocab.scheme.owner,)
+    table: dict[str, Word] = {}
+    for control in vocab.templated:
+        table.setdefault(control.spelled(form, owner), _word(vocab.scheme, control))
+    return table
+
+
+def _word(scheme: Scheme, control: Control) -> Word:
+    """The control with the levels it may stand on in a marking of the scheme's own owner."""
+    owned = control.owners is None or scheme.owner in control.owners
+    levels = frozenset(
+        level.token
+        for level in scheme.levels
+        if owned
+        and (control.levels is None or level.token in control.levels)
+        and not (control.classified_only and level.tier < Tier.RESTRICTED)
+    )
+    return Word(
+        control=control,
+        key=(scheme.category(control.category).rank, control.rank, control.token),
+        levels=levels,
+        requires=frozenset(control.requires),
+        conflicts=frozenset(control.conflicts),
+        related=bool(control.requires or control.conflicts),
+        list_kind=control.list_kind,
+        role=control.role,
+        tier=control.tier,
+        disclosure=bool(control.disclosure),
+    )
+
+
+def _codes(scheme: Scheme) -> dict[str, Code]:
+    nations = scheme.nations
+    table: dict[str, Code] = {}
+    for code in (*nations.names, *nations.groups):
+        if code in nations.deprecated or not _PLAIN_CODE.fullmatch(code):
+            continue  # withdrawn, or not a plain code (the full reader judges it)
+        nation = nations.is_nation(code)
+        table[code] = Code((1 if nation else 2, code), nations.members(code), nation)
+    return table
