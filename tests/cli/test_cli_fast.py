@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 import pytest
 
+import tearline.cli
 from support import fixtures
 from tearline.cli import _COMMANDS, answers, fast
 from tearline.cli.app import run_click
@@ -216,6 +217,34 @@ def test_lines_are_written_as_click_echo_writes_them(
     mine = capsys.readouterr()
     click.echo(text, err=err)
     assert mine == capsys.readouterr()
+
+
+class _Colored(io.TextIOWrapper):
+    color = True  # as click's pager writer: it strips codes itself
+
+
+class _NoTerminal(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        raise OSError("detached")
+
+
+@pytest.mark.parametrize("stream_type", [_Colored, _NoTerminal], ids=["color", "isatty-fails"])
+def test_odd_streams_are_written_as_click_echo_writes_them(
+    monkeypatch: pytest.MonkeyPatch, stream_type: type[io.TextIOWrapper]
+) -> None:
+    written = []
+    for write in (lambda text: fast._echo(text, err=False), click.echo):
+        monkeypatch.setattr(sys, "stdout", stream_type(io.BytesIO(), encoding="utf-8"))
+        write("\x1b[31mred\x1b[0m")
+        sys.stdout.seek(0)
+        written.append(sys.stdout.read())
+    assert written[0] == written[1]
+
+
+def test_the_package_names_only_what_it_has() -> None:
+    assert tearline.cli.cli.name == "cli"
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = tearline.cli.nothing
 
 
 # ---------------------------------------------------------------- the installed command

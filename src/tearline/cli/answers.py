@@ -8,8 +8,6 @@ Errors other than a marking's own (an unknown scheme, a fault) are raised, as fr
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from tearline.cli.shapes import EXIT_INVALID, error_json, label_json
 from tearline.errors import LabelError
 from tearline.labels.parse import normalize, parse, render
@@ -18,12 +16,18 @@ from tearline.labels.schemes import default_registry
 __all__ = ["Answer", "failed", "normalize_answer", "parse_answer", "render_answer"]
 
 
-class Answer(NamedTuple):
-    """A command's output: the JSON data, the lines for people, the exit code."""
+class Answer:
+    """A command's output: the JSON data, the lines for people, the exit code.
 
-    data: dict[str, object]
-    lines: list[str]
-    code: int = 0
+    (A plain class: a ``NamedTuple`` costs more to define than this path can spare.)
+    """
+
+    __slots__ = ("code", "data", "lines")
+
+    def __init__(self, data: dict[str, object], lines: list[str], code: int = 0) -> None:
+        self.data = data
+        self.lines = lines
+        self.code = code
 
 
 def failed(problem: LabelError, extra: dict[str, object] | None = None) -> Answer:

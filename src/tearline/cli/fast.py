@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from io import TextIOWrapper
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tearline.cli.shapes import (
     EXIT_FAULT,
@@ -49,11 +49,18 @@ _LABEL_MODULE = "tearline.cli.label"
 _ANSI = r"\033\[[0-?]*[ -/]*[@-~]"  # click's own pattern for the codes echo strips
 
 
-class _Call(NamedTuple):
-    command: str
-    values: dict[str, str | None]
-    marking: str
-    as_json: bool
+class _Call:
+    """A hot command as read: its name, every option's value, the marking, ``--json``."""
+
+    __slots__ = ("as_json", "command", "marking", "values")
+
+    def __init__(
+        self, command: str, values: dict[str, str | None], marking: str, as_json: bool
+    ) -> None:
+        self.command = command
+        self.values = values
+        self.marking = marking
+        self.as_json = as_json
 
 
 def run_fast(args: list[str], commands: Mapping[str, str]) -> int | None:

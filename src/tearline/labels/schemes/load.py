@@ -89,9 +89,8 @@ class _PackagedSchemes(Mapping[str, Scheme]):
 
     def __getitem__(self, scheme_id: str) -> Scheme:
         found = self._loaded.get(scheme_id)
-        if found is None:
-            found = self._load(scheme_id)
-            self._loaded[scheme_id] = found
+        if found is None:  # two threads may both read the file; both keep the first scheme
+            found = self._loaded.setdefault(scheme_id, self._load(scheme_id))
         return found
 
     def _load(self, scheme_id: str) -> Scheme:

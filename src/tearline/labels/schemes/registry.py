@@ -39,9 +39,8 @@ class Registry:
         if isinstance(self._agreements, tuple):
             return self._agreements
         built: tuple[Agreement, ...] | None = self.cache("agreements").get("all")
-        if built is None:
-            built = self._agreements()
-            self.cache("agreements")["all"] = built
+        if built is None:  # built once; a second thread building too keeps the first
+            built = self.cache("agreements").setdefault("all", self._agreements())
         return built
 
     def cache(self, name: str) -> dict[Any, Any]:
