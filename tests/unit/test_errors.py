@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
 import json
-import sys
 
 import pytest
 
@@ -107,7 +107,7 @@ def test_an_internal_fault_shows_no_internals(
     def explode(*_: object, **__: object) -> object:
         raise RuntimeError("secret internals /etc/shadow")
 
-    monkeypatch.setattr(sys.modules["tearline.cli.label"], "parse", explode)
+    monkeypatch.setattr(importlib.import_module("tearline.cli.answers"), "parse", explode)
     assert main(["label", "parse", "SECRET", "--json"]) == 1
     out = capsys.readouterr().out
     assert "secret internals" not in out

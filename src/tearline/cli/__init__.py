@@ -2,24 +2,19 @@
 
 Exit codes: 0 done (a deny is a successful decision), 2 invalid input or usage,
 1 an internal fault (reported without internals).
+
+The hot commands (``label parse``, ``label normalize``, ``label render``) in their plain
+shapes are answered without importing click (:mod:`tearline.cli.fast`), with the same bytes
+and exit code; everything else goes through the click application (:mod:`tearline.cli.app`).
 """
 
 from __future__ import annotations
 
 import sys
-from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-import click
-
-from tearline.cli.output import (
-    EXIT_FAULT,
-    EXIT_INVALID,
-    INTERNAL_ERROR,
-    emit_error,
-    error_json,
-    usage_error,
-)
-from tearline.errors import TearlineError
+if TYPE_CHECKING:
+    import click
 
 __all__ = ["cli", "main"]
 
@@ -41,51 +36,33 @@ _COMMANDS = {
 }
 
 
-class _LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(_COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = _COMMANDS.get(cmd_name)
-        if module is None:
-            return None
-        command = getattr(import_module(module), cmd_name.replace("-", "_"))
-        return command if isinstance(command, click.Command) else None
-
-
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="tearline")
-def cli() -> None:
-    """Tearline: share classified information between allies, label by label."""
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; never lets a traceback reach the user."""
-    args = sys.argv[1:] if argv is None else argv
+    args = sys.argv[1:] if argv is None else list(argv)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    as_json = "--json" in args
-    try:
-        # Without standalone mode click returns the code of an exit raised by a command.
-        code = cli.main(args=args, prog_name="tearline", standalone_mode=False)
-    except click.exceptions.Exit as done:
-        return int(done.exit_code)
-    except click.exceptions.Abort:
-        return EXIT_INVALID
-    except click.ClickException as problem:
-        emit_error(as_json, usage_error(problem.format_message()))
-        return EXIT_INVALID
-    except TearlineError as problem:
-        emit_error(as_json, error_json(problem))
-        return EXIT_FAULT if problem.category == "internal" else EXIT_INVALID
-    except Exception:
-        emit_error(as_json, dict(INTERNAL_ERROR))
-        return EXIT_FAULT
-    return code if isinstance(code, int) else 0
+    from tearline.cli.fast import run_fast
+
+    code = run_fast(args, _COMMANDS)
+    if code is not None:
+        return code
+    from tearline.cli.app import run_click
+
+    return run_click(args, _COMMANDS)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # the click group, imported on first use
+        from tearline.cli.app import application
+
+        return application(_COMMANDS)
+    raise AttributeError(f"module 'tearline.cli' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    cli: click.Group
 
 
 if __name__ == "__main__":

@@ -7,11 +7,18 @@ from typing import TextIO
 
 import click
 
+from tearline.cli.answers import (
+    Answer,
+    failed,
+    normalize_answer,
+    parse_answer,
+    render_answer,
+)
 from tearline.cli.output import EXIT_INVALID, ExitWith, emit, error_json, label_json
 from tearline.errors import InvalidInput, LabelError
 from tearline.labels.authority import AuthorityError, read_authority
 from tearline.labels.formats.stanag4774 import from_xml, to_xml
-from tearline.labels.parse import FORMS, normalize, parse, render
+from tearline.labels.parse import FORMS, parse, render
 from tearline.labels.rollup import rollup
 from tearline.labels.schemes import default_registry
 from tearline.labels.translate import translate
@@ -27,11 +34,14 @@ _form_option = click.option(
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
+def _answer(as_json: bool, answer: Answer) -> None:
+    emit(as_json, answer.data, answer.lines)
+    if answer.code:
+        raise ExitWith(answer.code)
+
+
 def _fail(as_json: bool, problem: LabelError, extra: dict[str, object] | None = None) -> None:
-    data: dict[str, object] = {"valid": False, **(extra or {}), "error": error_json(problem)}
-    where = f" (column {problem.position})" if problem.position else ""
-    emit(as_json, data, [f"invalid: {problem.kind}: {problem.message}{where}"])
-    raise ExitWith(EXIT_INVALID)
+    _answer(as_json, failed(problem, extra))
 
 
 @click.group()
@@ -46,14 +56,7 @@ def label() -> None:
 @click.argument("marking")
 def parse_command(marking: str, scheme: str, form: str | None, as_json: bool) -> None:
     """Parse MARKING strictly and show its canonical label."""
-    default_registry().scheme(scheme)
-    try:
-        result = parse(marking, scheme, form=form)
-    except LabelError as problem:
-        _fail(as_json, problem)
-        return
-    data = {"valid": True, **label_json(result)}
-    emit(as_json, data, [f"{key}: {value}" for key, value in data.items()])
+    _answer(as_json, parse_answer(marking, scheme, form))
 
 
 @label.command("normalize")
@@ -63,22 +66,7 @@ def parse_command(marking: str, scheme: str, form: str | None, as_json: bool) ->
 @click.argument("marking")
 def normalize_command(marking: str, scheme: str, form: str | None, as_json: bool) -> None:
     """Rewrite a sloppy but unambiguous MARKING in canonical form and list the changes."""
-    default_registry().scheme(scheme)
-    try:
-        result = normalize(marking, scheme, form=form)
-    except LabelError as problem:
-        _fail(as_json, problem)
-        return
-    shown = result.portion if result.form == "portion" else result.marking
-    data: dict[str, object] = {
-        "valid": True,
-        "marking": shown,
-        "banner": result.marking,
-        "portion": result.portion,
-        "changes": list(result.changes),
-    }
-    lines = [shown, *(f"  changed: {change}" for change in result.changes)]
-    emit(as_json, data, lines)
+    _answer(as_json, normalize_answer(marking, scheme, form))
 
 
 @label.command("render")
@@ -89,13 +77,7 @@ def normalize_command(marking: str, scheme: str, form: str | None, as_json: bool
 @click.argument("marking")
 def render_command(marking: str, scheme: str, source: str, form: str, as_json: bool) -> None:
     """Write MARKING's label in SCHEME, for a reader of that scheme."""
-    default_registry().scheme(scheme)
-    try:
-        written = render(parse(marking, source), scheme, form=form)
-    except LabelError as problem:
-        _fail(as_json, problem)
-        return
-    emit(as_json, {"valid": True, "marking": written, "scheme": scheme}, [written])
+    _answer(as_json, render_answer(marking, scheme, source, form))
 
 
 @label.command("translate")

@@ -1,16 +1,22 @@
-"""How the CLI prints: JSON for scripts (``--json``), plain lines for people."""
+"""How the click commands print: JSON for scripts (``--json``), plain lines for people.
+
+The shapes themselves are in :mod:`tearline.cli.shapes` (no click), shared with the fast path.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Final
-
 import click
 
-from tearline.errors import InvalidPerson, LabelError, TearlineError
-from tearline.labels.codec import to_dict
-from tearline.labels.model import Label
-from tearline.labels.parse import render
+from tearline.cli.shapes import (
+    EXIT_FAULT,
+    EXIT_INVALID,
+    INTERNAL_ERROR,
+    error_json,
+    error_text,
+    label_json,
+    out_lines,
+    usage_error,
+)
 
 __all__ = [
     "EXIT_FAULT",
@@ -24,9 +30,6 @@ __all__ = [
     "usage_error",
 ]
 
-EXIT_INVALID: Final = 2
-EXIT_FAULT: Final = 1
-
 
 class ExitWith(click.exceptions.Exit):
     """Leave with an exit code after the output has been written."""
@@ -34,77 +37,11 @@ class ExitWith(click.exceptions.Exit):
 
 def emit(as_json: bool, data: dict[str, object], lines: list[str]) -> None:
     """Print ``data`` as JSON, or ``lines`` for people."""
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False))
-    else:
-        for line in lines:
-            click.echo(line)
-
-
-def error_json(problem: TearlineError) -> dict[str, object]:
-    """The one error shape: ``{"code", "category", "message", "class", "position", ...}``.
-
-    ``class`` and ``position`` are kept for scripts written before ``code`` and ``category``:
-    a marking error's class, ``invalid-person`` for person data, else the category.
-    """
-    data = problem.as_dict()
-    data.setdefault(
-        "class", problem.code if isinstance(problem, InvalidPerson) else problem.category
-    )
-    data.setdefault("position", 0)
-    return data
-
-
-def usage_error(message: str) -> dict[str, object]:
-    """The error shape for a command line click refused (unknown option, bad choice, …)."""
-    return {"code": "usage", "category": "invalid-input", "message": message, "class": "usage",
-            "position": 0}  # fmt: skip
-
-
-#: Reported for a fault of Tearline's own: never the exception's text.
-INTERNAL_ERROR: Final[dict[str, object]] = {
-    "code": "internal", "category": "internal", "message": "internal error; nothing was changed",
-    "class": "internal", "position": 0,
-}  # fmt: skip
+    for line in out_lines(as_json, data, lines):
+        click.echo(line)
 
 
 def emit_error(as_json: bool, error: dict[str, object]) -> None:
     """Report an error: a JSON object on stdout with ``--json``, a line on stderr without."""
-    if as_json:
-        click.echo(json.dumps({"valid": False, "error": error}, ensure_ascii=False))
-    else:
-        position = error.get("position")
-        where = f" (column {position})" if position else ""
-        click.echo(f"error: {error['class']}: {error['message']}{where}", err=True)
-
-
-def label_json(label: Label) -> dict[str, object]:
-    """The CLI contract's fields for a label, and under ``label`` its codec form."""
-    releasable = label.releasable_to
-    owners = list(label.owner)
-    if releasable is None:
-        nations: list[str] | None = None
-    else:
-        nations = [o for o in owners if o in releasable]
-        nations += sorted(releasable - set(nations))
-    try:
-        marking: str | None = render(label)
-        portion: str | None = render(label, form="portion")
-    except LabelError:  # a category condition (from 4774) has no text marking
-        marking = portion = None
-    return {
-        "scheme": label.scheme,
-        "marking": marking,
-        "portion": portion,
-        "tier": label.tier.title,
-        "level": label.level,
-        "owner": owners[0] if len(owners) == 1 else "JOINT " + " ".join(owners),
-        "owners": owners,
-        "releasable_to": nations,
-        "displayable_to": sorted(label.displayable_to),
-        "controls": list(label.controls),
-        "access": label.access.text,
-        "fgi": list(label.fgi) if label.fgi is not None else None,
-        "level_inferred": label.level_inferred,
-        "label": to_dict(label),
-    }
+    text, to_stderr = error_text(as_json, error)
+    click.echo(text, err=to_stderr)

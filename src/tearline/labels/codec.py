@@ -24,19 +24,19 @@ form is refused with a :class:`~tearline.errors.LabelError` naming the field.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from collections.abc import Mapping
-from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from tearline.errors import AccessExpressionError, LabelError
 from tearline.labels.access import AccessExpression
 from tearline.labels.gate import admitted
-from tearline.labels.lattice import merged_origins
 from tearline.labels.model import Label, Tier, _building
 from tearline.labels.schemes import Registry
+
+if TYPE_CHECKING:
+    from datetime import date
 
 __all__ = ["VERSION", "canonical_json", "from_dict", "intern_key", "to_dict"]
 
@@ -79,6 +79,8 @@ def canonical_json(label: Label) -> bytes:
 
 def intern_key(label: Label) -> str:
     """A stable key for ``label``: the hex SHA-256 of :func:`canonical_json`."""
+    import hashlib
+
     return hashlib.sha256(canonical_json(label)).hexdigest()
 
 
@@ -138,6 +140,8 @@ def _tier(data: Mapping[str, Any], where: str) -> Tier:
 def _date(data: Mapping[str, Any], where: str) -> date | None:
     if data["declassify_on"] is None:
         return None
+    from datetime import date
+
     text = _text(data, "declassify_on", f"{where}declassify_on")
     try:
         day = date.fromisoformat(text)
@@ -194,6 +198,8 @@ def from_dict(data: object, *, registry: Registry | None = None, _where: str = "
         from_dict(item, registry=registry, _where=f"{_where}origins[{i}].")
         for i, item in enumerate(origins_data)
     )
+    from tearline.labels.lattice import merged_origins
+
     if origins != merged_origins((origins,)):
         raise _fail(f"{_where}origins", "list each origin once, in the codec's order")
     w = _where

@@ -32,19 +32,12 @@ from tearline.errors import LabelError
 from tearline.labels.access import EMPTY, AccessExpression, And, Node
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Registry, Scheme, resolve
-from tearline.labels.syntax.capco import read_marking, write_marking
-from tearline.labels.syntax.tlp import AUDIENCE_PREFIXES, read_tlp, write_tlp
 
 __all__ = ["admit", "admitted", "read", "write"]
 
 _Reader = Callable[[str, Scheme, str | None, bool], tuple[Label, str, tuple[str, ...]]]
 _Writer = Callable[[Label, Scheme, str], str]
-_SYNTAXES: dict[str, tuple[_Reader, _Writer]] = {
-    "capco": (read_marking, write_marking),
-    "tlp": (read_tlp, write_tlp),
-}
-#: Token prefixes (``org:``) a syntax writes itself; other ``tag:value`` tokens are categories.
-_OWN_PREFIXES: dict[str, frozenset[str]] = {"capco": frozenset(), "tlp": AUDIENCE_PREFIXES}
+
 #: Fields a marking does not carry: compared elsewhere, or not part of the marking.
 _NOT_IN_MARKING = frozenset({"original", "origins", "declassify_on", "compilation_reason"})
 #: What a malformed draft can raise inside a writer; each becomes a refusal.
@@ -59,7 +52,7 @@ def read(
     Raises:
         LabelError: the marking breaks a rule of its scheme (strict), or is ambiguous.
     """
-    reader, _ = _SYNTAXES[scheme.syntax]
+    reader, _, _ = _syntax(scheme.syntax)
     with _building():
         return reader(text, scheme, form, strict)
 
@@ -70,7 +63,7 @@ def write(label: Label, scheme: Scheme, form: str) -> str:
     Raises:
         LabelError: the label holds something the scheme cannot write.
     """
-    _, writer = _SYNTAXES[scheme.syntax]
+    _, writer, _ = _syntax(scheme.syntax)
     try:
         return writer(label, scheme, form)
     except LabelError:
@@ -82,6 +75,20 @@ def write(label: Label, scheme: Scheme, form: str) -> str:
             f"on {_shown(fault)})",
             0,
         ) from None
+
+
+def _syntax(name: str) -> tuple[_Reader, _Writer, frozenset[str]]:
+    """A syntax's reader, writer and the token prefixes (``org:``) it writes itself (other
+    ``tag:value`` tokens are categories); each syntax is imported when first used."""
+    if name == "capco":
+        from tearline.labels.syntax.capco import read_marking, write_marking
+
+        return read_marking, write_marking, frozenset()
+    if name == "tlp":
+        from tearline.labels.syntax.tlp import AUDIENCE_PREFIXES, read_tlp, write_tlp
+
+        return read_tlp, write_tlp, AUDIENCE_PREFIXES
+    raise KeyError(name)
 
 
 def admit(*, registry: Registry | None = None, **values: Any) -> Label:
@@ -140,7 +147,7 @@ def _split(access: AccessExpression, scheme: Scheme) -> tuple[AccessExpression, 
     if root is None:
         return access, False
     parts = root.children if isinstance(root, And) else (root,)
-    own = _OWN_PREFIXES[scheme.syntax]
+    _, _, own = _syntax(scheme.syntax)
     marked = [p for p in parts if not _is_condition(p, scheme, own)]
     if len(marked) == len(parts):
         return access, False

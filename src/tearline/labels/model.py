@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from tearline.labels.access import EMPTY, AccessExpression
+
+if TYPE_CHECKING:
+    from datetime import date
 
 __all__ = ["Label", "Tier"]
 

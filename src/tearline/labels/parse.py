@@ -12,7 +12,6 @@ from tearline.errors import InvalidInput
 from tearline.labels.gate import read, write
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Registry, resolve
-from tearline.labels.translate import translate
 
 __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "render"]
 
@@ -128,5 +127,7 @@ def render(
     chosen = resolve(registry)
     target = chosen.scheme(scheme or label.scheme)
     if target.id != label.scheme:
+        from tearline.labels.translate import translate
+
         label = translate(label, target.id, registry=chosen).label
     return write(label, target, form)

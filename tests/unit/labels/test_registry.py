@@ -8,7 +8,7 @@ import pytest
 
 from tearline.errors import NotFound, SchemeError
 from tearline.labels.parse import parse, render
-from tearline.labels.schemes import default_registry, load_registry
+from tearline.labels.schemes import Registry, default_registry, load, load_registry
 from tearline.labels.translate import translate
 from tearline.policy.compiled import Compiler, can_read
 from tearline.policy.decide import decide
@@ -71,3 +71,36 @@ def test_an_inconsistent_agreement_is_a_data_fault() -> None:
         load_registry(agreements=[("broken.toml", broken)])
     with pytest.raises(NotFound):
         load_registry(schemes=["us", "xx"])
+
+
+def test_the_packaged_registry_reads_a_scheme_file_when_first_asked() -> None:
+    packaged = load._PackagedSchemes(default_registry().nations)
+    assert packaged._loaded == {}
+    assert packaged["us"].id == "us"
+    assert set(packaged._loaded) == {"us"}
+    assert sorted(packaged) == sorted(load_registry().schemes)  # listing reads no scheme
+    assert set(packaged._loaded) == {"us"}
+    assert len(packaged) == len(load_registry().schemes)
+
+
+@pytest.mark.parametrize("scheme_id", ["nations", "../us", "US", "", "us.toml", "u s", "xx"])
+def test_only_a_scheme_file_named_by_its_id_is_read(scheme_id: str) -> None:
+    packaged = load._PackagedSchemes(default_registry().nations)
+    assert scheme_id not in packaged
+    with pytest.raises(NotFound, match="known schemes: au, ca"):
+        Registry(packaged.nations, packaged).scheme(scheme_id)
+
+
+def test_the_lazy_packaged_registry_holds_what_load_registry_reads() -> None:
+    lazy, eager = default_registry(), load_registry()
+    assert dict(lazy.schemes) == dict(eager.schemes)
+    assert lazy.agreements == eager.agreements
+    assert lazy.agreements is lazy.agreements  # built once
+
+
+def test_a_scheme_file_must_be_named_by_its_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = load._read
+    monkeypatch.setattr(load, "_read", lambda name: real("us.toml" if name == "zz.toml" else name))
+    packaged = load._PackagedSchemes(default_registry().nations)
+    with pytest.raises(SchemeError, match=r"zz\.toml: the scheme's id must be its file's name"):
+        packaged["zz"]

@@ -1,17 +1,16 @@
 """Load schemes, agreements and nations from their TOML files into a :class:`Registry`.
 
-The packaged files live in ``tearline/labels/data`` and are read with ``importlib.resources``
-(no file-system paths). :func:`load_registry` builds a registry from them plus any agreement
-data a node adds; :func:`default_registry` is the packaged one, loaded once, for scripts.
+The packaged files live in ``tearline/labels/data`` and are read through the package's loader
+(``pkgutil.get_data``; no file-system paths). :func:`load_registry` builds a registry from
+them plus any agreement data a node adds; :func:`default_registry` is the packaged one, for
+scripts, each file read when first needed.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
@@ -35,6 +34,9 @@ __all__ = ["agreements", "default_registry", "load_registry", "resolve", "scheme
 _DATA_PACKAGE = "tearline.labels.data"
 _ROLES = frozenset({"access", "fgi", "controls"})
 _DISCLOSURES = frozenset({"owner-only", "release", "display", "disclosure-official"})
+_NATIONS = "nations.toml"
+#: A scheme id as a file name may spell it: ``us``, ``nato``, ``jp-x``; nothing that walks.
+_ID_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def load_registry(
@@ -55,32 +57,114 @@ def load_registry(
     Raises:
         SchemeError: a file is inconsistent (a data fault); NotFound: an unknown scheme id.
     """
-    root = resources.files(_DATA_PACKAGE)
-    nations = Nations.from_data(tomllib.loads(root.joinpath("nations.toml").read_text("utf-8")))
-    loaded: dict[str, Scheme] = {}
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml") and entry.name != "nations.toml":
-            scheme = _scheme_from_data(tomllib.loads(entry.read_text("utf-8")), nations, entry.name)
-            loaded[scheme.id] = scheme
-    wanted = sorted(loaded) if schemes is None else list(schemes)
-    chosen = {scheme_id: Registry(nations, loaded).scheme(scheme_id) for scheme_id in wanted}
-    files: list[tuple[str, Mapping[str, Any]]] = []
-    if packaged_agreements:
-        files = [
-            (entry.name, tomllib.loads(entry.read_text("utf-8")))
-            for entry in sorted(root.joinpath("agreements").iterdir(), key=lambda e: e.name)
-            if entry.name.endswith(".toml")
-        ]
-        files = [(n, d) for n, d in files if set(d["agreement"]["schemes"]) <= set(chosen)]
-    # the agreements given come first: between the same two schemes they take precedence
-    built = tuple(agreement_from_data(data, chosen, name) for name, data in (*agreements, *files))
-    return Registry(nations, MappingProxyType(chosen), built)
+    packaged = _PackagedSchemes(_read_nations())
+    every = {scheme_id: packaged[scheme_id] for scheme_id in packaged}  # reads and checks all
+    wanted = sorted(every) if schemes is None else list(schemes)
+    chosen = {
+        scheme_id: Registry(packaged.nations, every).scheme(scheme_id) for scheme_id in wanted
+    }
+    built = _agreements(chosen, tuple(agreements), packaged_agreements)
+    return Registry(packaged.nations, MappingProxyType(chosen), built)
 
 
 @lru_cache(maxsize=1)
 def default_registry() -> Registry:
-    """The packaged schemes and agreements, loaded once per process: the scripts' default."""
-    return load_registry()
+    """The packaged schemes and agreements, loaded once per process: the scripts' default.
+
+    Each scheme file is read the first time its scheme is asked for, and the agreements the
+    first time they are, so a script that reads US markings reads only ``us.toml`` (and the
+    nations). :func:`load_registry` reads and checks every file at once.
+    """
+    packaged = _PackagedSchemes(_read_nations())
+    return Registry(packaged.nations, packaged, lambda: _agreements(packaged, (), True))
+
+
+class _PackagedSchemes(Mapping[str, Scheme]):
+    """The packaged schemes by id, each file read on first use (``<id>.toml``)."""
+
+    def __init__(self, nations: Nations) -> None:
+        self.nations = nations
+        self._loaded: dict[str, Scheme] = {}
+        self._ids: tuple[str, ...] | None = None
+
+    def __getitem__(self, scheme_id: str) -> Scheme:
+        found = self._loaded.get(scheme_id)
+        if found is None:  # two threads may both read the file; both keep the first scheme
+            found = self._loaded.setdefault(scheme_id, self._load(scheme_id))
+        return found
+
+    def _load(self, scheme_id: str) -> Scheme:
+        name = f"{scheme_id}.toml"
+        text = None if _not_a_file_name(scheme_id) or name == _NATIONS else _read(name)
+        if text is None:
+            raise KeyError(scheme_id)
+        scheme = _scheme_from_data(_toml(text), self.nations, name)
+        if scheme.id != scheme_id:
+            raise SchemeError(f"{name}: the scheme's id must be its file's name ({scheme.id!r})")
+        return scheme
+
+    def __iter__(self) -> Iterator[str]:
+        if self._ids is None:
+            names = _listing(None)
+            self._ids = tuple(n.removesuffix(".toml") for n in names if n != _NATIONS)
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _agreements(
+    chosen: Mapping[str, Scheme],
+    given: tuple[tuple[str, Mapping[str, Any]], ...],
+    packaged: bool,
+) -> tuple[Agreement, ...]:
+    """The agreements given, then the packaged ones between ``chosen`` schemes."""
+    files: list[tuple[str, Mapping[str, Any]]] = []
+    if packaged:
+        for name in _listing("agreements"):
+            data = _toml(_read(f"agreements/{name}") or "")
+            if set(data["agreement"]["schemes"]) <= set(chosen):
+                files.append((name, data))
+    # the agreements given come first: between the same two schemes they take precedence
+    return tuple(agreement_from_data(data, chosen, name) for name, data in (*given, *files))
+
+
+def _not_a_file_name(scheme_id: object) -> bool:
+    return not isinstance(scheme_id, str) or not scheme_id or not set(scheme_id) <= _ID_CHARACTERS
+
+
+def _read_nations() -> Nations:
+    return Nations.from_data(_toml(_read(_NATIONS) or ""))
+
+
+def _read(name: str) -> str | None:
+    """The packaged data file ``name`` (``/``-separated), or ``None`` if there is none.
+
+    ``pkgutil.get_data`` goes through the package's own loader (a directory, a zip file, …)
+    and costs far less to import than ``importlib.resources``.
+    """
+    import pkgutil
+
+    try:
+        raw = pkgutil.get_data(_DATA_PACKAGE, name)
+    except OSError:
+        return None
+    return None if raw is None else raw.decode("utf-8")
+
+
+def _listing(folder: str | None) -> list[str]:
+    """The names of the TOML files in the data package (or its ``folder``), sorted."""
+    from importlib import resources
+
+    root = resources.files(_DATA_PACKAGE)
+    where = root if folder is None else root.joinpath(folder)
+    return sorted(e.name for e in where.iterdir() if e.name.endswith(".toml"))
+
+
+def _toml(text: str) -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads(text)
 
 
 def resolve(registry: Registry | None) -> Registry:

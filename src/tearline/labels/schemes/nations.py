@@ -32,12 +32,17 @@ class Nations:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Nations:
         """Build the table from the packaged ``nations.toml`` data; checks every member code."""
-        names = {code: str(entry["name"]) for code, entry in data["nations"].items()}
+        # a nation is ``CODE = "name"``, or a table ``{name, deprecated}`` for a withdrawn code
+        nations = {
+            code: entry if isinstance(entry, dict) else {"name": entry}
+            for code, entry in data["nations"].items()
+        }
+        names = {code: str(entry["name"]) for code, entry in nations.items()}
         groups: dict[str, frozenset[str] | None] = {}
         group_names: dict[str, str] = {}
         deprecated: dict[str, str] = {}
-        for section in ("nations", "groups"):
-            for code, entry in data[section].items():
+        for section in (nations, data["groups"]):
+            for code, entry in section.items():
                 if "deprecated" in entry:
                     deprecated[code] = str(entry["deprecated"])
         for code, entry in data["groups"].items():

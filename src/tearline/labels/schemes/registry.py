@@ -8,7 +8,7 @@ done with a registry (parsed markings, translated clearances) belong to it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,12 +22,26 @@ __all__ = ["Registry"]
 
 @dataclass(frozen=True)
 class Registry:
-    """Schemes by id, the agreements between them and the nation table: immutable."""
+    """Schemes by id, the agreements between them and the nation table: immutable.
+
+    The agreements may be given as a function that builds them, called on first use (the
+    packaged registry reads its agreement files only when an agreement is asked for).
+    """
 
     nations: Nations
     schemes: Mapping[str, Scheme]
-    agreements: tuple[Agreement, ...] = ()
+    _agreements: tuple[Agreement, ...] | Callable[[], tuple[Agreement, ...]] = ()
     _caches: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def agreements(self) -> tuple[Agreement, ...]:
+        """The agreements between the schemes, in the order they are looked up."""
+        if isinstance(self._agreements, tuple):
+            return self._agreements
+        built: tuple[Agreement, ...] | None = self.cache("agreements").get("all")
+        if built is None:  # built once; a second thread building too keeps the first
+            built = self.cache("agreements").setdefault("all", self._agreements())
+        return built
 
     def cache(self, name: str) -> dict[Any, Any]:
         """The cache ``name`` of work done with this registry (internal to the label core)."""

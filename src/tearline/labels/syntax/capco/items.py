@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -274,6 +273,8 @@ def _read_pattern_item(reading: Reading, scheme: Scheme, piece: Piece, number: i
 
 
 def _unknown_control(reading: Reading, vocab: Vocabulary, piece: Piece) -> None:
+    import difflib  # only for a word that does not read: the suggestion
+
     close = difflib.get_close_matches(piece.text.upper(), vocab.control_words(), n=3)
     hint = f"did you mean {' or '.join(close)}? " if close else ""
     reading.error(

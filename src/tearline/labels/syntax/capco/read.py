@@ -7,7 +7,6 @@ unambiguous — case, spacing, spelling, order, a missing owner in REL TO — an
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, replace
 
 from tearline.labels.model import Label, _building
@@ -195,6 +194,8 @@ def _pick_level(
     ] or list(vocab.level_spellings(piece.text, not reading.strict))
     if not candidates:
         words = [w for w in vocab.level_words() if not w.islower()]
+        import difflib  # only for a word that does not read: the suggestion
+
         close = difflib.get_close_matches(piece.text.upper(), words, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         expected = ", ".join(level.banner for level in reversed(vocab.scheme.levels))
