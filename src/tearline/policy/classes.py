@@ -59,40 +59,39 @@ class LabelClass(NamedTuple):
     alternatives: tuple[int, ...] | None
 
 
-_PersonKey = tuple[tuple[int, ...], int, int]
-
-
 class ClassTable:
     """Interns compiled labels and persons (of one :class:`~tearline.policy.compiled.Compiler`).
 
     Only classes from one table may be compared: view indexes and verdict rows mean nothing
     in another. Interning a label with a new view adds a byte to every person view's row;
-    interning a person with a new view computes a row over every label view.
+    interning a person with a new view computes a row over every label view. The table
+    keeps only views and classes, not the compiled values it was given.
     """
 
     def __init__(self) -> None:
         self._views: list[CompiledLabel] = []  # label views: the label with no access terms
         self._view_index: dict[CompiledLabel, int] = {}
-        self._person_views: dict[tuple[tuple[int, ...], int], tuple[CompiledPerson, bytearray]]
-        self._person_views = {}
-        self._labels: dict[CompiledLabel, LabelClass] = {}
-        self._persons: dict[_PersonKey, PersonClass] = {}
+        self._readers: list[CompiledPerson] = []  # person views: no authorizations
+        self._rows: list[bytearray] = []  # per person view, one verdict per label view
+        self._reader_index: dict[tuple[tuple[int, ...], int], int] = {}
+        self._labels: dict[LabelClass, LabelClass] = {}
+        self._persons: dict[tuple[int, int], PersonClass] = {}
 
     def label(self, label: CompiledLabel) -> LabelClass:
         """The class of ``label`` (the same object for every equal compiled label)."""
-        found = self._labels.get(label)
-        if found is None:
-            view = self._label_view(label._replace(required=0, alternatives=None))
-            found = self._labels[label] = LabelClass(view, label.required, label.alternatives)
-        return found
+        view = self._label_view(
+            CompiledLabel(label.tier, label.release, 0, None, label.scheme, label.origins)
+        )
+        found = LabelClass(view, label.required, label.alternatives)
+        return self._labels.setdefault(found, found)
 
     def person(self, person: CompiledPerson) -> PersonClass:
         """The class of ``person`` (the same object for everyone who reads alike)."""
-        key = (person.tiers, person.nations, person.authorizations)
+        reader = self._person_view(person.tiers, person.nations)
+        key = (reader, person.authorizations)
         found = self._persons.get(key)
         if found is None:
-            verdicts = self._person_view(person.tiers, person.nations)
-            found = self._persons[key] = PersonClass(verdicts, person.authorizations)
+            found = self._persons[key] = PersonClass(self._rows[reader], person.authorizations)
         return found
 
     def _label_view(self, view: CompiledLabel) -> int:
@@ -100,17 +99,18 @@ class ClassTable:
         if index is None:
             index = self._view_index[view] = len(self._views)
             self._views.append(view)
-            for who, verdicts in self._person_views.values():
-                verdicts.append(can_read(who, view))
+            for reader, row in zip(self._readers, self._rows, strict=True):
+                row.append(can_read(reader, view))
         return index
 
-    def _person_view(self, tiers: tuple[int, ...], nations: int) -> bytearray:
-        found = self._person_views.get((tiers, nations))
-        if found is None:
-            who = CompiledPerson(tiers, nations, 0, None)
-            found = who, bytearray(can_read(who, view) for view in self._views)
-            self._person_views[tiers, nations] = found
-        return found[1]
+    def _person_view(self, tiers: tuple[int, ...], nations: int) -> int:
+        index = self._reader_index.get((tiers, nations))
+        if index is None:
+            index = self._reader_index[tiers, nations] = len(self._readers)
+            reader = CompiledPerson(tiers, nations, 0, None)
+            self._readers.append(reader)
+            self._rows.append(bytearray(can_read(reader, view) for view in self._views))
+        return index
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -119,7 +119,7 @@ class ClassTable:
             "label classes": len(self._labels),
             "person classes": len(self._persons),
             "label views": len(self._views),
-            "person views": len(self._person_views),
+            "person views": len(self._readers),
         }
 
 
