@@ -24,6 +24,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Agreement": ("tearline.labels.schemes.agreements", "Agreement"),
     "Authorization": ("tearline.policy.model", "Authorization"),
     "Clearance": ("tearline.policy.model", "Clearance"),
+    "ClassTable": ("tearline.policy.classes", "ClassTable"),
     "ClearanceTranslation": ("tearline.labels.translate", "ClearanceTranslation"),
     "Compiler": ("tearline.policy.compiled", "Compiler"),
     "Conflict": ("tearline.errors", "Conflict"),
@@ -51,6 +52,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "admit": ("tearline.labels.gate", "admit"),
     "agreements": ("tearline.labels.schemes", "agreements"),
     "can_read": ("tearline.policy.compiled", "can_read"),
+    "can_read_class": ("tearline.policy.classes", "can_read_class"),
+    "can_read_class_labels": ("tearline.policy.classes", "can_read_class_labels"),
+    "can_read_class_pairs": ("tearline.policy.classes", "can_read_class_pairs"),
     "can_read_labels": ("tearline.policy.compiled", "can_read_labels"),
     "can_read_pairs": ("tearline.policy.compiled", "can_read_pairs"),
     "canonical_json": ("tearline.labels.codec", "canonical_json"),
@@ -79,6 +83,7 @@ __all__ = [
     "Action",
     "Agreement",
     "Authorization",
+    "ClassTable",
     "Clearance",
     "ClearanceTranslation",
     "Compiler",
@@ -107,6 +112,9 @@ __all__ = [
     "admit",
     "agreements",
     "can_read",
+    "can_read_class",
+    "can_read_class_labels",
+    "can_read_class_pairs",
     "can_read_labels",
     "can_read_pairs",
     "canonical_json",
@@ -183,6 +191,12 @@ if TYPE_CHECKING:
         Translation,
         translate,
         translate_clearance,
+    )
+    from tearline.policy.classes import (
+        ClassTable,
+        can_read_class,
+        can_read_class_labels,
+        can_read_class_pairs,
     )
     from tearline.policy.compiled import Compiler, can_read, can_read_labels, can_read_pairs
     from tearline.policy.decide import decide
