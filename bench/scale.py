@@ -1,29 +1,45 @@
 """How the fast path holds up as labels and persons grow: a table over sizes.
 
 Run ``.venv/bin/python bench/scale.py`` (the full grid, 2k–200k labels × 10k–1M persons, takes
-several minutes and a few GB of memory) or ``--labels 2000,20000 --persons 10000`` for a part
-of it. The mix is ``decisions.py``'s (same generators, same seed). For each size it prints:
+tens of minutes, most of it generating the markings, and a few GB of memory), ``--quick`` for
+one small cell, or ``--labels 2000,20000 --persons 10000`` for a part of it. The mix is
+``decisions.py``'s (same generators, same seed; the labels of one size are generated once for
+every person count). For each size it prints one row of a Markdown table:
 
-- the cost of compiling labels and persons (per second) and the memory each compiled one
-  takes (bytes, counting every object it holds, integers shared by the interpreter excluded);
+- the cost of compiling labels and persons, and of interning the compiled values into a
+  :class:`~tearline.policy.classes.ClassTable` (per second);
+- the memory each compiled label and person takes (bytes, counting every object it holds,
+  integers shared by the interpreter excluded), and with classes everything the table holds
+  for that side divided by the labels (persons), plus the 8-byte reference each one keeps;
+- how many classes and views the table holds;
 - decisions per second over the same random pairs, in the order they come
-  (``can_read_pairs``) and grouped by person (``can_read_labels`` per person), which reads
-  each person's fields once and walks the labels in order.
+  (``can_read_pairs``, ``can_read_class_pairs``) and grouped by person
+  (``can_read_labels``, ``can_read_class_labels`` per person).
 
-Every timing is the best of ``--repeats`` runs with the garbage collector off. Both orders
-are cross-checked to give the same answers.
+Every decision timing is the median of ``--rounds`` rounds in which the four ways take turns
+(garbage collector off), so a burst from another tenant of a shared machine falls on one turn.
+All four are cross-checked to give the same answers.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from decisions import AT, SEED, best_of, build_markings, disjunction_labels, random_person
+from tearline.labels.model import Label
+from tearline.policy.classes import (
+    ClassTable,
+    LabelClass,
+    PersonClass,
+    can_read_class_labels,
+    can_read_class_pairs,
+)
 from tearline.policy.compiled import (
     CompiledLabel,
     CompiledPerson,
@@ -33,9 +49,12 @@ from tearline.policy.compiled import (
 )
 
 T = TypeVar("T")
+P = TypeVar("P")
+L = TypeVar("L")
 LABELS = (2_000, 20_000, 200_000)
 PERSONS = (10_000, 100_000, 1_000_000)
 PAIRS = 1_000_000
+ROUNDS = 5
 
 
 def deep_size(value: object, seen: set[int] | None = None) -> int:
@@ -47,6 +66,8 @@ def deep_size(value: object, seen: set[int] | None = None) -> int:
     size = sys.getsizeof(value)
     if isinstance(value, tuple | list | frozenset | set):
         size += sum(deep_size(item, seen) for item in value)
+    elif isinstance(value, dict):
+        size += sum(deep_size(k, seen) + deep_size(v, seen) for k, v in value.items())
     return size
 
 
@@ -56,10 +77,8 @@ def _mean_size(items: Sequence[object], sample: int = 2_000) -> float:
 
 
 def _grouped(
-    persons: Sequence[CompiledPerson],
-    labels: Sequence[CompiledLabel],
-    pairs: Iterable[tuple[int, int]],
-) -> tuple[list[tuple[CompiledPerson, list[CompiledLabel]]], list[int]]:
+    persons: Sequence[P], labels: Sequence[L], pairs: Iterable[tuple[int, int]]
+) -> tuple[list[tuple[P, list[L]]], list[int]]:
     """The pairs grouped by person, and for each grouped answer the index of its pair."""
     by_person: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for index, (p, q) in enumerate(pairs):
@@ -69,58 +88,170 @@ def _grouped(
     return grouped, order
 
 
-def measure(label_count: int, person_count: int, repeats: int) -> dict[str, float]:
+def _labels(label_count: int) -> tuple[list[Label], tuple[Any, ...]]:
+    """The mix's labels for ``label_count`` and the generator's state after them."""
     rng = random.Random(SEED)
     _, labels, _ = build_markings(rng, label_count)
     labels += disjunction_labels(rng, labels, round(label_count * 5 / 95))
+    return labels, rng.getstate()
+
+
+def _table_bytes(table: ClassTable, side: str) -> int:
+    """Bytes of everything the table holds for one side (``label`` or ``person``)."""
+    parts = {
+        "label": ("_views", "_view_index", "_labels"),
+        "person": ("_readers", "_rows", "_reader_index", "_persons"),
+    }[side]
+    seen: set[int] = set()
+    return sum(deep_size(getattr(table, name), seen) for name in parts)
+
+
+def _alternating(sides: dict[str, Callable[[], list[T]]], rounds: int) -> dict[str, float]:
+    """Median seconds of each side over ``rounds`` rounds, the sides taking turns.
+
+    Taking turns spreads the other tenants of a shared machine over every side alike.
+    """
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(rounds):
+        for name, side in sides.items():
+            times[name].append(best_of(side, 1)[0])
+    return {name: statistics.median(seconds) for name, seconds in times.items()}
+
+
+def _check(answers: Sequence[bool], order: Sequence[int], grouped: Iterable[list[bool]]) -> None:
+    flat = [answer for part in grouped for answer in part]
+    if any(answers[index] != answer for index, answer in zip(order, flat, strict=True)):
+        raise SystemExit("grouped and random orders disagree")
+
+
+class Cell(NamedTuple):
+    """One size of the grid, compiled both ways, with the pairs to decide (indexes)."""
+
+    compiled_labels: list[CompiledLabel]
+    compiled_persons: list[CompiledPerson]
+    label_classes: list[LabelClass]
+    person_classes: list[PersonClass]
+    table: ClassTable
+    pairs: list[tuple[int, int]]
+
+
+def build(
+    labels: list[Label], state: tuple[Any, ...], person_count: int, pair_count: int
+) -> tuple[Cell, dict[str, float]]:
+    """Generate the persons and pairs after ``labels``, compile and intern (timed) both."""
+    rng = random.Random()
+    rng.setstate(state)
     people = [random_person(rng, i) for i in range(person_count)]
-    compiler = Compiler()
+    compiler, table = Compiler(), ClassTable()
     label_seconds, compiled_labels = best_of(lambda: [compiler.label(x) for x in labels], 1)
     person_seconds, compiled_persons = best_of(lambda: [compiler.person(x, AT) for x in people], 1)
-    pair_index = list(
+    label_intern, label_classes = best_of(lambda: [table.label(x) for x in compiled_labels], 1)
+    person_intern, person_classes = best_of(lambda: [table.person(x) for x in compiled_persons], 1)
+    pairs = list(
         zip(
-            rng.choices(range(person_count), k=PAIRS),
-            rng.choices(range(len(labels)), k=PAIRS),
+            rng.choices(range(person_count), k=pair_count),
+            rng.choices(range(len(labels)), k=pair_count),
             strict=True,
         )
     )
-    pairs = [(compiled_persons[p], compiled_labels[q]) for p, q in pair_index]
-    grouped, order = _grouped(compiled_persons, compiled_labels, pair_index)
-    random_seconds, answers = best_of(lambda: can_read_pairs(pairs), repeats)
-    grouped_seconds, grouped_answers = best_of(
-        lambda: [can_read_labels(who, wanted) for who, wanted in grouped], repeats
-    )
-    flat = [answer for part in grouped_answers for answer in part]
-    if any(answers[index] != answer for index, answer in zip(order, flat, strict=True)):
-        raise SystemExit("grouped and random orders disagree")
+    cell = Cell(compiled_labels, compiled_persons, label_classes, person_classes, table, pairs)
+    costs = {
+        "label compile/s": len(labels) / label_seconds,
+        "person compile/s": person_count / person_seconds,
+        "label intern/s": len(labels) / label_intern,
+        "person intern/s": person_count / person_intern,
+    }
+    return cell, costs
+
+
+def decide_all(cell: Cell, rounds: int) -> dict[str, float]:
+    """Median seconds of each way to decide the cell's pairs (cross-checked first)."""
+    pairs = [(cell.compiled_persons[p], cell.compiled_labels[q]) for p, q in cell.pairs]
+    class_pairs = [(cell.person_classes[p], cell.label_classes[q]) for p, q in cell.pairs]
+    grouped, order = _grouped(cell.compiled_persons, cell.compiled_labels, cell.pairs)
+    class_grouped, _ = _grouped(cell.person_classes, cell.label_classes, cell.pairs)
+    sides: dict[str, Callable[[], list[Any]]] = {
+        "random order/s": lambda: can_read_pairs(pairs),
+        "random, classes/s": lambda: can_read_class_pairs(class_pairs),
+        "by person/s": lambda: [can_read_labels(who, wanted) for who, wanted in grouped],
+        "by person, classes/s": lambda: [
+            can_read_class_labels(who, wanted) for who, wanted in class_grouped
+        ],
+    }
+    answers = can_read_pairs(pairs)
+    if can_read_class_pairs(class_pairs) != answers:
+        raise SystemExit("classes and compiled values disagree")
+    _check(answers, order, sides["by person/s"]())
+    _check(answers, order, sides["by person, classes/s"]())
+    return _alternating(sides, rounds)
+
+
+def measure(
+    labels: list[Label], state: tuple[Any, ...], person_count: int, pair_count: int, rounds: int
+) -> dict[str, float]:
+    """Every column of the table for one size."""
+    cell, costs = build(labels, state, person_count, pair_count)
+    medians = decide_all(cell, rounds)
     return {
         "labels": len(labels),
         "persons": person_count,
-        "label compile/s": len(labels) / label_seconds,
-        "person compile/s": person_count / person_seconds,
-        "bytes/label": _mean_size(compiled_labels),
-        "bytes/person": _mean_size(compiled_persons),
-        "random order/s": PAIRS / random_seconds,
-        "by person/s": PAIRS / grouped_seconds,
+        **costs,
+        "bytes/label": _mean_size(cell.compiled_labels),
+        "bytes/person": _mean_size(cell.compiled_persons),
+        "class bytes/label": 8 + _table_bytes(cell.table, "label") / len(labels),
+        "class bytes/person": 8 + _table_bytes(cell.table, "person") / person_count,
+        **{name: float(count) for name, count in cell.table.sizes.items()},
+        **{name: len(cell.pairs) / seconds for name, seconds in medians.items()},
     }
+
+
+COLUMNS = {  # key -> header in the printed (Markdown) table
+    "labels": "labels",
+    "persons": "persons",
+    "label compile/s": "label compile/s",
+    "person compile/s": "person compile/s",
+    "label intern/s": "label intern/s",
+    "person intern/s": "person intern/s",
+    "bytes/label": "bytes/label",
+    "bytes/person": "bytes/person",
+    "class bytes/label": "bytes/label, classes",
+    "class bytes/person": "bytes/person, classes",
+    "label classes": "label classes",
+    "label views": "label views",
+    "person classes": "person classes",
+    "person views": "person views",
+    "random order/s": "random order/s",
+    "random, classes/s": "random, classes/s",
+    "by person/s": "by person/s",
+    "by person, classes/s": "by person, classes/s",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--labels", default=",".join(map(str, LABELS)), help="comma-separated")
-    parser.add_argument("--persons", default=",".join(map(str, PERSONS)), help="comma-separated")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--labels", help="comma-separated (default 2000,20000,200000)")
+    parser.add_argument("--persons", help="comma-separated (default 10000,100000,1000000)")
+    parser.add_argument("--pairs", type=int, help=f"pairs per cell (default {PAIRS:,})")
+    parser.add_argument("--rounds", type=int, help=f"timed rounds per cell (default {ROUNDS})")
+    parser.add_argument("--quick", action="store_true", help="one small cell, a few rounds")
     args = parser.parse_args(argv)
-    label_sizes = [int(x) for x in args.labels.split(",")]
-    person_sizes = [int(x) for x in args.persons.split(",")]
-    columns = ("labels", "persons", "label compile/s", "person compile/s", "bytes/label",
-               "bytes/person", "random order/s", "by person/s")  # fmt: skip
-    print(" | ".join(f"{c:>16}" for c in columns))
+    quick = args.quick
+    label_sizes = _sizes(args.labels, (2_000,) if quick else LABELS)
+    person_sizes = _sizes(args.persons, (10_000,) if quick else PERSONS)
+    pair_count = args.pairs or (100_000 if quick else PAIRS)
+    rounds = args.rounds or (3 if quick else ROUNDS)
+    print("| " + " | ".join(COLUMNS.values()) + " |")
+    print("|" + "---:|" * len(COLUMNS))
     for label_count in label_sizes:
+        labels, state = _labels(label_count)
         for person_count in person_sizes:
-            row = measure(label_count, person_count, args.repeats)
-            print(" | ".join(f"{row[c]:>16,.0f}" for c in columns), flush=True)
+            row = measure(labels, state, person_count, pair_count, rounds)
+            print("| " + " | ".join(f"{row[key]:,.0f}" for key in COLUMNS) + " |", flush=True)
     return 0
+
+
+def _sizes(given: str | None, default: tuple[int, ...]) -> list[int]:
+    return [int(x) for x in given.split(",")] if given else list(default)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Agreement": ("tearline.labels.schemes.agreements", "Agreement"),
     "Authorization": ("tearline.policy.model", "Authorization"),
     "Clearance": ("tearline.policy.model", "Clearance"),
+    "ClassTable": ("tearline.policy.classes", "ClassTable"),
     "ClearanceTranslation": ("tearline.labels.translate", "ClearanceTranslation"),
     "Compiler": ("tearline.policy.compiled", "Compiler"),
     "Conflict": ("tearline.errors", "Conflict"),
@@ -52,6 +53,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "admit": ("tearline.labels.gate", "admit"),
     "agreements": ("tearline.labels.schemes", "agreements"),
     "can_read": ("tearline.policy.compiled", "can_read"),
+    "can_read_class": ("tearline.policy.classes", "can_read_class"),
+    "can_read_class_labels": ("tearline.policy.classes", "can_read_class_labels"),
+    "can_read_class_pairs": ("tearline.policy.classes", "can_read_class_pairs"),
     "can_read_labels": ("tearline.policy.compiled", "can_read_labels"),
     "can_read_pairs": ("tearline.policy.compiled", "can_read_pairs"),
     "canonical_json": ("tearline.labels.codec", "canonical_json"),
@@ -80,6 +84,7 @@ __all__ = [
     "Action",
     "Agreement",
     "Authorization",
+    "ClassTable",
     "Clearance",
     "ClearanceTranslation",
     "Compiler",
@@ -109,6 +114,9 @@ __all__ = [
     "admit",
     "agreements",
     "can_read",
+    "can_read_class",
+    "can_read_class_labels",
+    "can_read_class_pairs",
     "can_read_labels",
     "can_read_pairs",
     "canonical_json",
@@ -185,6 +193,12 @@ if TYPE_CHECKING:
         Translation,
         translate,
         translate_clearance,
+    )
+    from tearline.policy.classes import (
+        ClassTable,
+        can_read_class,
+        can_read_class_labels,
+        can_read_class_pairs,
     )
     from tearline.policy.compiled import Compiler, can_read, can_read_labels, can_read_pairs
     from tearline.policy.decide import decide

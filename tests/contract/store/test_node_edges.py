@@ -64,8 +64,9 @@ def test_a_node_that_cannot_open_says_why(world: Cast, tmp_path: Path) -> None:
     opened.close()
 
 
-def test_python_dash_m_tearline_runs_the_cli(monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_python_dash_m_tearline_runs_the_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "argv", ["tearline", "label", "parse", "SECRET//NOFORN", "--json"])
     with pytest.raises(SystemExit) as done:
         runpy.run_module("tearline", run_name="__main__")
