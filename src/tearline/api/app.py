@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from tearline import __version__
 from tearline.api import errors
+from tearline.api.auth import Caller
 from tearline.api.schemas import DocumentIn, ItemIn
+from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
-from tearline.errors import TearlineError, Unauthenticated
+from tearline.errors import TearlineError
 from tearline.labels.codec import to_dict
-from tearline.service import Draft, ItemKind, ItemView, PersonRecord
+from tearline.service import Draft, ItemKind, ItemView
 from tearline.service import Query as Listing
 from tearline.service.items import marking, rendered
 
@@ -63,20 +65,8 @@ def create_app(node: Node) -> FastAPI:
 
     app.state.node = node
     _routes(app, node)
+    vetting_routes(app, node)
     return app
-
-
-def _caller(request: Request) -> PersonRecord:
-    """The person the request's API token speaks for (401 otherwise)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthenticated("a valid API token is required: Authorization: Bearer TOKEN")
-    node: Node = request.app.state.node
-    return node.tokens.authenticate(token.strip())
-
-
-Caller = Annotated[PersonRecord, Depends(_caller)]
 
 
 def _summary(node: Node, summary: Any, scheme: str) -> dict[str, Any]:
