@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -50,7 +51,6 @@ class Repository:
 
     def __init__(self, db: Database, registry: Registry) -> None:
         self.db = db
-        self.transaction = db.transaction
         self._registry = registry
         self._labels: dict[int, Label] = {}
         self._label_ids: dict[str, int] = {}
@@ -60,6 +60,22 @@ class Repository:
         self._writes = 0
         self._stats_mark: tuple[int, int] | None = None
         self._stats: dict[tuple[object, tuple[int, ...]], list[Any]] = {}
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[None]:
+        """One transaction. If it fails, what this repository remembered from inside it is
+        forgotten: a label interned in a rolled-back transaction has no row, and its id may
+        be given to another label next."""
+        try:
+            with self.db.transaction(write=write):
+                yield
+        except BaseException:
+            self._labels.clear()
+            self._label_ids.clear()
+            self._ids_by_label.clear()
+            self._stats.clear()
+            self._stats_mark = None
+            raise
 
     # ------------------------------------------------------------------ node
     def node(self) -> tuple[str, str, str] | None:

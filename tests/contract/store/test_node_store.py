@@ -313,3 +313,31 @@ def test_an_edit_without_a_new_authority_block_keeps_the_old_one(world: Cast) ->
     assert (edited.classified_by, edited.declassify_on) == ("J. Smith", date(2036, 12, 31))
     shown = world.node.items.show(world.us_analyst.id, first.id).item
     assert shown.derived_from == "Multiple Sources"
+
+
+def test_a_label_interned_in_a_rolled_back_transaction_is_forgotten(
+    world: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tearline.service.auditing import AuditLog
+
+    real = AuditLog.write
+
+    def broken(self: AuditLog, records: object) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(AuditLog, "write", broken)
+    with pytest.raises(OSError, match="disk full"):
+        world.node.items.add(world.us_analyst.id, report("SECRET//NOFORN", "lost"))
+    monkeypatch.setattr(AuditLog, "write", real)
+    # A new label may now take the id the rolled-back one had; the old one must not reuse it.
+    shared = world.node.items.add(world.us_analyst.id, report("SECRET//REL TO USA, JPN", "a"))
+    secret = world.node.items.add(world.us_analyst.id, report("SECRET//NOFORN", "b"))
+    from tearline.service.items import marking
+
+    registry = world.node.registry
+    shown = {
+        item.id: marking(world.node.items.show(world.us_analyst.id, item.id).label, registry)
+        for item in (shared, secret)
+    }
+    assert shown == {shared.id: "SECRET//REL TO USA, JPN", secret.id: "SECRET//NOFORN"}
+    assert titles(world, world.jp_analyst.id) == ["a"]
