@@ -22,6 +22,7 @@ from tearline.service.people import People
 from tearline.service.ports import Clock
 from tearline.service.readable import ReadableLabels
 from tearline.service.records import PersonRecord, Role, VettingEvent
+from tearline.service.releases import Releases
 from tearline.service.tokens import Tokens
 from tearline.store import Repository, open_database
 from tearline.store.migrate import applied, available, upgrade
@@ -49,6 +50,7 @@ class Node:
     audit: AuditLog
     registry: Registry
     tokens: Tokens
+    releases: Releases
 
     def close(self) -> None:
         """Close the database connection."""
@@ -71,7 +73,7 @@ def _wire(
     people = People(ctx)
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
-        registry, Tokens(ctx, people),
+        registry, Tokens(ctx, people), Releases(ctx, items),
     )  # fmt: skip
 
 

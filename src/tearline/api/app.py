@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from tearline import __version__
 from tearline.api import errors
 from tearline.api.auth import Caller
-from tearline.api.schemas import DocumentIn, ItemIn
+from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
@@ -141,6 +141,17 @@ def _routes(app: FastAPI, node: Node) -> None:
         record = node.items.add(who.id, draft)
         data = {"id": record.id, "banner": marking(record.label, node.registry),
                 "label": to_dict(record.label), "version": record.version}  # fmt: skip
+        return JSONResponse(data, 201)
+
+    @app.post("/api/v1/documents/{item_id}/releases", status_code=201,
+              summary="Release a document to an audience (releasing officers)")  # fmt: skip
+    async def post_release(item_id: str, body: ReleaseIn, who: Caller) -> JSONResponse:
+        made = node.releases.release(who.id, item_id, body.audience, relido=body.relido)
+        view = ItemView(made.document, made.document.label, made.document.portions,
+                        who.clearance_scheme)  # fmt: skip
+        data = {**_document(node, view), "source": made.source_id,
+                "audience": sorted(made.audience),
+                "withheld": [{"position": p, "reason": r} for p, r in made.withheld]}  # fmt: skip
         return JSONResponse(data, 201)
 
     @app.get("/api/v1/documents/{item_id}", summary="A document: only the caller's portions")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DocumentIn", "ItemIn", "PortionIn"]
+__all__ = ["DocumentIn", "ItemIn", "PortionIn", "ReleaseIn"]
 
 
 class _Strict(BaseModel):
@@ -32,6 +32,14 @@ class PortionIn(_Strict):
 
     marking: str = Field(max_length=2000, examples=["(S//REL TO USA, JPN)"])
     text: str = Field(min_length=1)
+
+
+class ReleaseIn(_Strict):
+    """A release of a document to an audience; ``relido`` is the officer's explicit
+    decision to let RELIDO portions go too."""
+
+    audience: str = Field(max_length=2000, examples=["REL TO USA, JPN"])
+    relido: bool = False
 
 
 class DocumentIn(_Strict):

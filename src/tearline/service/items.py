@@ -302,6 +302,11 @@ class Items:
             raise Refusal(NotFound(NO_SUCH_ITEM), Record(at, reader.id, action, item_id, "gone"))
         return item
 
+    def readable(self, reader: PersonRecord, item_id: str, at: datetime, action: str) -> ItemRecord:
+        """``item_id`` if ``reader`` may read it (call inside a transaction); otherwise a
+        :class:`Refusal` carrying the one not-found and the audit record of the refusal."""
+        return self._readable_item(reader, item_id, at, action)
+
     def show(self, actor_id: str, item_id: str) -> ItemView:
         """``item_id`` as ``actor_id`` may see it (the read is audited).
 

@@ -59,6 +59,15 @@ class Store(Protocol):
     def due(
         self, today: date, readable: Sequence[int]
     ) -> list[tuple[str, str, Label, date | None, str | None]]: ...
+    def add_release(
+        self,
+        release_id: str,
+        source_id: str,
+        audience: str,
+        by: str,
+        at: datetime,
+        portions: Sequence[int],
+    ) -> None: ...
     def add_token(
         self, token_id: str, person_id: str, digest: str, at: datetime, by: str, expires: date
     ) -> None: ...

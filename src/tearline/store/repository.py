@@ -400,6 +400,17 @@ class Repository:
         )
         return [(r[0], r[1], self.label(int(r[2])), from_day(r[3]), r[4]) for r in rows]
 
+    def add_release(
+        self, release_id: str, source_id: str, audience: str, by: str, at: datetime,
+        portions: Sequence[int],
+    ) -> None:  # fmt: skip
+        """Link a released document to the one it was released from."""
+        self.db.execute(
+            "INSERT INTO releases (release_id, source_id, audience, released_by, at, portions) "
+            "VALUES (?,?,?,?,?,?)",
+            (release_id, source_id, audience, by, to_us(at), json.dumps(list(portions))),
+        )
+
     # ------------------------------------------------------------------ tokens
     def add_token(
         self, token_id: str, person_id: str, digest: str, at: datetime, by: str, expires: date
