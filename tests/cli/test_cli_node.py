@@ -458,3 +458,27 @@ def test_a_broken_home_is_reported_not_crashed(
     (home / "node.key").unlink()
     assert main(["audit", "verify", "--home", str(home), "--json"]) == 2
     assert "node key" in json.loads(capsys.readouterr().out)["error"]["message"]
+
+
+def test_a_release_from_the_command_line(sh: Shell, people: dict[str, str],
+                                         tmp_path: Path) -> None:  # fmt: skip
+    code, out = sh.run("person", "add", "--as", people["officer"], "--name", "Rita",
+                       "--nationality", "USA", "--clearance", "S",
+                       "--role", "releasing-officer")  # fmt: skip
+    releaser = out["id"]
+    body = tmp_path / "doc.txt"
+    body.write_text(
+        "(S//REL TO USA, JPN) shared\n\n(S//NF) us only\n\n(S//OC/REL TO USA, JPN) oc\n"
+    )
+    code, doc = sh.run("item", "add", "--as", releaser, "--kind", "document", "--title", "D",
+                       "--content-file", str(body))  # fmt: skip
+    code, made = sh.run("item", "release", doc["id"], "--as", releaser, "--audience", "JPN")
+    assert code == 0, made
+    assert made["banner"] == "SECRET//REL TO USA, JPN"
+    assert made["portions"] == 1
+    assert [w["position"] for w in made["withheld"]] == [1, 2]
+    code, shown = sh.run("item", "show", made["id"], "--as", people["jp"])
+    assert [p["text"] for p in shown["portions"]] == ["shared"]
+    code, out, _ = sh.text("item", "release", doc["id"], "--as", releaser, "--audience", "JPN")
+    assert "withheld portion 2: not releasable to JPN" in out
+    assert sh.run("item", "release", doc["id"], "--as", people["us"], "--audience", "JPN")[0] == 5

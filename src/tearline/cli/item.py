@@ -292,3 +292,30 @@ def due_command(actor: str, home: str | None, as_json: bool) -> None:
     for row in rows:
         when = row["declassify_on"] or f"on event: {row['event']}"
         click.echo(f"{row['id']}  {when}  {row['marking']}  {row['title']}")
+
+
+@item.command("release")
+@click.argument("item_id")
+@as_option
+@click.option("--audience", required=True, help='Who receives it: "REL TO USA, JPN" or a code.')
+@click.option("--relido", is_flag=True, help="Let RELIDO portions go too (your explicit decision).")
+@home_options
+@node_errors
+def release_command(
+    item_id: str, actor: str, audience: str, relido: bool, home: str | None, as_json: bool
+) -> None:
+    """Release a document to an audience (releasing officers): a new document holding only
+    the portions the audience may receive; ORCON portions never go."""
+    from tearline.service.items import marking as marking_of
+
+    with opened(home) as node:
+        made = node.releases.release(actor, item_id, audience, relido=relido)
+        banner = marking_of(made.document.label, node.registry)
+    withheld = [{"position": p, "reason": r} for p, r in made.withheld]
+    if as_json:
+        print_json({"id": made.document.id, "source": made.source_id, "banner": banner,
+                    "portions": len(made.document.portions), "withheld": withheld})  # fmt: skip
+        return
+    click.echo(f"released {made.document.id} ({banner}) from {made.source_id}")
+    for entry in withheld:
+        click.echo(f"  withheld portion {entry['position'] + 1}: {entry['reason']}")
