@@ -146,3 +146,22 @@ def test_a_fault_is_a_500_without_a_word_of_it(api: Api, monkeypatch: pytest.Mon
                 "message": "internal error; nothing was changed"}  # fmt: skip
     assert response.json() == {"error": internal}
     assert b"hunter2" not in response.content
+
+
+def test_failed_authentications_are_rate_limited_per_client(api: Api) -> None:
+    from fastapi.testclient import TestClient
+
+    from tearline.api import create_app
+    from tearline.api.auth import FailureLimiter
+
+    now = [0.0]
+    limiter = FailureLimiter(limit=3, window=60.0, clock=lambda: now[0])
+    client = TestClient(create_app(api.world.node, limiter=limiter))
+    bad = {"Authorization": "Bearer tl_" + "B" * 43}
+    assert [client.get("/api/v1/items", headers=bad).status_code for _ in range(3)] == [401] * 3
+    refused = client.get("/api/v1/items", headers=api.as_("us"))  # even a good token, now
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "60"
+    assert refused.json()["error"]["code"] == "rate-limited"
+    now[0] = 61.0
+    assert client.get("/api/v1/items", headers=api.as_("us")).status_code == 200

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from tearline import __version__
 from tearline.api import errors
-from tearline.api.auth import Caller
+from tearline.api.auth import Caller, FailureLimiter
 from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
@@ -50,8 +50,10 @@ def _http(request: Request, problem: Exception) -> Response:
     return Response(errors.NOT_FOUND, 404, media_type="application/json")
 
 
-def create_app(node: Node) -> FastAPI:
-    """The API of ``node`` (the caller keeps the node open for the app's lifetime)."""
+def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
+    """The API of ``node`` (the caller keeps the node open for the app's lifetime).
+
+    ``limiter`` counts failed authentications per client (default: 10 a minute)."""
     app = FastAPI(
         title="Tearline node API", version=__version__, docs_url=None, redoc_url=None,
         openapi_url="/openapi.json",
@@ -64,6 +66,7 @@ def create_app(node: Node) -> FastAPI:
     app.add_exception_handler(Exception, errors.internal)
 
     app.state.node = node
+    app.state.limiter = limiter or FailureLimiter()
     _routes(app, node)
     vetting_routes(app, node)
     return app

@@ -22,6 +22,7 @@ STATUS: Final = {
     "unauthenticated": 401,
     "forbidden": 403,
     "conflict": 409,
+    "rate-limited": 429,
     "internal": 500,
 }
 
@@ -49,6 +50,8 @@ def error_response(problem: TearlineError) -> Response:
     if status == 500:
         return Response(INTERNAL, 500, media_type=_JSON)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429:
+        headers = {"Retry-After": "60"}
     body = json.dumps({"error": problem.as_dict()}, ensure_ascii=False).encode()
     return Response(body, status, headers=headers, media_type=_JSON)
 
