@@ -232,6 +232,7 @@ def test_edit_versions_and_downgrade(sh: Shell, people: dict[str, str]) -> None:
     assert code == 5
     code, versions = sh.run("item", "versions", item, "--as", people["us"])
     assert [v["title"] for v in versions["versions"]] == ["v1", "v2"]
+    assert {v["label"] for v in versions["versions"]} == {"SECRET//NOFORN"}
 
 
 def test_authority_block_and_due_for_review(sh: Shell, people: dict[str, str],
@@ -482,3 +483,15 @@ def test_a_release_from_the_command_line(sh: Shell, people: dict[str, str],
     code, out, _ = sh.text("item", "release", doc["id"], "--as", releaser, "--audience", "JPN")
     assert "withheld portion 2: not releasable to JPN" in out
     assert sh.run("item", "release", doc["id"], "--as", people["us"], "--audience", "JPN")[0] == 5
+
+
+def test_a_documents_versions_show_its_banner_as_a_marking(sh: Shell, people: dict[str, str],
+                                                           tmp_path: Path) -> None:  # fmt: skip
+    body = tmp_path / "doc.txt"
+    body.write_text("(S//REL TO USA, JPN) shared\n\n(U) open\n", "utf-8")
+    code, doc = sh.run("item", "add", "--as", people["us"], "--kind", "document",
+                       "--title", "D", "--content-file", str(body))  # fmt: skip
+    assert code == 0
+    code, out = sh.run("item", "versions", doc["id"], "--as", people["us"])
+    assert code == 0
+    assert [v["label"] for v in out["versions"]] == ["SECRET//REL TO USA, JPN"]

@@ -226,9 +226,11 @@ def edit_command(
 @node_errors
 def versions_command(item_id: str, actor: str, home: str | None, as_json: bool) -> None:
     """The versions of an item PERSON may read (each decided by its own label)."""
+    from tearline.service.items import marking as marking_of
+
     with opened(home) as node:
         versions = node.items.versions(actor, item_id)
-    rows = [{**v, "label": str(v["label"])} for v in versions]
+        rows = [{**v, "label": marking_of(v["label"], node.registry)} for v in versions]
     if as_json:
         print_json({"versions": rows})
         return
