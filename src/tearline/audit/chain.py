@@ -28,6 +28,8 @@ __all__ = [
 
 #: The ``prev`` of the first entry.
 GENESIS = "0" * 64
+# One encoder for every entry: ``json.dumps`` with options builds a new encoder per call.
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 Problem = Literal["altered", "removed", "inserted"]
 
@@ -77,8 +79,7 @@ def entry_hash(
 ) -> str:
     """The hash of an entry with these stored fields (hex)."""
     fields = [seq, at, actor, action, subject, outcome, detail, prev]
-    data = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(_encode(fields).encode()).hexdigest()
 
 
 def _recomputed(entry: Entry) -> str:

@@ -13,6 +13,8 @@ from tearline.policy.model import Decision
 __all__ = ["Record", "decision_record", "micros"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Canonical detail JSON (sorted keys, no spaces, UTF-8 kept), one encoder for every record.
+_encode_detail = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 def micros(when: datetime) -> int:
@@ -43,7 +45,7 @@ class Record:
 
     def detail_json(self) -> str:
         """``detail`` as canonical JSON text (sorted keys, no spaces, UTF-8 kept)."""
-        return json.dumps(self.detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return _encode_detail(self.detail)
 
 
 def decision_record(

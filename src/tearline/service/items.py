@@ -436,6 +436,8 @@ def printable_text(value: str, what: str, limit: int) -> None:
     escape sequence, a bidirectional override), or more than ``limit`` characters."""
     if len(value) > limit:
         raise InvalidInput(f"{what} is {len(value)} characters long; at most {limit}")
+    if value.isprintable():  # the common case, in C: no character of any category below
+        return
     for column, char in enumerate(value, 1):
         if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
             raise InvalidInput(
