@@ -51,6 +51,7 @@ class Node:
     registry: Registry
     tokens: Tokens
     releases: Releases
+    clock: Clock
 
     def close(self) -> None:
         """Close the database connection."""
@@ -73,7 +74,7 @@ def _wire(
     people = People(ctx)
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
-        registry, Tokens(ctx, people), Releases(ctx, items),
+        registry, Tokens(ctx, people), Releases(ctx, items), clock,
     )  # fmt: skip
 
 

@@ -19,9 +19,11 @@ from tearline import __version__
 from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter
 from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
+from tearline.api.stream import stream_routes
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
+from tearline.feed import Follower
 from tearline.labels.codec import to_dict
 from tearline.service import Draft, ItemKind, ItemView
 from tearline.service import Query as Listing
@@ -67,6 +69,9 @@ def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
 
     app.state.node = node
     app.state.limiter = limiter or FailureLimiter()
+    app.state.follower = Follower(node)
+    # before the item routes: "/items/stream" is not an item id
+    app.state.streams = stream_routes(app, node, app.state.follower)
     _routes(app, node)
     vetting_routes(app, node)
     return app

@@ -15,7 +15,7 @@ from tearline.service import PersonRecord
 if TYPE_CHECKING:
     from tearline.bootstrap import Node
 
-__all__ = ["Caller", "FailureLimiter", "RateLimited"]
+__all__ = ["Caller", "FailureLimiter", "RateLimited", "authenticate"]
 
 
 class RateLimited(Unauthenticated):
@@ -59,18 +59,28 @@ class FailureLimiter:
         self._failures.setdefault(client, deque()).append(self._clock())
 
 
+def authenticate(request: Request) -> PersonRecord:
+    """The person the request's ``Authorization: Bearer`` token speaks for now (no rate
+    limit: also how an open stream checks, every second, that its caller still may read).
+
+    Raises:
+        Unauthenticated: no token, or one that is malformed, unknown, expired or revoked.
+    """
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthenticated("a valid API token is required: Authorization: Bearer TOKEN")
+    node: Node = request.app.state.node
+    return node.tokens.authenticate(token.strip())
+
+
 def _caller(request: Request) -> PersonRecord:
-    """The person the request's ``Authorization: Bearer`` token speaks for."""
+    """The authenticated caller; failures count against the client's rate limit."""
     limiter: FailureLimiter = request.app.state.limiter
     client = request.client.host if request.client else "unknown"
     limiter.check(client)
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    node: Node = request.app.state.node
     try:
-        if scheme.lower() != "bearer" or not token:
-            raise Unauthenticated("a valid API token is required: Authorization: Bearer TOKEN")
-        return node.tokens.authenticate(token.strip())
+        return authenticate(request)
     except Unauthenticated:
         limiter.failed(client)
         raise

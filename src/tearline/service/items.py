@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,7 @@ from tearline.labels.schemes import Registry
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
 from tearline.service.context import Context, Refusal
-from tearline.service.listing import Page, Query
+from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
 
 __all__ = ["Draft", "ItemView", "Items", "created_record", "marking", "new_item_id", "rendered"]
@@ -381,6 +382,26 @@ class Items:
             detail = {"kind": str(query.kind), "items": [s.id for s in page.items]}
             self._ctx.audit.write([Record(at, reader.id, "item.list", "", "permit", detail)])
             return page, reader
+
+        return self._ctx.run(work)
+
+    def deliver(
+        self, actor_id: str, item_ids: Sequence[str], stream: str
+    ) -> tuple[PersonRecord, list[Summary]]:
+        """The items among ``item_ids`` that ``actor_id`` may read now, for a live stream:
+        the database filters them by the reader's readable labels, and the delivery is
+        audited once per batch (``item.stream``), naming the stream and every item sent."""
+
+        def work() -> tuple[PersonRecord, list[Summary]]:
+            at = self._ctx.clock()
+            reader = self._ctx.actor(actor_id)
+            readable = self._ctx.readable.for_person(reader, at)
+            found = self._ctx.store.readable_summaries(item_ids, readable)
+            if found:
+                detail = {"stream": stream, "items": [s.id for s in found]}
+                record = Record(at, reader.id, "item.stream", "", "permit", detail)
+                self._ctx.audit.write([record])
+            return reader, found
 
         return self._ctx.run(work)
 

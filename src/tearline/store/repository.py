@@ -18,7 +18,7 @@ from tearline.labels import codec
 from tearline.labels.model import Label
 from tearline.labels.schemes import Registry
 from tearline.policy.model import Status
-from tearline.service.listing import Page, Query
+from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import (
     Grant,
     ItemKind,
@@ -384,6 +384,28 @@ class Repository:
         rows = self.db.all(statement.sql, statement.params)
         return statement.page(rows, lambda label_id: self.label(label_id))
 
+    def readable_summaries(self, item_ids: Sequence[str], readable: Sequence[int]
+                           ) -> list[Summary]:  # fmt: skip
+        """The items among ``item_ids`` that carry a readable label, as listed (the database
+        filters by label: an item the reader may not read is never read)."""
+        if not readable or not item_ids:
+            return []
+        member, ids = membership(sorted(set(readable)), self.db.dialect)
+        found: list[Summary] = []
+        for start in range(0, len(item_ids), 500):
+            chunk = list(item_ids[start : start + 500])
+            rows = self.db.all(
+                "SELECT id, kind, label_id, title, at, lat, lon, version, originator_nation "
+                f"FROM items WHERE {member} AND id IN ({','.join('?' * len(chunk))})",
+                (*ids, *chunk),
+            )
+            found.extend(
+                Summary(r[0], ItemKind(r[1]), self.label(int(r[2])), r[3], from_us(r[4]),
+                        r[5], r[6], int(r[7]), r[8])
+                for r in rows
+            )  # fmt: skip
+        return found
+
     def due(
         self, today: date, readable: Sequence[int]
     ) -> list[tuple[str, str, Label, date | None, str | None]]:
@@ -454,6 +476,15 @@ class Repository:
                 for e in entries
             ],
         )
+
+    def audit_after(self, seq: int, limit: int = 5000) -> list[Entry]:
+        """The entries after ``seq``, oldest first, at most ``limit`` of them (how a live
+        stream, in this process or another, follows what the node did)."""
+        rows = self.db.all(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [Entry(*row) for row in rows]
 
     def audit_entries(self, batch: int = 5000) -> Iterator[Entry]:
         """Every entry, in order of ``seq``, read in batches."""

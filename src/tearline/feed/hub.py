@@ -1,0 +1,158 @@
+"""Live streams: a follower of the audit log and the subscriptions it feeds.
+
+Every change a node makes — by any process on the same database: another ``tearline serve``,
+or ``tearline person revoke`` on the node's terminal — is appended to the audit log in the
+transaction that makes it. The log is therefore the node's ordered change feed, on SQLite and
+on PostgreSQL alike: :class:`Follower` polls its head every ``interval`` seconds (a one-row
+query), reads what was appended since, and hands the entries to its listeners. Event ids on a
+stream are audit sequence numbers, so a client that resumes with ``Last-Event-ID`` is replayed
+exactly what came after, nothing lost and nothing repeated.
+
+A :class:`Subscription` is one open stream: a bounded buffer of ready SSE frames that its
+writer drains in one write. A consumer that falls more than ``capacity`` events behind is
+closed (``lagged``) rather than let to stall the follower or anyone else; it may resume from
+its last event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import time
+from collections.abc import AsyncGenerator, Callable, Sequence
+from typing import Any
+
+from tearline.audit import Entry
+from tearline.bootstrap import Node
+
+__all__ = ["Follower", "Subscription", "frame"]
+
+_log = logging.getLogger(__name__)
+Listener = Callable[[Sequence[Entry]], None]
+
+
+def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
+    """One Server-Sent Event: ``id:`` (when given), ``event:`` and one-line JSON ``data:``."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    head = "" if event_id is None else f"id: {event_id}\n"
+    return f"{head}event: {event}\ndata: {text}\n\n".encode()
+
+
+class Subscription:
+    """One open stream: frames waiting to be written, and why it ended (if it has).
+
+    ``cursor`` is the last audit sequence number this stream has been brought up to."""
+
+    def __init__(self, person_id: str, cursor: int, capacity: int = 10_000) -> None:
+        self.id = "s-" + secrets.token_hex(8)
+        self.person_id = person_id
+        self.cursor = cursor
+        self.capacity = capacity
+        self.closed: str | None = None
+        self._frames: list[bytes] = []
+        self._ready = asyncio.Event()
+
+    def push(self, frames: Sequence[bytes]) -> None:
+        """Queue frames; past ``capacity`` waiting, the stream is closed as ``lagged``."""
+        if self.closed is not None or not frames:
+            return
+        if len(self._frames) + len(frames) > self.capacity:
+            self.close("lagged")
+            return
+        self._frames.extend(frames)
+        self._ready.set()
+
+    def close(self, reason: str) -> None:
+        """End the stream (its writer sends what is queued, then a ``close`` event)."""
+        if self.closed is None:
+            self.closed = reason
+        self._ready.set()
+
+    async def chunks(self, keepalive: float = 15.0) -> AsyncGenerator[bytes, None]:
+        """What to write, each time as one chunk: every queued frame at once (a comment line
+        when nothing came for ``keepalive`` seconds); the last chunk says why it closed."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), keepalive)
+            self._ready.clear()
+            ready, self._frames = self._frames, []
+            if self.closed is not None:
+                yield b"".join(ready) + frame("close", {"reason": self.closed})
+                return
+            yield b"".join(ready) if ready else b": keepalive\n\n"
+
+
+class Follower:
+    """Follows the node's audit log and tells its listeners what was appended.
+
+    It runs as one asyncio task on the server's event loop (started with the first stream,
+    :meth:`ensure_running`); each poll is one short read transaction on the node's store."""
+
+    def __init__(self, node: Node, interval: float = 0.1) -> None:
+        self._node = node
+        self._interval = interval
+        self._listeners: list[Listener] = []
+        self._timers: list[list[Any]] = []  # [period, next due (monotonic), callback]
+        self._task: asyncio.Task[None] | None = None
+        self.seq = self.head()
+
+    def head(self) -> int:
+        """The audit log's last sequence number now."""
+        with self._node.store.transaction(write=False):
+            return self._node.store.audit_head()[0]
+
+    def listen(self, listener: Listener) -> None:
+        """Call ``listener`` with every batch of new entries."""
+        self._listeners.append(listener)
+
+    def every(self, seconds: float, callback: Callable[[], None]) -> None:
+        """Call ``callback`` about every ``seconds`` while following."""
+        self._timers.append([seconds, time.monotonic() + seconds, callback])
+
+    def ensure_running(self) -> None:
+        """Start following, if not already (call from the event loop)."""
+        if self._task is None or self._task.done():
+            self.seq = self.head()
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        """Stop following."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def poll(self) -> int:
+        """Read what was appended since the last poll and hand it to the listeners; returns
+        how many entries there were."""
+        with self._node.store.transaction(write=False):
+            entries = self._node.store.audit_after(self.seq)
+        if entries:
+            self.seq = entries[-1].seq
+            for listener in self._listeners:
+                try:
+                    listener(entries)
+                except Exception:  # one listener's fault is not every listener's
+                    _log.exception("a listener of the audit log failed")
+        return len(entries)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                while self.poll():
+                    await asyncio.sleep(0)
+                self._timed()
+            except Exception:  # a stream must outlive a passing fault (a locked database)
+                _log.exception("following the audit log failed; trying again")
+            await asyncio.sleep(self._interval)
+
+    def _timed(self) -> None:
+        now = time.monotonic()
+        for timer in self._timers:
+            if now >= timer[1]:
+                timer[1] = now + timer[0]
+                timer[2]()
