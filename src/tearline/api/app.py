@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from tearline import __version__
 from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter
+from tearline.api.changes import change_routes
 from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
@@ -69,6 +70,7 @@ def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
     app.state.limiter = limiter or FailureLimiter()
     _routes(app, node)
     vetting_routes(app, node)
+    change_routes(app, node)
     return app
 
 

@@ -236,7 +236,7 @@ class Items:
 
     def edit(self, actor_id: str, item_id: str, draft: Draft, *, reason: str) -> ItemRecord:
         """A new version of ``item_id``; the earlier one is kept. Lowering the label (a
-        downgrade) takes a releasing officer.
+        downgrade) takes a releasing officer and is audited as ``item.downgrade``.
 
         Raises:
             NotFound: no such item, or none the actor may read.
@@ -258,23 +258,26 @@ class Items:
                 source_key=before.source_key,
             )  # fmt: skip
             self.refuse_write(author, after, at, "item.edit")
-            self._check_downgrade(author, before, after, at)
+            lowered = self._check_downgrade(author, before, after, at)
             self._ctx.store.revise_item(before, after, author.id)
             detail = {"version": after.version, "reason": reason,
                       "from": marking(before.label, self._ctx.registry),
                       "to": marking(after.label, self._ctx.registry)}  # fmt: skip
-            self._ctx.audit.write([Record(at, author.id, "item.edit", item_id, "done", detail)])
+            action = "item.downgrade" if lowered else "item.edit"
+            self._ctx.audit.write([Record(at, author.id, action, item_id, "done", detail)])
             return after
 
         return self._ctx.run(work)
 
     def _check_downgrade(
         self, author: PersonRecord, before: ItemRecord, after: ItemRecord, at: datetime
-    ) -> None:
+    ) -> bool:
+        """Whether ``after`` lowers ``before``'s label (a downgrade), refused unless
+        ``author`` is a releasing officer."""
         if dominates(after.label, before.label, registry=self._ctx.registry):
-            return
+            return False
         if author.has_role(Role.RELEASING_OFFICER):
-            return
+            return True
         problem = (
             f"{marking(after.label, self._ctx.registry)!r} is lower than "
             f"{marking(before.label, self._ctx.registry)!r}: lowering an item's "
