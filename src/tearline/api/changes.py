@@ -18,35 +18,11 @@ from tearline.api.schemas import ConsentIn, DocumentEdit, ItemEdit, SpillIn
 from tearline.bootstrap import Node
 from tearline.labels.codec import to_dict
 from tearline.service import Draft, ItemKind, ItemRecord
+from tearline.service.consents import consent_data
 from tearline.service.items import marking
-from tearline.service.records import Consent, Incident
+from tearline.service.spills import incident_data
 
-__all__ = ["change_routes", "consent_data", "incident_data"]
-
-
-def incident_data(incident: Incident) -> dict[str, Any]:
-    """An incident as the API shows it to a security officer (it holds no spilled content)."""
-    return {
-        "id": incident.id, "item": incident.item_id, "declared_by": incident.declared_by,
-        "at": incident.at.isoformat(), "reason": incident.reason,
-        "purged": list(incident.purged),
-        "readers": [
-            {"person": r.person_id, "at": r.at.isoformat(), "action": r.action,
-             "item": r.item_id, "version": r.version}
-            for r in incident.readers
-        ],
-    }  # fmt: skip
-
-
-def consent_data(consent: Consent) -> dict[str, Any]:
-    """A recorded ORCON consent."""
-    return {
-        "id": consent.id, "document": consent.item_id, "version": consent.version,
-        "audience": sorted(consent.audience),
-        "portions": None if consent.portions is None else list(consent.portions),
-        "reference": consent.reference, "given_by": consent.given_by,
-        "at": consent.at.isoformat(),
-    }  # fmt: skip
+__all__ = ["change_routes"]
 
 
 def _edited(node: Node, record: ItemRecord) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from tearline.audit import Record
 from tearline.errors import Denied, InvalidInput
@@ -23,7 +23,18 @@ from tearline.service.items import Items, printable_text
 from tearline.service.records import Consent, ItemKind, ItemRecord, PersonRecord, Role
 from tearline.service.releases import audience_of
 
-__all__ = ["Consents"]
+__all__ = ["Consents", "consent_data"]
+
+
+def consent_data(consent: Consent) -> dict[str, Any]:
+    """A recorded ORCON consent as JSON-ready data (API and CLI alike)."""
+    return {
+        "id": consent.id, "document": consent.item_id, "version": consent.version,
+        "audience": sorted(consent.audience),
+        "portions": None if consent.portions is None else list(consent.portions),
+        "reference": consent.reference, "given_by": consent.given_by,
+        "at": consent.at.isoformat(),
+    }  # fmt: skip
 
 
 class Consents:

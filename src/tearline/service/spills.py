@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from tearline.audit import Record
 from tearline.errors import Conflict, InvalidInput, NotFound
@@ -21,10 +22,24 @@ from tearline.service.items import Items, printable_text
 from tearline.service.people import People
 from tearline.service.records import Incident
 
-__all__ = ["Spills"]
+__all__ = ["Spills", "incident_data"]
 
 _INCIDENT_ID = re.compile(r"n-[0-9a-f]{20}")
 NO_SUCH_INCIDENT = "no such incident"
+
+
+def incident_data(incident: Incident) -> dict[str, Any]:
+    """An incident as JSON-ready data (API and CLI alike) (it holds no spilled content)."""
+    return {
+        "id": incident.id, "item": incident.item_id, "declared_by": incident.declared_by,
+        "at": incident.at.isoformat(), "reason": incident.reason,
+        "purged": list(incident.purged),
+        "readers": [
+            {"person": r.person_id, "at": r.at.isoformat(), "action": r.action,
+             "item": r.item_id, "version": r.version}
+            for r in incident.readers
+        ],
+    }  # fmt: skip
 
 
 class Spills:
