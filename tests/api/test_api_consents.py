@@ -96,8 +96,9 @@ def test_only_a_releasing_officer_of_the_originator_consents(api: Api) -> None:
 
 def test_consents_name_what_is_wrong_and_hide_what_is_not_readable(api: Api) -> None:
     doc = _document(api)
-    for body in ({"portions": [0]}, {"portions": [7]}, {"portions": []},
-                 {"audience": "XXQ"}, {"reference": ""}, {"reference": "a\x1b[0m"}):  # fmt: skip
+    bodies: list[dict[str, Any]] = [{"portions": [0]}, {"portions": [7]}, {"portions": []},
+        {"audience": "XXQ"}, {"reference": ""}, {"reference": "a\x1b[0m"}]  # fmt: skip
+    for body in bodies:
         answer = _consent(api, doc, **body)
         assert answer.status_code == 422, body
     assert "ORCON portions are at 1, 2" in _consent(api, doc, portions=[0]).text
