@@ -69,3 +69,16 @@ def test_a_consent_from_the_command_line(sh: Shell, people: dict[str, str],
     bad = sh.run("item", "consent", doc["id"], "--as", releaser, "--audience", "JPN",
                  "--reference", "MSG 4", "--portion", "1")  # fmt: skip
     assert bad[0] == 2
+
+
+def test_the_command_line_never_gives_out_display_only_items(sh: Shell, people: dict[str, str],
+                                                             tmp_path: Path) -> None:  # fmt: skip
+    item = add(sh, people["us"], "SECRET//REL TO USA, GBR/DISPLAY ONLY JPN", "shown")
+    code, listed = sh.run("item", "list", "--as", people["jp"])
+    assert code == 0
+    assert item not in {i["id"] for i in listed["items"]}
+    assert sh.run("item", "show", item, "--as", people["jp"])[0] == 3
+    code, out, _ = sh.text("item", "list", "--as", people["jp"])
+    assert item not in out
+    code, listed = sh.run("item", "list", "--as", people["us"])
+    assert item in {i["id"] for i in listed["items"]}

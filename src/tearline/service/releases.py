@@ -69,6 +69,9 @@ def _withheld_because(
 ) -> str | None:
     if label.has_control("OC") and consent is None:
         return "ORCON: the originator's consent to release is not recorded"
+    shown_only = audience & label.displayable_to
+    if shown_only:
+        return f"DISPLAY ONLY: {', '.join(sorted(shown_only))} may be shown it, not given it"
     if label.has_control("RELIDO") and not relido:
         return "RELIDO: a releasing officer must decide it explicitly (relido)"
     if label.releasable_to is not None and not audience <= label.releasable_to:
