@@ -15,6 +15,7 @@ from tearline.labels.schemes import Registry, default_registry
 from tearline.policy.model import Person
 from tearline.service.auditing import AuditLog
 from tearline.service.bulk import Bulk
+from tearline.service.consents import Consents
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
 from tearline.service.items import Items
 from tearline.service.oversight import Oversight
@@ -23,6 +24,7 @@ from tearline.service.ports import Clock
 from tearline.service.readable import ReadableLabels
 from tearline.service.records import PersonRecord, Role, VettingEvent
 from tearline.service.releases import Releases
+from tearline.service.spills import Spills
 from tearline.service.tokens import Tokens
 from tearline.store import Repository, open_database
 from tearline.store.migrate import applied, available, upgrade
@@ -51,6 +53,8 @@ class Node:
     registry: Registry
     tokens: Tokens
     releases: Releases
+    spills: Spills
+    consents: Consents
     clock: Clock
 
     def close(self) -> None:
@@ -74,7 +78,8 @@ def _wire(
     people = People(ctx)
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
-        registry, Tokens(ctx, people), Releases(ctx, items), clock,
+        registry, Tokens(ctx, people), Releases(ctx, items), Spills(ctx, items, people),
+        Consents(ctx, items), clock,
     )  # fmt: skip
 
 

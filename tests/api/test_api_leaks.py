@@ -17,10 +17,12 @@ from support.strategies import any_labels, anyone, us_labels
 from tearline.errors import TearlineError
 from tearline.labels.rollup import rollup
 from tearline.policy.decide import decide
-from tearline.policy.model import Action, Person
+from tearline.policy.model import Action, Outcome, Person
 from tearline.service import ItemKind, ItemRecord, Portion
 
 NOT_FOUND = b'{"error": {"code": "not-found", "category": "not-found", "message": "not found"}}'
+#: What the API shows a viewer: what they may read, and what they may only be shown (marked).
+_SHOWN = (Outcome.PERMIT, Outcome.DISPLAY_ONLY)
 
 
 def _documents(data: st.DataObject, start: int) -> list[ItemRecord]:
@@ -77,9 +79,12 @@ def _check(
         token = world.node.tokens.create(world.officer.id, record.id)[1]
         headers = {"Authorization": f"Bearer {token}"}
         listed = api.client.get("/api/v1/items?limit=500", headers=headers).json()["items"]
-        allowed = {i.id for i in [*items, *documents]
-                   if decide(person, i.label, Action.READ, AT).permitted}  # fmt: skip
+        verdicts = {i.id: decide(person, i.label, Action.READ, AT).outcome
+                    for i in [*items, *documents]}  # fmt: skip
+        allowed = {i for i, outcome in verdicts.items() if outcome in _SHOWN}
         assert {i["id"] for i in listed} == allowed
+        for row in listed:  # shown for viewing only exactly when decide() says display-only
+            assert row["display_only"] == (verdicts[row["id"]] is Outcome.DISPLAY_ONLY)
         for item in items:
             response = api.client.get(f"/api/v1/items/{item.id}", headers=headers)
             assert (response.status_code == 200) == (item.id in allowed)
@@ -90,7 +95,8 @@ def _check(
 
 
 def _check_document(api: Api, headers: dict[str, str], person: Person, doc: ItemRecord) -> None:
-    readable = [p.text for p in doc.portions if decide(person, p.label, Action.READ, AT).permitted]
+    readable = [p.text for p in doc.portions
+                if decide(person, p.label, Action.READ, AT).outcome in _SHOWN]  # fmt: skip
     response = api.client.get(f"/api/v1/documents/{doc.id}", headers=headers)
     if not readable:
         assert response.content == NOT_FOUND

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from tearline import __version__
 from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter
+from tearline.api.changes import change_routes
 from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
 from tearline.api.stream import stream_routes
 from tearline.api.vetting import vetting_routes
@@ -74,12 +75,14 @@ def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
     app.state.streams = stream_routes(app, node, app.state.follower)
     _routes(app, node)
     vetting_routes(app, node)
+    change_routes(app, node)
     return app
 
 
-def _summary(node: Node, summary: Any, scheme: str) -> dict[str, Any]:
+def _summary(node: Node, summary: Any, scheme: str, display_only: bool) -> dict[str, Any]:
     shown, written_in = rendered(summary.label, scheme, node.registry)
     return {
+        "display_only": display_only,
         "id": summary.id, "kind": str(summary.kind), "title": summary.title, "marking": shown,
         "scheme": written_in, "label": to_dict(summary.label), "at": summary.at.isoformat(),
         "version": summary.version, "lat": summary.lat, "lon": summary.lon,
@@ -95,6 +98,7 @@ def _item(node: Node, view: ItemView) -> dict[str, Any]:
         "label": to_dict(view.label), "content": None if item.portions else item.content,
         "at": item.at.isoformat(), "version": item.version, "lat": item.lat, "lon": item.lon,
         "originator": {"nation": item.originator_nation, "organisation": item.originator_org},
+        "display_only": view.display_only,
     }  # fmt: skip
 
 
@@ -107,7 +111,7 @@ def _document(node: Node, view: ItemView) -> dict[str, Any]:
             {"marking": rendered(p.label, scheme, node.registry)[0], "text": p.text}
             for p in view.portions
         ],
-        "version": view.item.version,
+        "version": view.item.version, "display_only": view.display_only,
     }  # fmt: skip
 
 
@@ -123,13 +127,14 @@ def _routes(app: FastAPI, node: Node) -> None:
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(max_length=64)] = None,
     ) -> dict[str, Any]:
-        page, reader = node.items.page(who.id, Listing(kind, limit, cursor))
-        rows = [_summary(node, s, reader.clearance_scheme) for s in page.items]
+        page, reader = node.items.page(who.id, Listing(kind, limit, cursor), display=True)
+        rows = [_summary(node, s, reader.clearance_scheme, s.id in page.display_only)
+                for s in page.items]  # fmt: skip
         return {"items": rows, "next": page.next}
 
     @app.get("/api/v1/items/{item_id}", summary="One item, as the caller may see it")
     async def get_item(item_id: str, who: Caller) -> dict[str, Any]:
-        return _item(node, node.items.show(who.id, item_id))
+        return _item(node, node.items.show(who.id, item_id, display=True))
 
     @app.post("/api/v1/items", status_code=201, summary="Store a report or observation")
     async def post_item(body: ItemIn, who: Caller) -> JSONResponse:
@@ -164,4 +169,4 @@ def _routes(app: FastAPI, node: Node) -> None:
 
     @app.get("/api/v1/documents/{item_id}", summary="A document: only the caller's portions")
     async def get_document(item_id: str, who: Caller) -> dict[str, Any]:
-        return _document(node, node.items.document(who.id, item_id))
+        return _document(node, node.items.document(who.id, item_id, display=True))

@@ -7,7 +7,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DocumentIn", "ItemIn", "PortionIn", "ReleaseIn"]
+__all__ = [
+    "ConsentIn",
+    "DocumentEdit",
+    "DocumentIn",
+    "ItemEdit",
+    "ItemIn",
+    "PortionIn",
+    "ReleaseIn",
+    "SpillIn",
+]
 
 
 class _Strict(BaseModel):
@@ -48,3 +57,33 @@ class DocumentIn(_Strict):
     title: str = Field(max_length=300)
     portions: list[PortionIn] = Field(min_length=1, max_length=1000)
     scheme: str | None = Field(default=None, max_length=20)
+
+
+class ItemEdit(ItemIn):
+    """A new version of an item; ``reason`` is kept in the audit log (a lower marking is a
+    downgrade: releasing officers only)."""
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class DocumentEdit(DocumentIn):
+    """A new version of a document, its portions given anew; ``reason`` as for an item."""
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class SpillIn(_Strict):
+    """Why an item is declared spilled (kept in the incident and the audit log; do not quote
+    the spilled content here)."""
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ConsentIn(_Strict):
+    """The originator's consent to release ORCON portions of a document to an audience:
+    ``portions`` are positions from 0 (all ORCON portions when left out); ``reference`` is the
+    originator's message or file number."""
+
+    audience: str = Field(max_length=2000, examples=["REL TO USA, GBR"])
+    reference: str = Field(min_length=1, max_length=200)
+    portions: list[int] | None = Field(default=None, min_length=1, max_length=1000)

@@ -31,6 +31,7 @@ _COMMANDS = {
     "person": "tearline.cli.person",
     "item": "tearline.cli.item",
     "audit": "tearline.cli.audit",
+    "incident": "tearline.cli.incident",
     "serve": "tearline.cli.serve",
     "token": "tearline.cli.serve",
 }

@@ -307,7 +307,8 @@ def release_command(
     item_id: str, actor: str, audience: str, relido: bool, home: str | None, as_json: bool
 ) -> None:
     """Release a document to an audience (releasing officers): a new document holding only
-    the portions the audience may receive; ORCON portions never go."""
+    the portions the audience may receive; ORCON portions only with the originator's
+    recorded consent (`tearline item consent`)."""
     from tearline.service.items import marking as marking_of
 
     with opened(home) as node:
@@ -321,3 +322,58 @@ def release_command(
     click.echo(f"released {made.document.id} ({banner}) from {made.source_id}")
     for entry in withheld:
         click.echo(f"  withheld portion {entry['position'] + 1}: {entry['reason']}")
+
+
+@item.command("consent")
+@click.argument("item_id")
+@as_option
+@click.option("--audience", required=True, help='Who may receive: "REL TO USA, GBR" or a code.')
+@click.option("--reference", required=True, help="The originator's message or file number.")
+@click.option("--portion", "portions", multiple=True, type=click.IntRange(1),
+              help="An ORCON portion, counted from 1 (repeat; default: all of them).")  # fmt: skip
+@home_options
+@node_errors
+def consent_command(
+    item_id: str, actor: str, audience: str, reference: str, portions: tuple[int, ...],
+    home: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Record the originator's consent to release ORCON portions of a document's current
+    version to an audience (a releasing officer of the originating nation and
+    organisation). Releases to that audience, or part of it, then carry them."""
+    from tearline.service.consents import consent_data
+
+    wanted = [p - 1 for p in portions] or None
+    with opened(home) as node:
+        given = node.consents.give(actor, item_id, audience, reference, wanted)
+    data = consent_data(given)
+    if as_json:
+        print_json(data)
+        return
+    which = (
+        "all ORCON portions"
+        if given.portions is None
+        else "portions " + ", ".join(str(p + 1) for p in given.portions)
+    )
+    click.echo(f"consent {given.id}: {which} of {given.item_id} version {given.version} "
+               f"may go to {', '.join(data['audience'])} ({given.reference})")  # fmt: skip
+
+
+@item.command("spill")
+@click.argument("item_id")
+@as_option
+@click.option("--reason", required=True, help="Why (do not quote the spilled content).")
+@home_options
+@node_errors
+def spill_command(item_id: str, actor: str, reason: str, home: str | None, as_json: bool) -> None:
+    """Declare an item spilled (security officers): it and every release cut from it are
+    purged at once, and the incident lists who had read them."""
+    from tearline.service.spills import incident_data
+
+    with opened(home) as node:
+        incident = node.spills.declare(actor, item_id, reason)
+    if as_json:
+        print_json(incident_data(incident))
+        return
+    click.echo(f"incident {incident.id}: purged {', '.join(incident.purged)}")
+    for reader in sorted({r.person_id for r in incident.readers}):
+        click.echo(f"  read by {reader}")

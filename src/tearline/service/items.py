@@ -26,7 +26,7 @@ from tearline.labels.parse import parse, render
 from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.policy.decide import decide
-from tearline.policy.model import Action
+from tearline.policy.model import Action, Outcome
 from tearline.service.context import Context, Refusal
 from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
@@ -70,12 +70,14 @@ class Draft:
 @dataclass(frozen=True, slots=True)
 class ItemView:
     """An item as one reader sees it: only the portions they may read, and the banner
-    rolled up from those alone."""
+    rolled up from those alone. ``display_only``: the reader may be shown the item (or some
+    of its portions) for viewing but not given it — never to export, download or release."""
 
     item: ItemRecord
     label: Label
     portions: tuple[Portion, ...]
     reader_scheme: str
+    display_only: bool = False
 
 
 def marking(label: Label, registry: Registry) -> str:
@@ -237,7 +239,7 @@ class Items:
 
     def edit(self, actor_id: str, item_id: str, draft: Draft, *, reason: str) -> ItemRecord:
         """A new version of ``item_id``; the earlier one is kept. Lowering the label (a
-        downgrade) takes a releasing officer.
+        downgrade) takes a releasing officer and is audited as ``item.downgrade``.
 
         Raises:
             NotFound: no such item, or none the actor may read.
@@ -259,23 +261,26 @@ class Items:
                 source_key=before.source_key,
             )  # fmt: skip
             self.refuse_write(author, after, at, "item.edit")
-            self._check_downgrade(author, before, after, at)
+            lowered = self._check_downgrade(author, before, after, at)
             self._ctx.store.revise_item(before, after, author.id)
             detail = {"version": after.version, "reason": reason,
                       "from": marking(before.label, self._ctx.registry),
                       "to": marking(after.label, self._ctx.registry)}  # fmt: skip
-            self._ctx.audit.write([Record(at, author.id, "item.edit", item_id, "done", detail)])
+            action = "item.downgrade" if lowered else "item.edit"
+            self._ctx.audit.write([Record(at, author.id, action, item_id, "done", detail)])
             return after
 
         return self._ctx.run(work)
 
     def _check_downgrade(
         self, author: PersonRecord, before: ItemRecord, after: ItemRecord, at: datetime
-    ) -> None:
+    ) -> bool:
+        """Whether ``after`` lowers ``before``'s label (a downgrade), refused unless
+        ``author`` is a releasing officer."""
         if dominates(after.label, before.label, registry=self._ctx.registry):
-            return
+            return False
         if author.has_role(Role.RELEASING_OFFICER):
-            return
+            return True
         problem = (
             f"{marking(after.label, self._ctx.registry)!r} is lower than "
             f"{marking(before.label, self._ctx.registry)!r}: lowering an item's "
@@ -290,26 +295,36 @@ class Items:
     def _readable_item(
         self, reader: PersonRecord, item_id: str, at: datetime, action: str
     ) -> ItemRecord:
+        return self._shown_item(reader, item_id, at, action, display=False)[0]
+
+    def _shown_item(
+        self, reader: PersonRecord, item_id: str, at: datetime, action: str, *, display: bool
+    ) -> tuple[ItemRecord, bool]:
+        """The item and whether it is shown for viewing only (``display``: a DISPLAY ONLY
+        verdict shows it; otherwise only a permit does)."""
         label = self._ctx.store.item_label(item_id) if _ITEM_ID.fullmatch(item_id) else None
         if label is None:
             record = Record(at, reader.id, action, item_id[:64], "not-found")
             raise Refusal(NotFound(NO_SUCH_ITEM), record)
         decision = decide(reader.as_person(), label, Action.READ, at, registry=self._ctx.registry)
-        if not decision.permitted:
+        shown_only = display and decision.outcome is Outcome.DISPLAY_ONLY
+        if not (decision.permitted or shown_only):
             raise Refusal(NotFound(NO_SUCH_ITEM), decision_record(at, reader.id, action,
                                                                    item_id, decision))  # fmt: skip
         item = self._ctx.store.item(item_id)
         if item is None:  # pragma: no cover - read in the same transaction as its label
             raise Refusal(NotFound(NO_SUCH_ITEM), Record(at, reader.id, action, item_id, "gone"))
-        return item
+        return item, shown_only
 
     def readable(self, reader: PersonRecord, item_id: str, at: datetime, action: str) -> ItemRecord:
         """``item_id`` if ``reader`` may read it (call inside a transaction); otherwise a
         :class:`Refusal` carrying the one not-found and the audit record of the refusal."""
         return self._readable_item(reader, item_id, at, action)
 
-    def show(self, actor_id: str, item_id: str) -> ItemView:
-        """``item_id`` as ``actor_id`` may see it (the read is audited).
+    def show(self, actor_id: str, item_id: str, *, display: bool = False) -> ItemView:
+        """``item_id`` as ``actor_id`` may see it (the read is audited). With ``display`` (a
+        viewer, not an export) an item the actor may only be shown (DISPLAY ONLY) is shown,
+        marked ``display_only``; without it, it is not found.
 
         Raises:
             NotFound: missing, forbidden or malformed — the three are indistinguishable.
@@ -318,19 +333,23 @@ class Items:
         def work() -> ItemView:
             at = self._ctx.clock()
             reader = self._ctx.actor(actor_id)
-            item = self._readable_item(reader, item_id, at, "item.read")
-            view = self._view(reader, item, at)
+            item, shown_only = self._shown_item(reader, item_id, at, "item.read", display=display)
+            view = self._view(reader, item, at, display=display)
+            if shown_only:
+                view = replace(view, display_only=True)
             detail = {"version": item.version, "portions": len(view.portions),
                       "withheld": len(item.portions) - len(view.portions)}  # fmt: skip
-            self._ctx.audit.write([Record(at, reader.id, "item.read", item_id, "permit", detail)])
+            outcome = "display-only" if view.display_only else "permit"
+            self._ctx.audit.write([Record(at, reader.id, "item.read", item_id, outcome, detail)])
             return view
 
         return self._ctx.run(work)
 
-    def document(self, actor_id: str, item_id: str) -> ItemView:
+    def document(self, actor_id: str, item_id: str, *, display: bool = False) -> ItemView:
         """A document as ``actor_id`` may read it: exactly the portions they may read, and a
         banner rolled up from those alone — even when the whole document's banner is above
-        them. A document of which they may read nothing is not found.
+        them. A document of which they may read nothing is not found. With ``display``,
+        portions the actor may only be shown are shown too, and the view marked.
 
         Raises:
             NotFound: missing, not a document, nothing readable, or a malformed id.
@@ -342,7 +361,7 @@ class Items:
             item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
             view = None
             if item is not None and item.kind is ItemKind.DOCUMENT:
-                view = self._view(reader, item, at)
+                view = self._view(reader, item, at, display=display)
             if view is None or not view.portions:
                 outcome = "not-found" if item is None else "deny"
                 record = Record(at, reader.id, "document.read", item_id[:64], outcome)
@@ -350,36 +369,52 @@ class Items:
             shown = view.item
             detail = {"version": shown.version, "portions": len(view.portions),
                       "withheld": len(shown.portions) - len(view.portions)}  # fmt: skip
-            record = Record(at, reader.id, "document.read", item_id, "permit", detail)
+            outcome = "display-only" if view.display_only else "permit"
+            record = Record(at, reader.id, "document.read", item_id, outcome, detail)
             self._ctx.audit.write([record])
             return view
 
         return self._ctx.run(work)
 
-    def _view(self, reader: PersonRecord, item: ItemRecord, at: datetime) -> ItemView:
+    def _view(
+        self, reader: PersonRecord, item: ItemRecord, at: datetime, *, display: bool = False
+    ) -> ItemView:
         scheme = reader.clearance_scheme
         if not item.portions:
             return ItemView(item, item.label, (), scheme)
         person = reader.as_person()
-        shown = tuple(
-            p for p in item.portions
-            if decide(person, p.label, Action.READ, at, registry=self._ctx.registry).permitted
-        )  # fmt: skip
+        shown, viewed_only = [], False
+        for p in item.portions:
+            outcome = decide(person, p.label, Action.READ, at, registry=self._ctx.registry).outcome
+            if outcome is Outcome.PERMIT or (display and outcome is Outcome.DISPLAY_ONLY):
+                shown.append(p)
+                viewed_only = viewed_only or outcome is Outcome.DISPLAY_ONLY
         if not shown:
             return ItemView(item, item.label, (), scheme)
         banner = rollup([p.label for p in shown], registry=self._ctx.registry)
-        return ItemView(item, banner, shown, scheme)
+        return ItemView(item, banner, tuple(shown), scheme, viewed_only)
 
-    def page(self, actor_id: str, query: Query) -> tuple[Page, PersonRecord]:
+    def page(
+        self, actor_id: str, query: Query, *, display: bool = False
+    ) -> tuple[Page, PersonRecord]:
         """A page of the items ``actor_id`` may read now, newest first (the delivery is
-        audited, naming every item listed)."""
+        audited, naming every item listed). With ``display`` (a viewer, not an export) it
+        holds the items they may only be shown too, named in ``Page.display_only``."""
 
         def work() -> tuple[Page, PersonRecord]:
             at = self._ctx.clock()
             reader = self._ctx.actor(actor_id)
             readable = self._ctx.readable.for_person(reader, at)
+            shown = self._ctx.readable.display_only(reader, at) if display else {}
+            if shown:
+                readable = sorted({*readable, *shown})
             page = self._ctx.store.readable_page(query, readable)
-            detail = {"kind": str(query.kind), "items": [s.id for s in page.items]}
+            detail: dict[str, Any] = {"kind": str(query.kind), "items": [s.id for s in page.items]}
+            if shown:
+                labels = set(shown.values())
+                marked = frozenset(s.id for s in page.items if s.label in labels)
+                page = replace(page, display_only=marked)
+                detail["display_only"] = sorted(marked)
             self._ctx.audit.write([Record(at, reader.id, "item.list", "", "permit", detail)])
             return page, reader
 

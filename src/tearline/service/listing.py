@@ -43,8 +43,10 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A page of readable items; ``next`` continues it (``None``: no more)."""
+    """A page of readable items; ``next`` continues it (``None``: no more). ``display_only``
+    names the items on it the reader may be shown but not given (DISPLAY ONLY)."""
 
     items: tuple[Summary, ...]
     next: str | None
     plan: str
+    display_only: frozenset[str] = frozenset()

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tearline.labels.model import Label
 from tearline.labels.schemes import Registry
 from tearline.policy.compiled import CompiledLabel, CompiledPerson, Compiler, can_read_labels
+from tearline.policy.decide import decide
+from tearline.policy.model import Action, Outcome
 from tearline.service.ports import Store
 from tearline.service.records import PersonRecord
 
@@ -25,6 +28,8 @@ class _Answer:
     compiled: CompiledPerson
     labels_seen: int
     readable: list[int]
+    shown_seen: int = 0
+    display: dict[int, Label] | None = None
 
 
 class ReadableLabels:
@@ -32,9 +37,11 @@ class ReadableLabels:
 
     def __init__(self, store: Store, registry: Registry) -> None:
         self._store = store
+        self._registry = registry
         self._compiler = Compiler(registry)
         self._ids: list[int] = []
         self._compiled: list[CompiledLabel] = []
+        self._shown: list[tuple[int, Label]] = []  # labels with a DISPLAY ONLY list
         self._answers: dict[str, _Answer] = {}
 
     def _refresh_labels(self) -> None:
@@ -42,16 +49,38 @@ class ReadableLabels:
         for label_id, label in self._store.labels_after(after):
             self._ids.append(label_id)
             self._compiled.append(self._compiler.label(label))
+            if label.displayable_to:
+                self._shown.append((label_id, label))
 
-    def for_person(self, person: PersonRecord, at: datetime) -> list[int]:
-        """The ids of every stored label ``person`` may read at ``at`` (call inside a
-        transaction, so labels and person are read from one state)."""
+    def _answer(self, person: PersonRecord, at: datetime) -> _Answer:
         self._refresh_labels()
         answer = self._answers.get(person.id)
         if answer is None or answer.version != person.version or _lapsed(answer, at):
             compiled = self._compiler.person(person.as_person(), at)
             answer = _Answer(person.version, compiled, 0, [])
             self._answers[person.id] = answer
+        return answer
+
+    def display_only(self, person: PersonRecord, at: datetime) -> dict[int, Label]:
+        """The stored labels ``person`` may be shown but not given (DISPLAY ONLY), by id
+        (call inside a transaction). Decided by :func:`decide`, only for labels that carry
+        a display list at all."""
+        answer = self._answer(person, at)
+        if answer.display is None:
+            answer.display, answer.shown_seen = {}, 0
+        if answer.shown_seen < len(self._shown):
+            who = person.as_person()
+            for label_id, label in self._shown[answer.shown_seen :]:
+                verdict = decide(who, label, Action.READ, at, registry=self._registry)
+                if verdict.outcome is Outcome.DISPLAY_ONLY:
+                    answer.display[label_id] = label
+            answer.shown_seen = len(self._shown)
+        return answer.display
+
+    def for_person(self, person: PersonRecord, at: datetime) -> list[int]:
+        """The ids of every stored label ``person`` may read at ``at`` (call inside a
+        transaction, so labels and person are read from one state)."""
+        answer = self._answer(person, at)
         if answer.labels_seen < len(self._ids):
             start = answer.labels_seen
             verdicts = can_read_labels(answer.compiled, self._compiled[start:])

@@ -14,11 +14,14 @@ from tearline.labels.model import Label
 from tearline.policy.model import Authorization, Clearance, Person, Status
 
 __all__ = [
+    "Consent",
     "Grant",
+    "Incident",
     "ItemKind",
     "ItemRecord",
     "PersonRecord",
     "Portion",
+    "Reader",
     "Role",
     "VettingEvent",
 ]
@@ -134,3 +137,44 @@ class ItemRecord:
     exemption: str | None = None
     portions: tuple[Portion, ...] = ()
     source_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Someone the audit log shows was given a spilled item: who, when, how (the audited
+    action) and which version (``None`` in a listing, which shows no version)."""
+
+    person_id: str
+    at: datetime
+    action: str
+    item_id: str
+    version: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """A spill declared by a security officer: the item and the releases cut from it were
+    purged; ``readers`` lists who had been given them. It never holds the spilled content."""
+
+    id: str
+    item_id: str
+    declared_by: str
+    at: datetime
+    reason: str
+    purged: tuple[str, ...]
+    readers: tuple[Reader, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """The originator's consent to release ORCON portions of one version of a document to
+    an audience: all its portions (``portions`` is ``None``) or those at these positions."""
+
+    id: str
+    item_id: str
+    version: int
+    audience: frozenset[str]
+    portions: tuple[int, ...] | None
+    reference: str
+    given_by: str
+    at: datetime

@@ -4,12 +4,14 @@ A releasing officer asks for a release of a document to an audience (``REL TO US
 one nation). The result is a new document holding only the portions releasable to every
 nation of the audience, with a banner rolled up from those, linked to the original; the
 decision — who, when, which portions went and why each other one stayed — is audited.
-ORCON portions never go (the originator's consent is not recorded here); RELIDO portions go
-only on the officer's explicit decision.
+ORCON portions go only with the originator's recorded consent to that audience (see
+:mod:`.consents`; the audit record names the consents relied on); RELIDO portions go only on
+the officer's explicit decision.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -20,9 +22,16 @@ from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.service.context import Context, Refusal
 from tearline.service.items import Items, marking, new_item_id
-from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
+from tearline.service.records import (
+    Consent,
+    ItemKind,
+    ItemRecord,
+    PersonRecord,
+    Portion,
+    Role,
+)
 
-__all__ = ["Release", "Releases", "audience_of"]
+__all__ = ["Release", "Releases", "audience_of", "consented"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +42,7 @@ class Release:
     source_id: str
     audience: frozenset[str]
     withheld: tuple[tuple[int, str], ...]
+    consents: tuple[str, ...] = ()
 
 
 def audience_of(text: str, registry: Registry) -> frozenset[str]:
@@ -54,14 +64,35 @@ def audience_of(text: str, registry: Registry) -> frozenset[str]:
     return frozenset(nations.expand(codes))
 
 
-def _withheld_because(label: Label, audience: frozenset[str], relido: bool) -> str | None:
-    if label.has_control("OC"):
+def _withheld_because(
+    label: Label, audience: frozenset[str], relido: bool, consent: Consent | None
+) -> str | None:
+    if label.has_control("OC") and consent is None:
         return "ORCON: the originator's consent to release is not recorded"
+    shown_only = audience & label.displayable_to
+    if shown_only:
+        return f"DISPLAY ONLY: {', '.join(sorted(shown_only))} may be shown it, not given it"
     if label.has_control("RELIDO") and not relido:
         return "RELIDO: a releasing officer must decide it explicitly (relido)"
     if label.releasable_to is not None and not audience <= label.releasable_to:
         missing = ", ".join(sorted(audience - label.releasable_to))
         return f"not releasable to {missing}"
+    return None
+
+
+def consented(consents: Sequence[Consent], source: ItemRecord, position: int,
+              audience: frozenset[str]) -> Consent | None:  # fmt: skip
+    """The consent that lets portion ``position`` of ``source`` (at its current version) go
+    to ``audience``: one given for that version, to a superset of the audience, naming the
+    portion or all portions."""
+    for consent in consents:
+        if (
+            consent.item_id == source.id
+            and consent.version == source.version
+            and audience <= consent.audience
+            and (consent.portions is None or position in consent.portions)
+        ):
+            return consent
     return None
 
 
@@ -90,12 +121,13 @@ class Releases:
             officer = self._ctx.actor(actor_id)
             self._releasing_officer(officer, document_id, at)
             source = self._items.readable(officer, document_id, at, "document.release")
-            kept, withheld = self._sort(source, nations, relido)
+            consents = self._ctx.store.consents(source.id)
+            kept, withheld, used = self._sort(source, nations, relido, consents)
             if not kept:
                 raise Conflict(f"no portion of the document may go to {audience.strip()[:60]}")
             made = self._store(officer, source, kept, nations, at)
-            self._audit(officer, source, made, nations, withheld, at)
-            return Release(made, source.id, nations, tuple(withheld))
+            self._audit(officer, source, made, nations, withheld, at, used)
+            return Release(made, source.id, nations, tuple(withheld), used)
 
         return self._ctx.run(work)
 
@@ -108,18 +140,24 @@ class Releases:
                              {"reason": problem}))  # fmt: skip
 
     def _sort(
-        self, source: ItemRecord, nations: frozenset[str], relido: bool
-    ) -> tuple[list[tuple[int, Portion]], list[tuple[int, str]]]:
+        self, source: ItemRecord, nations: frozenset[str], relido: bool,
+        consents: list[Consent],
+    ) -> tuple[list[tuple[int, Portion]], list[tuple[int, str]], tuple[str, ...]]:  # fmt: skip
         if source.kind is not ItemKind.DOCUMENT or not source.portions:
             raise InvalidInput("only a portion-marked document is released portion by portion")
-        kept, withheld = [], []
+        kept, withheld, used = [], [], []
         for position, portion in enumerate(source.portions):
-            reason = _withheld_because(portion.label, nations, relido)
+            consent = None
+            if portion.label.has_control("OC"):
+                consent = consented(consents, source, position, nations)
+            reason = _withheld_because(portion.label, nations, relido, consent)
             if reason is None:
                 kept.append((position, portion))
+                if consent is not None and consent.id not in used:
+                    used.append(consent.id)
             else:
                 withheld.append((position, reason))
-        return kept, withheld
+        return kept, withheld, tuple(used)
 
     def _store(
         self, officer: PersonRecord, source: ItemRecord, kept: list[tuple[int, Portion]],
@@ -142,8 +180,10 @@ class Releases:
     def _audit(
         self, officer: PersonRecord, source: ItemRecord, made: ItemRecord,
         nations: frozenset[str], withheld: list[tuple[int, str]], at: datetime,
+        consents: tuple[str, ...],
     ) -> None:  # fmt: skip
         detail = {
+            "consents": list(consents),
             "release": made.id, "audience": sorted(nations),
             "released": len(made.portions), "withheld": [list(w) for w in withheld],
             "banner": marking(made.label, self._ctx.registry),
