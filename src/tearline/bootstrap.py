@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from tearline.audit import Record
 from tearline.config import Settings
@@ -18,11 +18,13 @@ from tearline.service.bulk import Bulk
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
 from tearline.service.items import Items
 from tearline.service.oversight import Oversight
+from tearline.service.peers import Peers
 from tearline.service.people import People
 from tearline.service.ports import Clock
 from tearline.service.readable import ReadableLabels
 from tearline.service.records import PersonRecord, Role, VettingEvent
 from tearline.service.releases import Releases
+from tearline.service.sessions import Sessions
 from tearline.service.tokens import Tokens
 from tearline.store import Repository, open_database
 from tearline.store.migrate import applied, available, upgrade
@@ -51,6 +53,8 @@ class Node:
     registry: Registry
     tokens: Tokens
     releases: Releases
+    sessions: Sessions
+    peers: Peers
 
     def close(self) -> None:
         """Close the database connection."""
@@ -71,9 +75,14 @@ def _wire(
     ctx = Context(store, registry, clock, audit, ReadableLabels(store, registry), info)
     items = Items(ctx)
     people = People(ctx)
+    tokens = Tokens(ctx, people)
+    sessions = Sessions(
+        ctx, tokens, life=timedelta(hours=settings.session_hours),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+    )  # fmt: skip
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
-        registry, Tokens(ctx, people), Releases(ctx, items),
+        registry, tokens, Releases(ctx, items), sessions, Peers(ctx, key),
     )  # fmt: skip
 
 

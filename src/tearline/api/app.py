@@ -1,9 +1,11 @@
 """``create_app(node)``: the HTTP API over one node's services.
 
-Every route authenticates the caller by API token (``Authorization: Bearer``), calls one
-service use case (which decides and audits) and renders the answer in the caller's own
-scheme. Handlers run on the event loop one at a time, so the node's one database connection
-is never shared between threads.
+Every route authenticates the caller by API token (``Authorization: Bearer``) or by a
+browser session cookie (unsafe requests then carry its CSRF token); routes that read items
+also take a peer node's credential (read as a person of its nation at its agreement's
+ceiling). Each calls one service use case (which decides and audits) and renders the answer
+in the caller's own scheme. Handlers run on the event loop one at a time, so the node's one
+database connection is never shared between threads.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from starlette.responses import JSONResponse, Response
 
 from tearline import __version__
 from tearline.api import errors
-from tearline.api.auth import Caller, FailureLimiter
+from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
+from tearline.api.session import session_routes
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
@@ -69,6 +72,7 @@ def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
     app.state.limiter = limiter or FailureLimiter()
     _routes(app, node)
     vetting_routes(app, node)
+    session_routes(app, node)
     return app
 
 
@@ -113,7 +117,7 @@ def _routes(app: FastAPI, node: Node) -> None:
 
     @app.get("/api/v1/items", summary="Items the caller may read, newest first")
     async def list_items(
-        who: Caller,
+        who: Reader,
         kind: Annotated[ItemKind | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(max_length=64)] = None,
@@ -123,7 +127,7 @@ def _routes(app: FastAPI, node: Node) -> None:
         return {"items": rows, "next": page.next}
 
     @app.get("/api/v1/items/{item_id}", summary="One item, as the caller may see it")
-    async def get_item(item_id: str, who: Caller) -> dict[str, Any]:
+    async def get_item(item_id: str, who: Reader) -> dict[str, Any]:
         return _item(node, node.items.show(who.id, item_id))
 
     @app.post("/api/v1/items", status_code=201, summary="Store a report or observation")
@@ -158,5 +162,5 @@ def _routes(app: FastAPI, node: Node) -> None:
         return JSONResponse(data, 201)
 
     @app.get("/api/v1/documents/{item_id}", summary="A document: only the caller's portions")
-    async def get_document(item_id: str, who: Caller) -> dict[str, Any]:
+    async def get_document(item_id: str, who: Reader) -> dict[str, Any]:
         return _document(node, node.items.document(who.id, item_id))

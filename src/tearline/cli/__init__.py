@@ -33,6 +33,7 @@ _COMMANDS = {
     "audit": "tearline.cli.audit",
     "serve": "tearline.cli.serve",
     "token": "tearline.cli.serve",
+    "peer": "tearline.cli.peer",
 }
 
 

@@ -316,7 +316,7 @@ class Items:
 
         def work() -> ItemView:
             at = self._ctx.clock()
-            reader = self._ctx.actor(actor_id)
+            reader = self._ctx.reader(actor_id)
             item = self._readable_item(reader, item_id, at, "item.read")
             view = self._view(reader, item, at)
             detail = {"version": item.version, "portions": len(view.portions),
@@ -337,7 +337,7 @@ class Items:
 
         def work() -> ItemView:
             at = self._ctx.clock()
-            reader = self._ctx.actor(actor_id)
+            reader = self._ctx.reader(actor_id)
             item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
             view = None
             if item is not None and item.kind is ItemKind.DOCUMENT:
@@ -375,7 +375,7 @@ class Items:
 
         def work() -> tuple[Page, PersonRecord]:
             at = self._ctx.clock()
-            reader = self._ctx.actor(actor_id)
+            reader = self._ctx.reader(actor_id)
             readable = self._ctx.readable.for_person(reader, at)
             page = self._ctx.store.readable_page(query, readable)
             detail = {"kind": str(query.kind), "items": [s.id for s in page.items]}
@@ -389,7 +389,7 @@ class Items:
 
         def work() -> list[dict[str, Any]]:
             at = self._ctx.clock()
-            reader = self._ctx.actor(actor_id)
+            reader = self._ctx.reader(actor_id)
             item = self._readable_item(reader, item_id, at, "item.versions")
             person = reader.as_person()
             shown = [
