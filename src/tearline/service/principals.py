@@ -7,6 +7,7 @@ as_reader` is that person, and every read goes through the same policy as a pers
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,12 +50,17 @@ class PeerRecord:
 
     def as_reader(self) -> PersonRecord:
         """The peer as the policy sees it: a person of its nation, cleared at the ceiling,
-        holding no compartments and no role."""
+        holding no compartments and no role.
+
+        Its ``version`` names this registration and this change of it (the nonce is drawn
+        anew when a removed peer is added again), so a decision cached for an earlier
+        registration of the same name is never reused."""
+        mark = hashlib.sha256(f"{self.nonce}:{self.version}".encode()).digest()
         return PersonRecord(
             id=self.principal, name=self.name, organisation=self.url,
             nationalities=(self.nation,), roles=(), clearance_level=self.ceiling_level,
             clearance_scheme=self.ceiling_scheme, clearance_granted=self.created.date(),
-            clearance_expires=None, status=Status.ACTIVE, version=self.version,
+            clearance_expires=None, status=Status.ACTIVE, version=int.from_bytes(mark[:7]),
             created=self.created, modified=self.modified,
         )  # fmt: skip
 

@@ -141,6 +141,22 @@ def test_a_peer_reads_as_a_person_of_its_nation_at_the_ceiling(world: Cast) -> N
         node.items.page("peer:jp-node", Query(None, 50, None))
 
 
+def test_a_peer_added_anew_under_another_nation_reads_afresh(world: Cast) -> None:
+    node = world.node
+    author = world.releaser.id
+    for_japan = node.items.add(author, Draft(ItemKind.REPORT, "jp", "x",
+                                             marking="SECRET//REL TO USA, JPN"))  # fmt: skip
+    for_britain = node.items.add(author, Draft(ItemKind.REPORT, "gb", "x",
+                                               marking="SECRET//REL TO USA, GBR"))  # fmt: skip
+    node.peers.add(world.officer.id, "ally", spec())
+    page, _ = node.items.page("peer:ally", Query(None, 50, None))
+    assert [s.id for s in page.items] == [for_japan.id]
+    node.peers.remove(world.officer.id, "ally")  # at the same instant: no clock moves
+    node.peers.add(world.officer.id, "ally", spec(nation="GBR", agreement="fvey"))
+    page, _ = node.items.page("peer:ally", Query(None, 50, None))
+    assert [s.id for s in page.items] == [for_britain.id]
+
+
 def test_a_peer_cannot_write_as_a_person(world: Cast) -> None:
     world.node.peers.add(world.officer.id, "jp-node", spec())
     with pytest.raises(InvalidInput, match="no person"):
