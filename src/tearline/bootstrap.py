@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from tearline.audit import Record
 from tearline.config import Settings
@@ -19,11 +19,13 @@ from tearline.service.consents import Consents
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
 from tearline.service.items import Items
 from tearline.service.oversight import Oversight
+from tearline.service.peers import Peers
 from tearline.service.people import People
 from tearline.service.ports import Clock
 from tearline.service.readable import ReadableLabels
 from tearline.service.records import PersonRecord, Role, VettingEvent
 from tearline.service.releases import Releases
+from tearline.service.sessions import Sessions
 from tearline.service.spills import Spills
 from tearline.service.tokens import Tokens
 from tearline.store import Repository, open_database
@@ -55,6 +57,8 @@ class Node:
     releases: Releases
     spills: Spills
     consents: Consents
+    sessions: Sessions
+    peers: Peers
     clock: Clock
 
     def close(self) -> None:
@@ -76,10 +80,15 @@ def _wire(
     ctx = Context(store, registry, clock, audit, ReadableLabels(store, registry), info)
     items = Items(ctx)
     people = People(ctx)
+    tokens = Tokens(ctx, people)
+    sessions = Sessions(
+        ctx, tokens, life=timedelta(hours=settings.session_hours),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+    )  # fmt: skip
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
-        registry, Tokens(ctx, people), Releases(ctx, items), Spills(ctx, items, people),
-        Consents(ctx, items), clock,
+        registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
+        Consents(ctx, items), sessions, Peers(ctx, key), clock,
     )  # fmt: skip
 
 

@@ -36,11 +36,18 @@ def home_dir(home: str | os.PathLike[str] | None = None) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """A node's settings: its home, its database URL and how often to sign a checkpoint."""
+    """A node's settings: its home, its database URL, how often to sign a checkpoint, and
+    how browser sessions behave: how long one lives at most (``session_hours``), how long it
+    may stay unused (``session_idle_minutes``), and whether its cookie is ``Secure``
+    (``cookie_secure``: ``"auto"`` when the request came over https, ``"always"`` or
+    ``"never"`` for plain http on loopback)."""
 
     home: Path
     database: str
     checkpoint_every: int = 1000
+    session_hours: int = 8
+    session_idle_minutes: int = 30
+    cookie_secure: str = "auto"
 
     @property
     def key_path(self) -> Path:
@@ -75,7 +82,7 @@ class Settings:
         every = data.get("checkpoint_every", 1000)
         if not isinstance(url, str) or not isinstance(every, int) or every < 1:
             raise DataFault(f"{path}: 'database' must be text and 'checkpoint_every' a count")
-        return cls(home, url, every)
+        return cls(home, url, every, *_session_settings(data, path))
 
     def save(self, *, remember_database: bool) -> None:
         """Write ``node.toml`` (mode 0600: a database URL may hold a password)."""
@@ -87,6 +94,19 @@ class Settings:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.write("\n".join(lines) + "\n")
+
+
+def _session_settings(data: dict[str, object], path: Path) -> tuple[int, int, str]:
+    hours = data.get("session_hours", 8)
+    idle = data.get("session_idle_minutes", 30)
+    secure = data.get("cookie_secure", "auto")
+    if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 24:
+        raise DataFault(f"{path}: 'session_hours' is a whole number of hours from 1 to 24")
+    if not isinstance(idle, int) or isinstance(idle, bool) or not 1 <= idle <= 24 * 60:
+        raise DataFault(f"{path}: 'session_idle_minutes' is a whole number from 1 to 1440")
+    if secure not in ("auto", "always", "never"):
+        raise DataFault(f'{path}: \'cookie_secure\' is "auto", "always" or "never"')
+    return hours, idle, str(secure)
 
 
 def _sqlite(home: Path) -> str:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -85,7 +86,7 @@ class Cast:
     releaser: PersonRecord
 
 
-def cast(home: Path, url: str, clock: Clock | None = None, **settings: int) -> Cast:
+def cast(home: Path, url: str, clock: Clock | None = None, **settings: Any) -> Cast:
     """A US node with a security officer, a US analyst (SECRET, SI until 2027-01-01), a
     Japanese analyst (極秘) and a releasing officer (TOP SECRET, SI, TK)."""
     clock = clock or Clock()

@@ -1,9 +1,11 @@
 """``create_app(node)``: the HTTP API over one node's services.
 
-Every route authenticates the caller by API token (``Authorization: Bearer``), calls one
-service use case (which decides and audits) and renders the answer in the caller's own
-scheme. Handlers run on the event loop one at a time, so the node's one database connection
-is never shared between threads.
+Every route authenticates the caller by API token (``Authorization: Bearer``) or by a
+browser session cookie (unsafe requests then carry its CSRF token); routes that read items
+also take a peer node's credential (read as a person of its nation at its agreement's
+ceiling). Each calls one service use case (which decides and audits) and renders the answer
+in the caller's own scheme. Handlers run on the event loop one at a time, so the node's one
+database connection is never shared between threads.
 """
 
 from __future__ import annotations
@@ -17,18 +19,20 @@ from starlette.responses import JSONResponse, Response
 
 from tearline import __version__
 from tearline.api import errors
-from tearline.api.auth import Caller, FailureLimiter
+from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
 from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
+from tearline.api.session import session_routes
 from tearline.api.stream import stream_routes
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
 from tearline.feed import Follower
 from tearline.labels.codec import to_dict
-from tearline.service import Draft, ItemKind, ItemView
+from tearline.service import Draft, ItemKind, ItemView, PersonRecord
 from tearline.service import Query as Listing
 from tearline.service.items import marking, rendered
+from tearline.service.principals import PEER_PREFIX
 
 __all__ = ["create_app"]
 
@@ -76,6 +80,7 @@ def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
     _routes(app, node)
     vetting_routes(app, node)
     change_routes(app, node)
+    session_routes(app, node)
     return app
 
 
@@ -115,6 +120,12 @@ def _document(node: Node, view: ItemView) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _shown(who: PersonRecord) -> bool:
+    """Whether DISPLAY ONLY material may be shown to ``who``: to people viewing it, never to
+    a peer node (federation takes copies)."""
+    return not who.id.startswith(PEER_PREFIX)
+
+
 def _routes(app: FastAPI, node: Node) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -122,7 +133,7 @@ def _routes(app: FastAPI, node: Node) -> None:
 
     @app.get("/api/v1/items", summary="Items the caller may read, newest first")
     async def list_items(
-        who: Caller,
+        who: Reader,
         kind: Annotated[ItemKind | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(max_length=64)] = None,
@@ -133,8 +144,8 @@ def _routes(app: FastAPI, node: Node) -> None:
         return {"items": rows, "next": page.next}
 
     @app.get("/api/v1/items/{item_id}", summary="One item, as the caller may see it")
-    async def get_item(item_id: str, who: Caller) -> dict[str, Any]:
-        return _item(node, node.items.show(who.id, item_id, display=True))
+    async def get_item(item_id: str, who: Reader) -> dict[str, Any]:
+        return _item(node, node.items.show(who.id, item_id, display=_shown(who)))
 
     @app.post("/api/v1/items", status_code=201, summary="Store a report or observation")
     async def post_item(body: ItemIn, who: Caller) -> JSONResponse:
@@ -168,5 +179,5 @@ def _routes(app: FastAPI, node: Node) -> None:
         return JSONResponse(data, 201)
 
     @app.get("/api/v1/documents/{item_id}", summary="A document: only the caller's portions")
-    async def get_document(item_id: str, who: Caller) -> dict[str, Any]:
-        return _document(node, node.items.document(who.id, item_id, display=True))
+    async def get_document(item_id: str, who: Reader) -> dict[str, Any]:
+        return _document(node, node.items.document(who.id, item_id, display=_shown(who)))

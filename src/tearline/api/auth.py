@@ -1,4 +1,5 @@
-"""Who is asking: the person an API token speaks for (401 otherwise)."""
+"""Who is asking: the person an API token or a browser session speaks for, or a peer node
+(401 otherwise); and the CSRF check of requests signed in by cookie."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
-from tearline.errors import Unauthenticated
+from tearline.errors import Denied, Unauthenticated
 from tearline.service import PersonRecord
+from tearline.service.principals import PEER_PREFIX
 
 if TYPE_CHECKING:
     from tearline.bootstrap import Node
 
-__all__ = ["Caller", "FailureLimiter", "RateLimited", "authenticate"]
+__all__ = ["Caller", "FailureLimiter", "PersonOnly", "RateLimited", "Reader", "authenticate"]
 
 
 class RateLimited(Unauthenticated):
@@ -59,32 +61,98 @@ class FailureLimiter:
         self._failures.setdefault(client, deque()).append(self._clock())
 
 
+#: Methods that change nothing; every other method signed in by cookie needs the CSRF token.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "x-csrf-token"
+
+
+class PersonOnly(Denied):
+    """A peer node's credential on a route for people (vetting, audit, writing, releases)."""
+
+    code = "person-only"
+
+
+def secure_cookie(request: Request) -> bool:
+    """Whether the session cookie is ``Secure`` (and named ``__Host-``): by the node's
+    ``cookie_secure`` setting, or, by default, when the request came over https."""
+    node: Node = request.app.state.node
+    mode = node.settings.cookie_secure
+    return mode == "always" or (mode == "auto" and request.url.scheme == "https")
+
+
+def cookie_name(request: Request) -> str:
+    """The session cookie's name: ``__Host-tearline-session`` when it is ``Secure``."""
+    return "__Host-tearline-session" if secure_cookie(request) else "tearline-session"
+
+
+def client_of(request: Request) -> str:
+    """Whom failed authentications are counted against."""
+    return request.client.host if request.client else "unknown"
+
+
+def _principal(request: Request, node: Node) -> PersonRecord:
+    header = request.headers.get("authorization")
+    if header is not None:  # a bearer token: no cookie is looked at, no CSRF is needed
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("a valid API token is required: Authorization: Bearer TOKEN")
+        if token.startswith("tlp_"):
+            return node.peers.authenticate(token).as_reader()
+        return node.tokens.authenticate(token)
+    session_id = request.cookies.get(cookie_name(request))
+    if session_id is None:
+        raise Unauthenticated(
+            "a valid API token is required: Authorization: Bearer TOKEN (or sign in: "
+            "POST /api/v1/session)"
+        )
+    person, session = node.sessions.authenticate(session_id)
+    request.state.session = session
+    return person
+
+
 def authenticate(request: Request) -> PersonRecord:
-    """The person the request's ``Authorization: Bearer`` token speaks for now (no rate
-    limit: also how an open stream checks, every second, that its caller still may read).
+    """Who the request speaks for now, by bearer token or session cookie, with no rate limit
+    and no CSRF check: how an open stream checks, every second, that its caller still may
+    read.
 
     Raises:
-        Unauthenticated: no token, or one that is malformed, unknown, expired or revoked.
+        Unauthenticated: no credential, or one that is malformed, unknown, expired, revoked
+            or ended.
     """
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthenticated("a valid API token is required: Authorization: Bearer TOKEN")
-    node: Node = request.app.state.node
-    return node.tokens.authenticate(token.strip())
+    return _principal(request, request.app.state.node)
 
 
-def _caller(request: Request) -> PersonRecord:
-    """The authenticated caller; failures count against the client's rate limit."""
+def _reader(request: Request) -> PersonRecord:
+    """Who asks, by bearer token (a person's or a peer node's) or by session cookie; an
+    unsafe request by cookie must carry the session's CSRF token."""
     limiter: FailureLimiter = request.app.state.limiter
-    client = request.client.host if request.client else "unknown"
+    client = client_of(request)
     limiter.check(client)
+    node: Node = request.app.state.node
     try:
-        return authenticate(request)
+        who = _principal(request, node)
     except Unauthenticated:
         limiter.failed(client)
         raise
+    session = getattr(request.state, "session", None)
+    if session is not None and request.method not in SAFE_METHODS:
+        node.sessions.check_csrf(session, request.headers.get(CSRF_HEADER))
+    return who
+
+
+def _caller(request: Request) -> PersonRecord:
+    """The person asking (a peer node's credential is refused: 403 ``person-only``)."""
+    who = _reader(request)
+    if who.id.startswith(PEER_PREFIX):
+        problem = "a peer node's credential reads items and documents only; this route is for "
+        problem += "people"
+        raise PersonOnly(problem, (problem,))
+    return who
 
 
 #: A route parameter typed ``Caller`` is the authenticated person.
 Caller = Annotated[PersonRecord, Depends(_caller)]
+#: A route parameter typed ``Reader`` is a person or a peer node (read as a person of its
+#: nation at its agreement's ceiling): only routes that read items take it.
+Reader = Annotated[PersonRecord, Depends(_reader)]

@@ -34,6 +34,7 @@ _COMMANDS = {
     "incident": "tearline.cli.incident",
     "serve": "tearline.cli.serve",
     "token": "tearline.cli.serve",
+    "peer": "tearline.cli.peer",
 }
 
 

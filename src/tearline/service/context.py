@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from tearline.audit import Record
-from tearline.errors import InvalidInput, TearlineError
+from tearline.errors import InvalidInput, TearlineError, Unauthenticated
 from tearline.labels.schemes import Registry
 from tearline.service.auditing import AuditLog
 from tearline.service.ports import Clock, Store
+from tearline.service.principals import PEER_PREFIX
 from tearline.service.readable import ReadableLabels
 from tearline.service.records import PersonRecord
 
@@ -74,6 +75,21 @@ class Context:
                 f"no person {shown!r} on this node; `tearline person list` shows who is"
             )
         return found
+
+    def reader(self, principal_id: str) -> PersonRecord:
+        """Who reads: a person (as :meth:`actor`), or a peer node (``peer:NAME``) as the
+        person of its nation cleared at its agreement's ceiling. Only reads take a peer.
+
+        Raises:
+            InvalidInput: no person with that id.
+            Unauthenticated: the peer is no longer registered.
+        """
+        if principal_id.startswith(PEER_PREFIX):
+            peer = self.store.peer(principal_id.removeprefix(PEER_PREFIX))
+            if peer is None:
+                raise Unauthenticated("that peer node is not registered on this node")
+            return peer.as_reader()
+        return self.actor(principal_id)
 
 
 def scheme_of_nation(registry: Registry, nation: str) -> str | None:

@@ -332,7 +332,7 @@ class Items:
 
         def work() -> ItemView:
             at = self._ctx.clock()
-            reader = self._ctx.actor(actor_id)
+            reader = self._ctx.reader(actor_id)
             item, shown_only = self._shown_item(reader, item_id, at, "item.read", display=display)
             view = self._view(reader, item, at, display=display)
             if shown_only:
@@ -357,7 +357,7 @@ class Items:
 
         def work() -> ItemView:
             at = self._ctx.clock()
-            reader = self._ctx.actor(actor_id)
+            reader = self._ctx.reader(actor_id)
             item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
             view = None
             if item is not None and item.kind is ItemKind.DOCUMENT:
@@ -403,7 +403,7 @@ class Items:
 
         def work() -> tuple[Page, PersonRecord]:
             at = self._ctx.clock()
-            reader = self._ctx.actor(actor_id)
+            reader = self._ctx.reader(actor_id)
             readable = self._ctx.readable.for_person(reader, at)
             shown = self._ctx.readable.display_only(reader, at) if display else {}
             if shown:
@@ -445,7 +445,7 @@ class Items:
 
         def work() -> list[dict[str, Any]]:
             at = self._ctx.clock()
-            reader = self._ctx.actor(actor_id)
+            reader = self._ctx.reader(actor_id)
             item = self._readable_item(reader, item_id, at, "item.versions")
             person = reader.as_person()
             shown = [

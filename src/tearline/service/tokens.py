@@ -72,6 +72,10 @@ class Tokens:
             Unauthenticated: the token is malformed, unknown, expired or revoked, or its
                 person is gone.
         """
+        return self.identify(token)[1]
+
+    def identify(self, token: str) -> tuple[str, PersonRecord, date]:
+        """``(token id, person, expiry)`` of a live token (see :meth:`authenticate`)."""
         if not _SHAPE.fullmatch(token):
             raise Unauthenticated(_NOT_AUTHENTICATED)
         with self._ctx.store.transaction(write=False):
@@ -79,10 +83,10 @@ class Tokens:
             person = None if found is None else self._ctx.store.person(found[1])
         if found is None or person is None:
             raise Unauthenticated(_NOT_AUTHENTICATED)
-        _, _, expires, revoked = found
+        token_id, _, expires, revoked = found
         if revoked or day_of(self._ctx.clock()) >= expires:
             raise Unauthenticated(_NOT_AUTHENTICATED)
-        return person
+        return token_id, person, expires
 
     def revoke(self, actor_id: str, token_id: str) -> None:
         """Revoke a token: the next request that carries it is refused.

@@ -31,6 +31,7 @@ from tearline.service.records import (
     Role,
     VettingEvent,
 )
+from tearline.store.credentials import CredentialRows
 from tearline.store.database import Database
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
@@ -54,7 +55,7 @@ _GIVEN = ("item.create", "item.read", "item.edit", "item.downgrade", "item.versi
 _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
-class Repository:
+class Repository(CredentialRows):
     """The node's tables over one database connection (see :class:`Database`)."""
 
     def __init__(self, db: Database, registry: Registry) -> None:

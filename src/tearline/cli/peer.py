@@ -1,0 +1,106 @@
+"""``tearline peer add|list|remove``: the peer nodes this node federates with (node
+administrators only), and the credential each presents here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tearline.cli.node_common import as_option, home_options, node_errors, opened, print_json
+from tearline.errors import InvalidInput
+
+__all__ = ["peer"]
+
+
+def _key_text(value: str) -> str:
+    """The public key given, or the text of the file it names."""
+    path = Path(value)
+    try:
+        if len(value) < 4096 and path.is_file():
+            return path.read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        raise InvalidInput(f"--public-key: cannot read the file {value[:80]!r}") from None
+    return value
+
+
+def _shown(peer: Any) -> dict[str, Any]:
+    return {
+        "name": peer.name, "principal": peer.principal, "url": peer.url, "nation": peer.nation,
+        "agreement": peer.agreement, "public_key": peer.public_key,
+        "ceiling": {"level": peer.ceiling_level, "scheme": peer.ceiling_scheme},
+        "version": peer.version, "created": peer.created, "created_by": peer.created_by,
+        "modified": peer.modified,
+    }  # fmt: skip
+
+
+@click.group()
+def peer() -> None:
+    """Peer nodes: who this node federates with, and their credentials here."""
+
+
+@peer.command("add")
+@click.argument("name")
+@click.option("--url", required=True, help="The base URL the peer's `tearline serve` printed.")
+@click.option("--nation", required=True, help="The peer's nation (GENC trigraph, e.g. JPN).")
+@click.option("--agreement", required=True, help="The agreement it reads under (e.g. us-jp).")
+@click.option("--public-key", "public_key", required=True, metavar="BASE64|FILE",
+              help="The peer's Ed25519 public key (base64), or a file holding it.")  # fmt: skip
+@as_option
+@home_options
+@node_errors
+def add_command(
+    name: str, url: str, nation: str, agreement: str, public_key: str, actor: str,
+    home: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Add peer NAME, or update it: prints the credential it presents here (Bearer).
+
+    The peer reads as a person of its nation cleared at the agreement's ceiling. Running
+    this again for the same NAME updates the peer and prints the same credential; only its
+    hash is stored, and `tearline peer remove` revokes it.
+    """
+    from tearline.service.peers import PeerSpec
+
+    spec = PeerSpec(url, nation, agreement, _key_text(public_key))
+    with opened(home) as node:
+        record, token, created = node.peers.add(actor, name, spec)
+    if as_json:
+        print_json({"name": record.name, "token": token, "updated": not created,
+                    **{k: v for k, v in _shown(record).items() if k != "name"}})  # fmt: skip
+        return
+    click.echo(token)
+    ceiling = f"{record.ceiling_scheme} {record.ceiling_level}"
+    verb = "added" if created else "updated"
+    click.echo(f"({verb} {record.principal}: {record.nation} under {record.agreement}, "
+               f"reads at {ceiling}; it presents the credential above here)", err=True)  # fmt: skip
+
+
+@peer.command("list")
+@home_options
+@node_errors
+def list_command(home: str | None, as_json: bool) -> None:
+    """The peers, by name (their credentials are not kept, only hashes)."""
+    with opened(home) as node:
+        peers = node.peers.list()
+    if as_json:
+        print_json({"peers": [_shown(p) for p in peers]})
+        return
+    for p in peers:
+        click.echo(f"{p.name}  {p.nation}  {p.agreement}  {p.ceiling_scheme} {p.ceiling_level}"
+                   f"  {p.url}")  # fmt: skip
+
+
+@peer.command("remove")
+@click.argument("name")
+@as_option
+@home_options
+@node_errors
+def remove_command(name: str, actor: str, home: str | None, as_json: bool) -> None:
+    """Remove peer NAME: its credential is refused from the next request on."""
+    with opened(home) as node:
+        node.peers.remove(actor, name)
+    if as_json:
+        print_json({"removed": name})
+    else:
+        click.echo(f"removed {name}")

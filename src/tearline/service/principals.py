@@ -1,0 +1,80 @@
+"""Who may call a node besides its people: peer nodes; and the browser sessions of people.
+
+A peer node is a principal of one nation under one agreement. What it may read is decided
+exactly as for a person of that nation cleared at the agreement's ceiling: :meth:`PeerRecord.
+as_reader` is that person, and every read goes through the same policy as a person's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from tearline.policy.model import Status
+from tearline.service.records import PersonRecord
+
+__all__ = ["PEER_PREFIX", "PeerRecord", "SessionRecord"]
+
+#: A peer acts, and is audited, as ``peer:NAME``.
+PEER_PREFIX = "peer:"
+
+
+@dataclass(frozen=True, slots=True)
+class PeerRecord:
+    """A peer node as this node keeps it (its inbound credential only as a hash).
+
+    ``ceiling_level`` of ``ceiling_scheme`` is the highest level of the peer nation's scheme
+    that ``agreement`` confirms as equal to a level of this node's scheme. ``nonce`` is what
+    the peer's credential is derived from; a new one is drawn when the peer is added anew.
+    """
+
+    name: str
+    url: str
+    nation: str
+    agreement: str
+    public_key: str
+    ceiling_level: str
+    ceiling_scheme: str
+    nonce: str
+    token_hash: str
+    version: int
+    created: datetime
+    created_by: str
+    modified: datetime
+
+    @property
+    def principal(self) -> str:
+        """The id the peer acts as (``peer:NAME``)."""
+        return PEER_PREFIX + self.name
+
+    def as_reader(self) -> PersonRecord:
+        """The peer as the policy sees it: a person of its nation, cleared at the ceiling,
+        holding no compartments and no role.
+
+        Its ``version`` names this registration and this change of it (the nonce is drawn
+        anew when a removed peer is added again), so a decision cached for an earlier
+        registration of the same name is never reused."""
+        mark = hashlib.sha256(f"{self.nonce}:{self.version}".encode()).digest()
+        return PersonRecord(
+            id=self.principal, name=self.name, organisation=self.url,
+            nationalities=(self.nation,), roles=(), clearance_level=self.ceiling_level,
+            clearance_scheme=self.ceiling_scheme, clearance_granted=self.created.date(),
+            clearance_expires=None, status=Status.ACTIVE, version=int.from_bytes(mark[:7]),
+            created=self.created, modified=self.modified,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A browser session: whose, opened with which API token, its CSRF token's hash, when
+    it was opened and last used, when it ends at the latest, and whether it has ended."""
+
+    hash: str
+    person_id: str
+    token_id: str
+    csrf_hash: str
+    created: datetime
+    last_seen: datetime
+    expires: datetime
+    ended: datetime | None = None

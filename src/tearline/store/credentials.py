@@ -1,0 +1,99 @@
+"""The rows of browser sessions and peer nodes (hashes only, never a credential)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from tearline.service.principals import PeerRecord, SessionRecord
+from tearline.store.database import Database
+from tearline.store.rows import from_us, to_us
+
+__all__ = ["CredentialRows"]
+
+_PEER_COLUMNS = (
+    "name, url, nation, agreement, public_key, ceiling_level, ceiling_scheme, nonce, "
+    "token_hash, version, created, created_by, modified"
+)
+_SESSION_COLUMNS = "hash, person_id, token_id, csrf_hash, created, last_seen, expires, ended"
+
+
+def _peer(row: Any) -> PeerRecord:
+    name, url, nation, agreement, key, level, scheme, nonce, digest, version = row[:10]
+    return PeerRecord(name, url, nation, agreement, key, level, scheme, nonce, digest,
+                      version, from_us(row[10]), row[11], from_us(row[12]))  # fmt: skip
+
+
+class CredentialRows:
+    """Sessions and peers over the repository's database connection."""
+
+    db: Database
+
+    # ------------------------------------------------------------------ sessions
+    def add_session(self, session: SessionRecord) -> None:
+        """Keep a new session (the hashes of its id and CSRF token)."""
+        self.db.execute(
+            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+            (session.hash, session.person_id, session.token_id, session.csrf_hash,
+             to_us(session.created), to_us(session.last_seen), to_us(session.expires), None),
+        )  # fmt: skip
+
+    def session(self, digest: str) -> tuple[SessionRecord, date, bool] | None:
+        """The session with this hash, with its API token's expiry and whether that token is
+        revoked."""
+        row = self.db.one(
+            "SELECT s.hash, s.person_id, s.token_id, s.csrf_hash, s.created, s.last_seen, "
+            "s.expires, s.ended, t.expires, t.revoked FROM sessions s "
+            "JOIN api_tokens t ON t.id = s.token_id WHERE s.hash = ?",
+            (digest,),
+        )
+        if row is None:
+            return None
+        ended = None if row[7] is None else from_us(row[7])
+        record = SessionRecord(row[0], row[1], row[2], row[3], from_us(row[4]),
+                               from_us(row[5]), from_us(row[6]), ended)  # fmt: skip
+        return record, date.fromisoformat(row[8]), row[9] is not None
+
+    def touch_session(self, digest: str, at: datetime) -> None:
+        """Record that the session was used at ``at``."""
+        self.db.execute("UPDATE sessions SET last_seen = ? WHERE hash = ?", (to_us(at), digest))
+
+    def end_session(self, digest: str, at: datetime) -> bool:
+        """End a live session; whether there was one to end."""
+        known = self.db.one("SELECT ended FROM sessions WHERE hash = ?", (digest,))
+        if known is None or known[0] is not None:
+            return False
+        self.db.execute("UPDATE sessions SET ended = ? WHERE hash = ?", (to_us(at), digest))
+        return True
+
+    # ------------------------------------------------------------------ peers
+    def put_peer(self, peer: PeerRecord) -> None:
+        """Keep a peer, replacing the one of the same name."""
+        self.db.execute("DELETE FROM peers WHERE name = ?", (peer.name,))
+        self.db.execute(
+            f"INSERT INTO peers ({_PEER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (peer.name, peer.url, peer.nation, peer.agreement, peer.public_key,
+             peer.ceiling_level, peer.ceiling_scheme, peer.nonce, peer.token_hash,
+             peer.version, to_us(peer.created), peer.created_by, to_us(peer.modified)),
+        )  # fmt: skip
+
+    def peer(self, name: str) -> PeerRecord | None:
+        """The peer called ``name``."""
+        row = self.db.one(f"SELECT {_PEER_COLUMNS} FROM peers WHERE name = ?", (name,))
+        return None if row is None else _peer(row)
+
+    def peer_by_token(self, digest: str) -> PeerRecord | None:
+        """The peer whose credential has this hash."""
+        row = self.db.one(f"SELECT {_PEER_COLUMNS} FROM peers WHERE token_hash = ?", (digest,))
+        return None if row is None else _peer(row)
+
+    def peers(self) -> list[PeerRecord]:
+        """Every peer, by name."""
+        return [_peer(r) for r in self.db.all(f"SELECT {_PEER_COLUMNS} FROM peers ORDER BY name")]
+
+    def remove_peer(self, name: str) -> bool:
+        """Forget a peer (its credential stops working); whether there was one."""
+        if self.db.one("SELECT 1 FROM peers WHERE name = ?", (name,)) is None:
+            return False
+        self.db.execute("DELETE FROM peers WHERE name = ?", (name,))
+        return True
