@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from api.conftest import Api, make_api
 from contract.store.test_readable_query import AT, _held_once, _item, _record
+from contract.store.test_search_query import Seen, seen
 from support.node import BACKENDS, Cast, cast, database_url
 from support.strategies import any_labels, anyone, us_labels
 from tearline.errors import TearlineError
@@ -76,10 +77,14 @@ def _check(
     for person, record in zip(people, records, strict=True):
         token = world.node.tokens.create(world.officer.id, record.id)[1]
         headers = {"Authorization": f"Bearer {token}"}
-        listed = api.client.get("/api/v1/items?limit=500", headers=headers).json()["items"]
-        allowed = {i.id for i in [*items, *documents]
-                   if decide(person, i.label, Action.READ, AT).permitted}  # fmt: skip
-        assert {i["id"] for i in listed} == allowed
+        answer = api.client.get("/api/v1/items?limit=500", headers=headers).json()
+        views = {i.id: seen(person, i) for i in [*items, *documents]}
+        allowed = {i for i, view in views.items() if view is not None}
+        assert {i["id"] for i in answer["items"]} == allowed
+        assert answer["total"] == len(allowed) == sum(answer["facets"]["kind"].values())
+        for row in answer["items"]:
+            assert row["partial"] == views[row["id"]].partial  # type: ignore[union-attr]
+        _check_search(api, headers, person, documents, views)
         for item in items:
             response = api.client.get(f"/api/v1/items/{item.id}", headers=headers)
             assert (response.status_code == 200) == (item.id in allowed)
@@ -98,3 +103,23 @@ def _check_document(api: Api, headers: dict[str, str], person: Person, doc: Item
     assert [p["text"] for p in response.json()["portions"]] == readable
     withheld = {p.text for p in doc.portions} - set(readable)
     assert not any(text.encode() in response.content for text in withheld)
+
+
+def _check_search(
+    api: Api, headers: dict[str, str], person: Person, documents: list[ItemRecord],
+    views: dict[str, Seen | None],
+) -> None:  # fmt: skip
+    """Searching for a portion's text finds it exactly when the caller may read that
+    portion; neither the answer nor its snippets carry a byte of a withheld portion."""
+    for doc in documents:
+        for portion in doc.portions:
+            response = api.client.get(f"/api/v1/items?q={portion.text}", headers=headers)
+            found = [row["id"] for row in response.json()["items"]]
+            readable = decide(person, portion.label, Action.READ, AT).permitted
+            assert (doc.id in found) == readable
+            assert response.json()["total"] == len(found)
+            withheld = [p.text for d in documents for p in d.portions
+                        if not decide(person, p.label, Action.READ, AT).permitted]  # fmt: skip
+            assert not any(text.encode() in response.content for text in withheld)
+            for row in response.json()["items"]:
+                assert views[row["id"]] is not None

@@ -25,7 +25,7 @@ from tearline.errors import TearlineError
 from tearline.labels.codec import to_dict
 from tearline.service import Draft, ItemKind, ItemView
 from tearline.service import Query as Listing
-from tearline.service.items import marking, rendered
+from tearline.service.items import marking, printable_text, rendered
 
 __all__ = ["create_app"]
 
@@ -78,6 +78,7 @@ def _summary(node: Node, summary: Any, scheme: str) -> dict[str, Any]:
         "id": summary.id, "kind": str(summary.kind), "title": summary.title, "marking": shown,
         "scheme": written_in, "label": to_dict(summary.label), "at": summary.at.isoformat(),
         "version": summary.version, "lat": summary.lat, "lon": summary.lon,
+        "partial": summary.partial, "snippet": summary.snippet,
     }  # fmt: skip
 
 
@@ -117,10 +118,26 @@ def _routes(app: FastAPI, node: Node) -> None:
         kind: Annotated[ItemKind | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(max_length=64)] = None,
+        q: Annotated[
+            str | None,
+            Query(
+                min_length=1,
+                max_length=200,
+                description="Text to search for in what the caller "
+                "may read (titles, content, readable portions)",
+            ),
+        ] = None,
     ) -> dict[str, Any]:
-        page, reader = node.items.page(who.id, Listing(kind, limit, cursor))
+        if q is not None:
+            printable_text(q, "query parameter q", 200)
+        listing = Listing(kind, limit, cursor, text=q)
+        page, reader = node.items.page(who.id, listing, count=True)
         rows = [_summary(node, s, reader.clearance_scheme) for s in page.items]
-        return {"items": rows, "next": page.next}
+        facets = page.facets
+        if facets is None:  # pragma: no cover - asked for above
+            raise TearlineError("facets missing")
+        return {"items": rows, "next": page.next, "total": facets.total,
+                "facets": {"kind": facets.kinds, "tier": facets.tiers}}  # fmt: skip
 
     @app.get("/api/v1/items/{item_id}", summary="One item, as the caller may see it")
     async def get_item(item_id: str, who: Caller) -> dict[str, Any]:

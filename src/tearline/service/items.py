@@ -369,16 +369,25 @@ class Items:
         banner = rollup([p.label for p in shown], registry=self._ctx.registry)
         return ItemView(item, banner, shown, scheme)
 
-    def page(self, actor_id: str, query: Query) -> tuple[Page, PersonRecord]:
-        """A page of the items ``actor_id`` may read now, newest first (the delivery is
-        audited, naming every item listed)."""
+    def page(
+        self, actor_id: str, query: Query, *, count: bool = False
+    ) -> tuple[Page, PersonRecord]:
+        """A page of the items ``actor_id`` may read now, newest first: items under a label
+        they may read, and documents of which they may read a portion (the banner rolled up
+        from those). With ``count``, the page carries the totals and facets of everything
+        the query matches that they may read. The delivery is audited, naming every item
+        listed."""
 
         def work() -> tuple[Page, PersonRecord]:
             at = self._ctx.clock()
             reader = self._ctx.actor(actor_id)
             readable = self._ctx.readable.for_person(reader, at)
             page = self._ctx.store.readable_page(query, readable)
-            detail = {"kind": str(query.kind), "items": [s.id for s in page.items]}
+            if count:
+                page = replace(page, facets=self._ctx.store.readable_facets(query, readable))
+            detail: dict[str, Any] = {"kind": str(query.kind), "items": [s.id for s in page.items]}
+            if query.text is not None:
+                detail["search"] = query.text
             self._ctx.audit.write([Record(at, reader.id, "item.list", "", "permit", detail)])
             return page, reader
 

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from tearline.audit import Checkpoint, Entry
 from tearline.labels.model import Label
-from tearline.service.listing import Page, Query
+from tearline.service.listing import Facets, Page, Query
 from tearline.service.records import ItemRecord, PersonRecord, VettingEvent
 
 __all__ = ["Clock", "Signer", "Store"]
@@ -56,6 +56,7 @@ class Store(Protocol):
     def existing_sources(self, keys: Sequence[str]) -> set[str]: ...
     def versions(self, item_id: str) -> list[tuple[int, Label, str, datetime, str]]: ...
     def readable_page(self, query: Query, readable: Sequence[int]) -> Page: ...
+    def readable_facets(self, query: Query, readable: Sequence[int]) -> Facets: ...
     def due(
         self, today: date, readable: Sequence[int]
     ) -> list[tuple[str, str, Label, date | None, str | None]]: ...
