@@ -69,7 +69,7 @@ def _wire(
 ) -> Node:  # fmt: skip
     audit = AuditLog(store, key, info.id, settings.checkpoint_every)
     ctx = Context(store, registry, clock, audit, ReadableLabels(store, registry), info)
-    items = Items(ctx)
+    items = Items(ctx, placeholders=settings.placeholders)
     people = People(ctx)
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,

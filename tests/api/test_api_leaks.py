@@ -92,6 +92,10 @@ def _check(
                 assert response.content == NOT_FOUND
         for doc in documents:
             _check_document(api, headers, person, doc)
+            response = api.client.get(f"/api/v1/items/{doc.id}", headers=headers)
+            assert (response.status_code == 200) == (doc.id in allowed)
+            if response.status_code != 200:
+                assert response.content == NOT_FOUND
 
 
 def _check_document(api: Api, headers: dict[str, str], person: Person, doc: ItemRecord) -> None:

@@ -85,12 +85,15 @@ class Cast:
     releaser: PersonRecord
 
 
-def cast(home: Path, url: str, clock: Clock | None = None, **settings: int) -> Cast:
+def cast(
+    home: Path, url: str, clock: Clock | None = None, *, checkpoint_every: int = 1000,
+    placeholders: bool = False,
+) -> Cast:  # fmt: skip
     """A US node with a security officer, a US analyst (SECRET, SI until 2027-01-01), a
     Japanese analyst (極秘) and a releasing officer (TOP SECRET, SI, TK)."""
     clock = clock or Clock()
     node, officer = create_node(
-        Settings(home, url, **settings), nation="USA",
+        Settings(home, url, checkpoint_every, placeholders), nation="USA",
         officer=Officer("Ann Officer", "TS"), clock=clock,
     )  # fmt: skip
     people = node.people

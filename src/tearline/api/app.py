@@ -25,7 +25,7 @@ from tearline.errors import TearlineError
 from tearline.labels.codec import to_dict
 from tearline.service import Draft, ItemKind, ItemView
 from tearline.service import Query as Listing
-from tearline.service.items import marking, printable_text, rendered
+from tearline.service.items import marking, portions, printable_text, rendered
 
 __all__ = ["create_app"]
 
@@ -99,10 +99,7 @@ def _document(node: Node, view: ItemView) -> dict[str, Any]:
     return {
         "id": view.item.id, "title": view.item.title,
         "banner": rendered(view.label, scheme, node.registry)[0], "label": to_dict(view.label),
-        "portions": [
-            {"marking": rendered(p.label, scheme, node.registry)[0], "text": p.text}
-            for p in view.portions
-        ],
+        "portions": portions(view, node.registry),
         "version": view.item.version,
     }  # fmt: skip
 

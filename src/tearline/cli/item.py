@@ -53,7 +53,7 @@ def _summary_json(node: Any, summary: Any, scheme: str) -> dict[str, Any]:
 
 def _view_json(node: Any, view: Any, scheme: str) -> dict[str, Any]:
     from tearline.labels.codec import to_dict
-    from tearline.service.items import marking, rendered
+    from tearline.service.items import marking, portions, rendered
 
     item = view.item
     shown, written_in = rendered(view.label, scheme, node.registry)
@@ -62,10 +62,7 @@ def _view_json(node: Any, view: Any, scheme: str) -> dict[str, Any]:
         "scheme": written_in, "canonical": marking(view.label, node.registry),
         "label": to_dict(view.label),
         "content": item.content if not item.portions else None,
-        "portions": [
-            {"marking": rendered(p.label, scheme, node.registry)[0], "text": p.text}
-            for p in view.portions
-        ],
+        "portions": portions(view, node.registry),
         "version": item.version, "at": item.at, "created": item.created,
         "modified": item.modified, "created_by": item.created_by,
         "originator": {"nation": item.originator_nation, "organisation": item.originator_org},
@@ -169,7 +166,10 @@ def show_command(item_id: str, actor: str, home: str | None, as_json: bool) -> N
     click.echo(data["marking"])
     click.echo(f"{data['title']}  ({data['id']}, version {data['version']})")
     for portion in data["portions"]:
-        click.echo(f"\n{portion['marking']} {portion['text']}")
+        if portion.get("withheld"):
+            click.echo(f"\n[portion {portion['position'] + 1} withheld]")
+        else:
+            click.echo(f"\n{portion['marking']} {portion['text']}")
     if data["content"] is not None:
         click.echo("\n" + data["content"])
     click.echo("\n" + data["marking"])

@@ -75,6 +75,17 @@ class ItemView:
     label: Label
     portions: tuple[Portion, ...]
     reader_scheme: str
+    #: With the node's placeholders on: the document's order, ``True`` where a portion is
+    #: withheld. Empty otherwise: withheld portions leave no trace.
+    layout: tuple[bool, ...] = ()
+
+    def slots(self) -> list[Portion | None]:
+        """The portions in document order, ``None`` for each withheld one when the node
+        shows placeholders (otherwise just the readable portions)."""
+        shown = iter(self.portions)
+        if not self.layout:
+            return list(shown)
+        return [None if withheld else next(shown) for withheld in self.layout]
 
 
 def marking(label: Label, registry: Registry) -> str:
@@ -104,11 +115,29 @@ def rendered(label: Label, scheme: str, registry: Registry) -> tuple[str, str]:
         return marking(label, registry), label.scheme
 
 
+def portions(view: ItemView, registry: Registry) -> list[dict[str, Any]]:
+    """A document view's portions as the caller may see them, markings in their scheme.
+    With placeholders on, every portion in order carries its ``position`` (from 0) and
+    ``withheld``; a withheld one carries nothing else (no marking, no text)."""
+    shown: list[dict[str, Any]] = []
+    for position, portion in enumerate(view.slots()):
+        if portion is None:
+            shown.append({"position": position, "withheld": True, "marking": None, "text": None})
+            continue
+        shown_as = rendered(portion.label, view.reader_scheme, registry)[0]
+        entry: dict[str, Any] = {"marking": shown_as, "text": portion.text}
+        if view.layout:
+            entry |= {"position": position, "withheld": False}
+        shown.append(entry)
+    return shown
+
+
 class Items:
     """Use cases over labelled items."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, placeholders: bool = False) -> None:
         self._ctx = ctx
+        self._placeholders = placeholders
 
     # ------------------------------------------------------------------ writing
     def prepare(self, author: PersonRecord, draft: Draft, at: datetime) -> ItemRecord:
@@ -308,7 +337,8 @@ class Items:
         return self._readable_item(reader, item_id, at, action)
 
     def show(self, actor_id: str, item_id: str) -> ItemView:
-        """``item_id`` as ``actor_id`` may see it (the read is audited).
+        """``item_id`` as ``actor_id`` may see it (the read is audited): a document of which
+        they may read some portions only is shown with those alone, under their banner.
 
         Raises:
             NotFound: missing, forbidden or malformed — the three are indistinguishable.
@@ -317,8 +347,14 @@ class Items:
         def work() -> ItemView:
             at = self._ctx.clock()
             reader = self._ctx.actor(actor_id)
-            item = self._readable_item(reader, item_id, at, "item.read")
-            view = self._view(reader, item, at)
+            try:
+                item = self._readable_item(reader, item_id, at, "item.read")
+                view = self._view(reader, item, at)
+            except Refusal:  # a document of which some portions are readable is shown as such
+                partly = self._document_view(reader, item_id, at)
+                if partly is None:
+                    raise
+                item, view = partly.item, partly
             detail = {"version": item.version, "portions": len(view.portions),
                       "withheld": len(item.portions) - len(view.portions)}  # fmt: skip
             self._ctx.audit.write([Record(at, reader.id, "item.read", item_id, "permit", detail)])
@@ -338,12 +374,10 @@ class Items:
         def work() -> ItemView:
             at = self._ctx.clock()
             reader = self._ctx.actor(actor_id)
-            item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
-            view = None
-            if item is not None and item.kind is ItemKind.DOCUMENT:
-                view = self._view(reader, item, at)
-            if view is None or not view.portions:
-                outcome = "not-found" if item is None else "deny"
+            view = self._document_view(reader, item_id, at)
+            if view is None:
+                known = _ITEM_ID.fullmatch(item_id) and self._ctx.store.item_label(item_id)
+                outcome = "deny" if known else "not-found"
                 record = Record(at, reader.id, "document.read", item_id[:64], outcome)
                 raise Refusal(NotFound(NO_SUCH_ITEM), record)
             shown = view.item
@@ -355,19 +389,30 @@ class Items:
 
         return self._ctx.run(work)
 
+    def _document_view(self, reader: PersonRecord, item_id: str, at: datetime
+                       ) -> ItemView | None:  # fmt: skip
+        """``item_id`` as ``reader`` sees it if it is a document of which they may read at
+        least one portion; otherwise ``None``."""
+        item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
+        if item is None or item.kind is not ItemKind.DOCUMENT:
+            return None
+        view = self._view(reader, item, at)
+        return view if view.portions else None
+
     def _view(self, reader: PersonRecord, item: ItemRecord, at: datetime) -> ItemView:
         scheme = reader.clearance_scheme
         if not item.portions:
             return ItemView(item, item.label, (), scheme)
         person = reader.as_person()
-        shown = tuple(
-            p for p in item.portions
-            if decide(person, p.label, Action.READ, at, registry=self._ctx.registry).permitted
-        )  # fmt: skip
+        withheld = tuple(
+            not decide(person, p.label, Action.READ, at, registry=self._ctx.registry).permitted
+            for p in item.portions
+        )
+        shown = tuple(p for p, hidden in zip(item.portions, withheld, strict=True) if not hidden)
         if not shown:
             return ItemView(item, item.label, (), scheme)
         banner = rollup([p.label for p in shown], registry=self._ctx.registry)
-        return ItemView(item, banner, shown, scheme)
+        return ItemView(item, banner, shown, scheme, withheld if self._placeholders else ())
 
     def page(
         self, actor_id: str, query: Query, *, count: bool = False
