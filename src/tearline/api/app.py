@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from tearline import __version__
 from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter
+from tearline.api.language import LanguageHeaders
 from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
@@ -34,20 +35,21 @@ def _validation(request: Request, problem: Exception) -> Response:
     detail = problem.errors() if isinstance(problem, RequestValidationError) else []
     where = ".".join(str(p) for p in detail[0]["loc"]) if detail else "request"
     message = detail[0]["msg"] if detail else "malformed request"
-    body = errors.shape("invalid-input", "invalid-input", f"{where}: {message}", field=where)
-    return Response(body, 422, media_type="application/json")
+    language = errors.language_of(request)
+    body = errors.localised_shape(language, "invalid-input", "invalid-input",
+                                  f"{where}: {message}", field=where)  # fmt: skip
+    headers = {"Content-Language": language, "Vary": "Accept-Language"}
+    return Response(body, 422, headers=headers, media_type="application/json")
 
 
 def _tearline(request: Request, problem: Exception) -> Response:
     if not isinstance(problem, TearlineError):  # pragma: no cover - registered for it only
-        return Response(errors.INTERNAL, 500, media_type="application/json")
-    return errors.error_response(problem)
+        return errors.fixed(500, errors.language_of(request))
+    return errors.error_response(problem, errors.language_of(request))
 
 
 def _http(request: Request, problem: Exception) -> Response:
-    if isinstance(problem, HTTPException) and problem.status_code == 405:
-        return Response(errors.NOT_FOUND, 404, media_type="application/json")
-    return Response(errors.NOT_FOUND, 404, media_type="application/json")
+    return errors.fixed(404, errors.language_of(request))
 
 
 def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
@@ -64,6 +66,7 @@ def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
     app.add_exception_handler(TearlineError, _tearline)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, errors.internal)
+    app.add_middleware(LanguageHeaders)
 
     app.state.node = node
     app.state.limiter = limiter or FailureLimiter()

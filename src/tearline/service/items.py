@@ -26,6 +26,7 @@ from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
+from tearline.policy.reasons import languages
 from tearline.service.context import Context, Refusal
 from tearline.service.listing import Page, Query
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
@@ -240,7 +241,11 @@ class Items:
                     f"({'; '.join(decision.reasons_in('en'))})"
                 )
                 raise Refusal(
-                    Denied(problem, decision.reasons_in("en")),
+                    Denied(
+                        problem,
+                        decision.reasons_in("en"),
+                        {code: decision.reasons_in(code) for code in languages()},
+                    ),
                     decision_record(at, author.id, action, item.id, decision, marking=written),
                 )
 
