@@ -515,3 +515,4 @@ def test_item_list_searches_only_what_the_person_may_read(
     for bad in ("", "\x1b[31m"):
         code, out = sh.run("item", "list", "--as", people["jp"], "--search", bad)
         assert code == 2
+        assert out["error"]["code"] in {"usage", "invalid-input"}
