@@ -78,7 +78,7 @@ def _wire(
 ) -> Node:  # fmt: skip
     audit = AuditLog(store, key, info.id, settings.checkpoint_every)
     ctx = Context(store, registry, clock, audit, ReadableLabels(store, registry), info)
-    items = Items(ctx)
+    items = Items(ctx, placeholders=settings.placeholders)
     people = People(ctx)
     tokens = Tokens(ctx, people)
     sessions = Sessions(

@@ -48,6 +48,9 @@ class Settings:
     session_hours: int = 8
     session_idle_minutes: int = 30
     cookie_secure: str = "auto"
+    #: ``[documents] placeholders``: show a placeholder (its position only) for each portion
+    #: of a document the reader may not read. Off: withheld portions leave no trace.
+    placeholders: bool = False
 
     @property
     def key_path(self) -> Path:
@@ -82,7 +85,13 @@ class Settings:
         every = data.get("checkpoint_every", 1000)
         if not isinstance(url, str) or not isinstance(every, int) or every < 1:
             raise DataFault(f"{path}: 'database' must be text and 'checkpoint_every' a count")
-        return cls(home, url, every, *_session_settings(data, path))
+        return cls(
+            home,
+            url,
+            every,
+            *_session_settings(data, path),
+            _placeholders(data.get("documents", {}), path),
+        )
 
     def save(self, *, remember_database: bool) -> None:
         """Write ``node.toml`` (mode 0600: a database URL may hold a password)."""
@@ -90,6 +99,8 @@ class Settings:
         if remember_database:
             escaped = self.database.replace("\\", "\\\\").replace('"', '\\"')
             lines.append(f'database = "{escaped}"')
+        if self.placeholders:
+            lines += ["", "[documents]", "placeholders = true"]
         path = self.home / SETTINGS_FILE
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
@@ -111,3 +122,22 @@ def _session_settings(data: dict[str, object], path: Path) -> tuple[int, int, st
 
 def _sqlite(home: Path) -> str:
     return f"sqlite:///{(home / DATABASE_FILE).resolve()}"
+
+
+def _placeholders(section: object, path: Path) -> bool:
+    """``[documents] placeholders`` (true or false; nothing else is accepted)."""
+    if not isinstance(section, dict):
+        raise DataFault(f"{path}: 'documents' must be a table: [documents]")
+    unknown = sorted(set(section) - {"placeholders"})
+    if unknown:
+        raise DataFault(
+            f"{path}: [documents] has no setting {unknown[0]!r}; the one setting there is "
+            "'placeholders = true' or 'placeholders = false'"
+        )
+    value = section.get("placeholders", False)
+    if not isinstance(value, bool):
+        raise DataFault(
+            f"{path}: [documents] placeholders = {value!r} is not true or false; write "
+            "'placeholders = true' to show withheld portions' positions, false to hide them"
+        )
+    return value

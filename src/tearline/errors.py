@@ -31,6 +31,7 @@ how to fix) so nobody parses messages, and nobody needs a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar, Final
 
 __all__ = [
@@ -192,9 +193,17 @@ class Denied(TearlineError):
     code = "denied"
     category = "forbidden"
 
-    def __init__(self, message: str, reasons: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, message: str, reasons: tuple[str, ...] = (),
+        translated: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(message)
         self.reasons = reasons
+        self.translated: Mapping[str, tuple[str, ...]] = translated or {}
+
+    def reasons_in(self, language: str) -> tuple[str, ...]:
+        """The reasons in ``language`` when they were written in it, else as given."""
+        return self.translated.get(language, self.reasons)
 
 
 class Conflict(TearlineError):

@@ -180,7 +180,7 @@ def test_a_suspended_person_lists_nothing_and_still_exits_0(
     assert code == 0
     assert out["clearance"]["status"] == "suspended"
     code, listed = sh.run("item", "list", "--as", people["jp"])
-    assert (code, listed) == (0, {"items": [], "next": None})
+    assert (code, listed["items"], listed["next"], listed["total"]) == (0, [], None, 0)
     code, out = sh.run("person", "reinstate", people["jp"], "--as", people["officer"],
                        "--reason", "cleared")  # fmt: skip
     assert code == 0
@@ -495,3 +495,24 @@ def test_a_documents_versions_show_its_banner_as_a_marking(sh: Shell, people: di
     code, out = sh.run("item", "versions", doc["id"], "--as", people["us"])
     assert code == 0
     assert [v["label"] for v in out["versions"]] == ["SECRET//REL TO USA, JPN"]
+
+
+def test_item_list_searches_only_what_the_person_may_read(
+    sh: Shell, people: dict[str, str]
+) -> None:
+    shared = add(sh, people["us"], "SECRET//REL TO USA, JPN", "harbour convoy")
+    add(sh, people["us"], "SECRET//NOFORN", "convoy source")
+    code, jp = sh.run("item", "list", "--as", people["jp"], "--search", "CONVOY")
+    assert code == 0
+    assert [i["id"] for i in jp["items"]] == [shared]
+    assert jp["total"] == 1
+    assert jp["facets"] == {"kind": {"report": 1}, "tier": {"SECRET": 1}}
+    assert jp["items"][0]["snippet"] == "content of harbour convoy"
+    code, us, _ = sh.text("item", "list", "--as", people["us"], "--search", "content of")
+    assert code == 0
+    assert "2 in all" in us
+    assert "content of convoy source" in us
+    for bad in ("", "\x1b[31m"):
+        code, out = sh.run("item", "list", "--as", people["jp"], "--search", bad)
+        assert code == 2
+        assert out["error"]["code"] in {"usage", "invalid-input"}

@@ -21,6 +21,7 @@ from tearline import __version__
 from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
+from tearline.api.language import LanguageHeaders
 from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
 from tearline.api.session import session_routes
 from tearline.api.stream import stream_routes
@@ -31,7 +32,7 @@ from tearline.feed import Follower
 from tearline.labels.codec import to_dict
 from tearline.service import Draft, ItemKind, ItemView, PersonRecord
 from tearline.service import Query as Listing
-from tearline.service.items import marking, rendered
+from tearline.service.items import marking, portions, printable_text, rendered
 from tearline.service.principals import PEER_PREFIX
 
 __all__ = ["create_app"]
@@ -41,20 +42,21 @@ def _validation(request: Request, problem: Exception) -> Response:
     detail = problem.errors() if isinstance(problem, RequestValidationError) else []
     where = ".".join(str(p) for p in detail[0]["loc"]) if detail else "request"
     message = detail[0]["msg"] if detail else "malformed request"
-    body = errors.shape("invalid-input", "invalid-input", f"{where}: {message}", field=where)
-    return Response(body, 422, media_type="application/json")
+    language = errors.language_of(request)
+    body = errors.localised_shape(language, "invalid-input", "invalid-input",
+                                  f"{where}: {message}", field=where)  # fmt: skip
+    headers = {"Content-Language": language, "Vary": "Accept-Language"}
+    return Response(body, 422, headers=headers, media_type="application/json")
 
 
 def _tearline(request: Request, problem: Exception) -> Response:
     if not isinstance(problem, TearlineError):  # pragma: no cover - registered for it only
-        return Response(errors.INTERNAL, 500, media_type="application/json")
-    return errors.error_response(problem)
+        return errors.fixed(500, errors.language_of(request))
+    return errors.error_response(problem, errors.language_of(request))
 
 
 def _http(request: Request, problem: Exception) -> Response:
-    if isinstance(problem, HTTPException) and problem.status_code == 405:
-        return Response(errors.NOT_FOUND, 404, media_type="application/json")
-    return Response(errors.NOT_FOUND, 404, media_type="application/json")
+    return errors.fixed(404, errors.language_of(request))
 
 
 def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
@@ -71,6 +73,7 @@ def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
     app.add_exception_handler(TearlineError, _tearline)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, errors.internal)
+    app.add_middleware(LanguageHeaders)
 
     app.state.node = node
     app.state.limiter = limiter or FailureLimiter()
@@ -91,6 +94,7 @@ def _summary(node: Node, summary: Any, scheme: str, display_only: bool) -> dict[
         "id": summary.id, "kind": str(summary.kind), "title": summary.title, "marking": shown,
         "scheme": written_in, "label": to_dict(summary.label), "at": summary.at.isoformat(),
         "version": summary.version, "lat": summary.lat, "lon": summary.lon,
+        "partial": summary.partial, "snippet": summary.snippet,
     }  # fmt: skip
 
 
@@ -112,10 +116,7 @@ def _document(node: Node, view: ItemView) -> dict[str, Any]:
     return {
         "id": view.item.id, "title": view.item.title,
         "banner": rendered(view.label, scheme, node.registry)[0], "label": to_dict(view.label),
-        "portions": [
-            {"marking": rendered(p.label, scheme, node.registry)[0], "text": p.text}
-            for p in view.portions
-        ],
+        "portions": portions(view, node.registry),
         "version": view.item.version, "display_only": view.display_only,
     }  # fmt: skip
 
@@ -137,11 +138,27 @@ def _routes(app: FastAPI, node: Node) -> None:
         kind: Annotated[ItemKind | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(max_length=64)] = None,
+        q: Annotated[
+            str | None,
+            Query(
+                min_length=1,
+                max_length=200,
+                description="Text to search for in what the caller "
+                "may read (titles, content, readable portions)",
+            ),
+        ] = None,
     ) -> dict[str, Any]:
-        page, reader = node.items.page(who.id, Listing(kind, limit, cursor), display=True)
+        if q is not None:
+            printable_text(q, "query parameter q", 200)
+        listing = Listing(kind, limit, cursor, text=q)
+        page, reader = node.items.page(who.id, listing, display=_shown(who), count=True)
         rows = [_summary(node, s, reader.clearance_scheme, s.id in page.display_only)
                 for s in page.items]  # fmt: skip
-        return {"items": rows, "next": page.next}
+        facets = page.facets
+        if facets is None:  # pragma: no cover - asked for above
+            raise TearlineError("facets missing")
+        return {"items": rows, "next": page.next, "total": facets.total,
+                "facets": {"kind": facets.kinds, "tier": facets.tiers}}  # fmt: skip
 
     @app.get("/api/v1/items/{item_id}", summary="One item, as the caller may see it")
     async def get_item(item_id: str, who: Reader) -> dict[str, Any]:

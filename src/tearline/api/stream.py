@@ -139,6 +139,7 @@ def _summary(node: Node, summary: Summary, scheme: str) -> dict[str, Any]:
         "id": summary.id, "kind": str(summary.kind), "title": summary.title, "marking": shown,
         "scheme": written_in, "label": to_dict(summary.label), "at": summary.at.isoformat(),
         "version": summary.version, "lat": summary.lat, "lon": summary.lon,
+        "partial": False, "snippet": None, "display_only": False,
     }  # fmt: skip
 
 

@@ -70,7 +70,8 @@ def _sees(node: object, who: str, person: str) -> None:
     click.echo(f"  {who}: {len(page.items)} item(s)")
     for summary in page.items:
         shown, _ = rendered(summary.label, reader.clearance_scheme, node.registry)  # type: ignore[attr-defined]
-        click.echo(f"    {_pad(shown, 36)} {summary.title}")
+        partly = "  (the portions they may read)" if summary.partial else ""
+        click.echo(f"    {_pad(shown, 36)} {summary.title}{partly}")
 
 
 @click.command("demo-node")

@@ -48,12 +48,13 @@ def _summary_json(node: Any, summary: Any, scheme: str) -> dict[str, Any]:
         "id": summary.id, "kind": str(summary.kind), "title": summary.title,
         "marking": marking, "scheme": written_in, "at": summary.at, "version": summary.version,
         "originator_nation": summary.originator_nation, "lat": summary.lat, "lon": summary.lon,
+        "partial": summary.partial, "snippet": summary.snippet,
     }  # fmt: skip
 
 
 def _view_json(node: Any, view: Any, scheme: str) -> dict[str, Any]:
     from tearline.labels.codec import to_dict
-    from tearline.service.items import marking, rendered
+    from tearline.service.items import marking, portions, rendered
 
     item = view.item
     shown, written_in = rendered(view.label, scheme, node.registry)
@@ -62,10 +63,7 @@ def _view_json(node: Any, view: Any, scheme: str) -> dict[str, Any]:
         "scheme": written_in, "canonical": marking(view.label, node.registry),
         "label": to_dict(view.label),
         "content": item.content if not item.portions else None,
-        "portions": [
-            {"marking": rendered(p.label, scheme, node.registry)[0], "text": p.text}
-            for p in view.portions
-        ],
+        "portions": portions(view, node.registry),
         "version": item.version, "at": item.at, "created": item.created,
         "modified": item.modified, "created_by": item.created_by,
         "originator": {"nation": item.originator_nation, "organisation": item.originator_org},
@@ -125,21 +123,35 @@ def add_command(
 @click.option("--kind", default=None, type=_KINDS, help="Only items of this kind.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--cursor", default=None, help="Continue from a previous page's `next`.")
+@click.option("--search", default=None, metavar="TEXT",
+              help="Only items whose readable text (title, content, readable portions) "
+              "holds TEXT; each shown with a snippet.")  # fmt: skip
 @home_options
 @node_errors
 def list_command(
-    actor: str, kind: str | None, limit: int, cursor: str | None, home: str | None,
-    as_json: bool,
+    actor: str, kind: str | None, limit: int, cursor: str | None, search: str | None,
+    home: str | None, as_json: bool,
 ) -> None:  # fmt: skip
-    """What PERSON may read now, newest first, markings in their own scheme."""
+    """What PERSON may read now, newest first, markings in their own scheme, with the total
+    and counts by kind and tier of everything they may read that matches. A document of
+    which they may read some portions only is listed under the banner of those."""
     from tearline.service import ItemKind, Query
+    from tearline.service.items import printable_text
 
-    query = Query(None if kind is None else ItemKind(kind), limit, cursor)
+    if search is not None:
+        if not search:
+            raise click.BadParameter("give some text to search for", param_hint="--search")
+        printable_text(search, "--search", 200)
+    query = Query(None if kind is None else ItemKind(kind), limit, cursor, text=search)
     with opened(home) as node:
-        page, reader = node.items.page(actor, query)
+        page, reader = node.items.page(actor, query, count=True)
         rows = [_summary_json(node, s, reader.clearance_scheme) for s in page.items]
+    facets = page.facets
+    if facets is None:  # pragma: no cover - asked for with count=True
+        raise RuntimeError("the listing came without its counts")
+    counts = {"total": facets.total, "facets": {"kind": facets.kinds, "tier": facets.tiers}}
     if as_json:
-        print_json({"items": rows, "next": page.next})
+        print_json({"items": rows, "next": page.next, **counts})
         return
     from rich.console import Console
     from rich.table import Table
@@ -149,6 +161,10 @@ def list_command(
         table.add_row(row["id"], row["kind"], row["marking"], row["title"],
                       f"{row['at']:%Y-%m-%d %H:%M}")  # fmt: skip
     Console().print(table)
+    for row in rows:
+        if row.get("snippet"):
+            click.echo(f"{row['id']}: {row['snippet']}")
+    click.echo(f"{facets.total} in all")
     if page.next:
         click.echo(f"more: --cursor {page.next}")
 
@@ -169,7 +185,10 @@ def show_command(item_id: str, actor: str, home: str | None, as_json: bool) -> N
     click.echo(data["marking"])
     click.echo(f"{data['title']}  ({data['id']}, version {data['version']})")
     for portion in data["portions"]:
-        click.echo(f"\n{portion['marking']} {portion['text']}")
+        if portion.get("withheld"):
+            click.echo(f"\n[portion {portion['position'] + 1} withheld]")
+        else:
+            click.echo(f"\n{portion['marking']} {portion['text']}")
     if data["content"] is not None:
         click.echo("\n" + data["content"])
     click.echo("\n" + data["marking"])

@@ -3,7 +3,7 @@ the audit log in the same transaction as what it does."""
 
 from tearline.service.context import Context, NodeInfo
 from tearline.service.items import Draft, Items, ItemView
-from tearline.service.listing import Page, Query, Summary
+from tearline.service.listing import Facets, Page, Query, Summary
 from tearline.service.records import (
     Grant,
     ItemKind,
@@ -17,6 +17,7 @@ from tearline.service.records import (
 __all__ = [
     "Context",
     "Draft",
+    "Facets",
     "Grant",
     "ItemKind",
     "ItemRecord",

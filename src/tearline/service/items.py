@@ -27,6 +27,7 @@ from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Outcome
+from tearline.policy.reasons import languages
 from tearline.service.context import Context, Refusal
 from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
@@ -78,6 +79,17 @@ class ItemView:
     portions: tuple[Portion, ...]
     reader_scheme: str
     display_only: bool = False
+    #: With the node's placeholders on: the document's order, ``True`` where a portion is
+    #: withheld. Empty otherwise: withheld portions leave no trace.
+    layout: tuple[bool, ...] = ()
+
+    def slots(self) -> list[Portion | None]:
+        """The portions in document order, ``None`` for each withheld one when the node
+        shows placeholders (otherwise just the readable portions)."""
+        shown = iter(self.portions)
+        if not self.layout:
+            return list(shown)
+        return [None if withheld else next(shown) for withheld in self.layout]
 
 
 def marking(label: Label, registry: Registry) -> str:
@@ -107,11 +119,29 @@ def rendered(label: Label, scheme: str, registry: Registry) -> tuple[str, str]:
         return marking(label, registry), label.scheme
 
 
+def portions(view: ItemView, registry: Registry) -> list[dict[str, Any]]:
+    """A document view's portions as the caller may see them, markings in their scheme.
+    With placeholders on, every portion in order carries its ``position`` (from 0) and
+    ``withheld``; a withheld one carries nothing else (no marking, no text)."""
+    shown: list[dict[str, Any]] = []
+    for position, portion in enumerate(view.slots()):
+        if portion is None:
+            shown.append({"position": position, "withheld": True, "marking": None, "text": None})
+            continue
+        shown_as = rendered(portion.label, view.reader_scheme, registry)[0]
+        entry: dict[str, Any] = {"marking": shown_as, "text": portion.text}
+        if view.layout:
+            entry |= {"position": position, "withheld": False}
+        shown.append(entry)
+    return shown
+
+
 class Items:
     """Use cases over labelled items."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, placeholders: bool = False) -> None:
         self._ctx = ctx
+        self._placeholders = placeholders
 
     # ------------------------------------------------------------------ writing
     def prepare(self, author: PersonRecord, draft: Draft, at: datetime) -> ItemRecord:
@@ -214,7 +244,11 @@ class Items:
                     f"({'; '.join(decision.reasons_in('en'))})"
                 )
                 raise Refusal(
-                    Denied(problem, decision.reasons_in("en")),
+                    Denied(
+                        problem,
+                        decision.reasons_in("en"),
+                        {code: decision.reasons_in(code) for code in languages()},
+                    ),
                     decision_record(at, author.id, action, item.id, decision, marking=written),
                 )
 
@@ -322,9 +356,10 @@ class Items:
         return self._readable_item(reader, item_id, at, action)
 
     def show(self, actor_id: str, item_id: str, *, display: bool = False) -> ItemView:
-        """``item_id`` as ``actor_id`` may see it (the read is audited). With ``display`` (a
-        viewer, not an export) an item the actor may only be shown (DISPLAY ONLY) is shown,
-        marked ``display_only``; without it, it is not found.
+        """``item_id`` as ``actor_id`` may see it (the read is audited): a document of which
+        they may read some portions only is shown with those alone, under their banner. With
+        ``display`` (a viewer, not an export) an item the actor may only be shown (DISPLAY
+        ONLY) is shown, marked ``display_only``; without it, it is not found.
 
         Raises:
             NotFound: missing, forbidden or malformed — the three are indistinguishable.
@@ -333,10 +368,18 @@ class Items:
         def work() -> ItemView:
             at = self._ctx.clock()
             reader = self._ctx.reader(actor_id)
-            item, shown_only = self._shown_item(reader, item_id, at, "item.read", display=display)
-            view = self._view(reader, item, at, display=display)
-            if shown_only:
-                view = replace(view, display_only=True)
+            try:
+                item, shown_only = self._shown_item(
+                    reader, item_id, at, "item.read", display=display
+                )
+                view = self._view(reader, item, at, display=display)
+                if shown_only:
+                    view = replace(view, display_only=True)
+            except Refusal:  # a document of which some portions are readable is shown as such
+                partly = self._document_view(reader, item_id, at, display=display)
+                if partly is None:
+                    raise
+                item, view = partly.item, partly
             detail = {"version": item.version, "portions": len(view.portions),
                       "withheld": len(item.portions) - len(view.portions)}  # fmt: skip
             outcome = "display-only" if view.display_only else "permit"
@@ -358,12 +401,10 @@ class Items:
         def work() -> ItemView:
             at = self._ctx.clock()
             reader = self._ctx.reader(actor_id)
-            item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
-            view = None
-            if item is not None and item.kind is ItemKind.DOCUMENT:
-                view = self._view(reader, item, at, display=display)
-            if view is None or not view.portions:
-                outcome = "not-found" if item is None else "deny"
+            view = self._document_view(reader, item_id, at, display=display)
+            if view is None:
+                known = _ITEM_ID.fullmatch(item_id) and self._ctx.store.item_label(item_id)
+                outcome = "deny" if known else "not-found"
                 record = Record(at, reader.id, "document.read", item_id[:64], outcome)
                 raise Refusal(NotFound(NO_SUCH_ITEM), record)
             shown = view.item
@@ -376,6 +417,17 @@ class Items:
 
         return self._ctx.run(work)
 
+    def _document_view(
+        self, reader: PersonRecord, item_id: str, at: datetime, *, display: bool = False
+    ) -> ItemView | None:
+        """``item_id`` as ``reader`` sees it if it is a document of which they may read (or,
+        with ``display``, be shown) at least one portion; otherwise ``None``."""
+        item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
+        if item is None or item.kind is not ItemKind.DOCUMENT:
+            return None
+        view = self._view(reader, item, at, display=display)
+        return view if view.portions else None
+
     def _view(
         self, reader: PersonRecord, item: ItemRecord, at: datetime, *, display: bool = False
     ) -> ItemView:
@@ -383,23 +435,33 @@ class Items:
         if not item.portions:
             return ItemView(item, item.label, (), scheme)
         person = reader.as_person()
-        shown, viewed_only = [], False
-        for p in item.portions:
-            outcome = decide(person, p.label, Action.READ, at, registry=self._ctx.registry).outcome
-            if outcome is Outcome.PERMIT or (display and outcome is Outcome.DISPLAY_ONLY):
-                shown.append(p)
-                viewed_only = viewed_only or outcome is Outcome.DISPLAY_ONLY
+        outcomes = [
+            decide(person, p.label, Action.READ, at, registry=self._ctx.registry).outcome
+            for p in item.portions
+        ]
+        withheld = tuple(
+            not (o is Outcome.PERMIT or (display and o is Outcome.DISPLAY_ONLY)) for o in outcomes
+        )
+        shown = tuple(p for p, hidden in zip(item.portions, withheld, strict=True) if not hidden)
         if not shown:
             return ItemView(item, item.label, (), scheme)
+        viewed_only = any(
+            o is Outcome.DISPLAY_ONLY for o, hidden in zip(outcomes, withheld, strict=True)
+            if not hidden
+        )  # fmt: skip
         banner = rollup([p.label for p in shown], registry=self._ctx.registry)
-        return ItemView(item, banner, tuple(shown), scheme, viewed_only)
+        layout = withheld if self._placeholders else ()
+        return ItemView(item, banner, shown, scheme, viewed_only, layout)
 
     def page(
-        self, actor_id: str, query: Query, *, display: bool = False
+        self, actor_id: str, query: Query, *, display: bool = False, count: bool = False
     ) -> tuple[Page, PersonRecord]:
-        """A page of the items ``actor_id`` may read now, newest first (the delivery is
-        audited, naming every item listed). With ``display`` (a viewer, not an export) it
-        holds the items they may only be shown too, named in ``Page.display_only``."""
+        """A page of the items ``actor_id`` may read now, newest first: items under a label
+        they may read, and documents of which they may read a portion (the banner rolled up
+        from those). With ``display`` (a viewer, not an export) it holds the items they may
+        only be shown too, named in ``Page.display_only``. With ``count``, the page carries
+        the totals and facets of everything the query matches that they may read. The
+        delivery is audited, naming every item listed."""
 
         def work() -> tuple[Page, PersonRecord]:
             at = self._ctx.clock()
@@ -409,10 +471,20 @@ class Items:
             if shown:
                 readable = sorted({*readable, *shown})
             page = self._ctx.store.readable_page(query, readable)
+            if count:
+                page = replace(page, facets=self._ctx.store.readable_facets(query, readable))
             detail: dict[str, Any] = {"kind": str(query.kind), "items": [s.id for s in page.items]}
+            if query.text is not None:
+                detail["search"] = query.text
             if shown:
                 labels = set(shown.values())
-                marked = frozenset(s.id for s in page.items if s.label in labels)
+                person = reader.as_person()
+                marked = frozenset(
+                    s.id for s in page.items
+                    if s.label in labels
+                    or not decide(person, s.label, Action.READ, at,
+                                  registry=self._ctx.registry).permitted
+                )  # fmt: skip
                 page = replace(page, display_only=marked)
                 detail["display_only"] = sorted(marked)
             self._ctx.audit.write([Record(at, reader.id, "item.list", "", "permit", detail)])

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from tearline.audit import Checkpoint, Entry
 from tearline.labels.model import Label
-from tearline.service.listing import Page, Query, Summary
+from tearline.service.listing import Facets, Page, Query, Summary
 from tearline.service.principals import PeerRecord, SessionRecord
 from tearline.service.records import (
     Consent,
@@ -67,6 +67,7 @@ class Store(Protocol):
     def readable_summaries(
         self, item_ids: Sequence[str], readable: Sequence[int]
     ) -> list[Summary]: ...
+    def readable_facets(self, query: Query, readable: Sequence[int]) -> Facets: ...
     def due(
         self, today: date, readable: Sequence[int]
     ) -> list[tuple[str, str, Label, date | None, str | None]]: ...

@@ -31,7 +31,7 @@ from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind
 from tearline.store.rows import from_us, to_us
 
-__all__ = ["Statement", "Stats", "carried", "membership", "plan", "stats"]
+__all__ = ["COLUMNS", "Statement", "Stats", "carried", "filters", "membership", "plan", "stats"]
 
 #: Above this many readable labels the merge plan is never used (one branch per label).
 MERGE_MAX = 200
@@ -40,7 +40,7 @@ MERGE_SEEK = 4
 #: Above this many ids SQLite gets them as one JSON array instead of one parameter each.
 _INLINE_MAX = 2000
 
-_COLUMNS = "id, kind, label_id, title, at, lat, lon, version, originator_nation, n"
+COLUMNS = "id, kind, label_id, title, at, lat, lon, version, originator_nation, n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ def _cursor(text: str) -> tuple[int, int]:
     return int(at), int(n)
 
 
-def _filters(query: Query) -> tuple[str, list[Any]]:
+def filters(query: Query) -> tuple[str, list[Any]]:
     """The conditions every plan shares: window, cursor, bounding box."""
     where: list[str] = []
     params: list[Any] = []
@@ -165,13 +165,10 @@ _SCAN_COLUMN = {"postgres": "(label_id + 0)", "sqlite": "+label_id"}
 
 
 def _scan(query: Query, labels: list[int], dialect: str) -> Statement:
-    filters, params = _filters(query)
+    more, params = filters(query)
     member, ids = membership(labels, dialect, _SCAN_COLUMN.get(dialect, "label_id"))
     kind, kinds = _kind(query)
-    sql = (
-        f"SELECT {_COLUMNS} FROM items WHERE {kind}{member}{filters} "
-        "ORDER BY at DESC, n DESC LIMIT ?"
-    )
+    sql = f"SELECT {COLUMNS} FROM items WHERE {kind}{member}{more} ORDER BY at DESC, n DESC LIMIT ?"
     return Statement(sql, (*kinds, *ids, *params, query.limit + 1), query.limit, "scan")
 
 
@@ -183,9 +180,9 @@ def _merge(query: Query, labels: list[int], dialect: str) -> Statement:
     """One branch per label, merged newest first. On PostgreSQL each branch is ordered and
     limited itself, so that every plan (generic ones too) reads at most a page per label
     instead of appending every row of every label and sorting them."""
-    filters, params = _filters(query)
+    more, params = filters(query)
     kind, kinds = _kind(query)
-    branch = f"SELECT {_COLUMNS} FROM items WHERE {kind}label_id = ?{filters}"
+    branch = f"SELECT {COLUMNS} FROM items WHERE {kind}label_id = ?{more}"
     limit: tuple[Any, ...] = ()
     if dialect == "postgres":
         branch = f"({branch} ORDER BY at DESC, n DESC LIMIT ?)"

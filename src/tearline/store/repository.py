@@ -16,9 +16,10 @@ from typing import Any
 from tearline.audit import Checkpoint, Entry
 from tearline.labels import codec
 from tearline.labels.model import Label
+from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.policy.model import Status
-from tearline.service.listing import Page, Query, Summary
+from tearline.service.listing import Facets, Page, Query, Summary
 from tearline.service.records import (
     Consent,
     Grant,
@@ -31,6 +32,7 @@ from tearline.service.records import (
     Role,
     VettingEvent,
 )
+from tearline.store import search
 from tearline.store.credentials import CredentialRows
 from tearline.store.database import Database
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
@@ -382,16 +384,50 @@ class Repository(CredentialRows):
         return self._stats.setdefault((kind, tuple(readable)), [None, None])
 
     def readable_page(self, query: Query, readable: Sequence[int]) -> Page:
-        """A page of items of ``query.kind`` carrying only the labels in ``readable``.
+        """A page of the items ``query`` asks for that a person who may read the labels in
+        ``readable`` sees: items carrying one of them, and documents of which they may read a
+        portion (their banner rolled up from those portions alone).
 
-        The database sees the readable label ids and returns only rows that carry one:
-        nothing the person may not read is read. See :func:`.readable.plan`.
+        The database sees the readable label ids and returns only rows the person sees:
+        nothing the person may not read is read. See :mod:`.readable` and :mod:`.search`.
         """
+        reading = self._reading(query, readable)
+        if query.text is not None:
+            found = search.searched(query, reading)
+            if found is None:
+                return Page((), None, "empty")
+            return search.page(self.db.all(*found), query, "search", self.label, self._rolled)
         statement = self.readable_statement(query, readable)
-        if statement is None:
-            return Page((), None, "empty")
-        rows = self.db.all(statement.sql, statement.params)
-        return statement.page(rows, lambda label_id: self.label(label_id))
+        extra = search.partial(query, reading)
+        rows = [] if statement is None else self.db.all(statement.sql, statement.params)
+        more = [] if extra is None else self.db.all(*extra)
+        if not more:
+            if statement is None:
+                return Page((), None, "empty")
+            return statement.page(rows, lambda label_id: self.label(label_id))
+        name = f"{statement.name}+partial" if statement else "partial"
+        merged = search.merged(rows, more, query.limit)
+        return search.page(merged, query, name, self.label, self._rolled)
+
+    def readable_facets(self, query: Query, readable: Sequence[int]) -> Facets:
+        """How many items ``query`` matches among those the person sees (as
+        :meth:`readable_page`), in all, by kind and by tier; the cursor is ignored."""
+        reading = self._reading(query, readable)
+        rows = [row for sql in search.tally(query, reading) for row in self.db.all(*sql)]
+        return search.facets(rows, self.label, self._rolled)
+
+    def _reading(self, query: Query, readable: Sequence[int]) -> search.Reading:
+        ids = tuple(sorted(set(readable)))
+        hidden: tuple[int, ...] = ()
+        if ids and query.kind in (None, ItemKind.DOCUMENT):
+            banners = self.db.all(
+                "SELECT label_id FROM label_counts WHERE kind = 'document' AND items > 0"
+            )
+            hidden = tuple(sorted({int(r[0]) for r in banners} - set(ids)))
+        return search.Reading(ids, hidden, self.db.dialect)
+
+    def _rolled(self, label_ids: Sequence[int]) -> Label:
+        return rollup([self.label(i) for i in label_ids], registry=self._registry)
 
     def readable_summaries(self, item_ids: Sequence[str], readable: Sequence[int]
                            ) -> list[Summary]:  # fmt: skip
