@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from api.conftest import Api
 from tearline.api.errors import NOT_FOUND
+from tearline.errors import TearlineError
 
 DOCUMENT = {"title": "assessment", "portions": [
     {"marking": "(S//REL TO USA, GBR, JPN)", "text": "shared"},
@@ -114,3 +117,17 @@ def test_consents_name_what_is_wrong_and_hide_what_is_not_readable(api: Api) -> 
         assert (answer.status_code, answer.content) == (404, NOT_FOUND)
         seen = api.client.get(f"/api/v1/documents/{target}/consents", headers=api.as_("jp"))
         assert (seen.status_code, seen.content) == (404, NOT_FOUND)
+
+
+def test_consents_and_releases_are_for_portion_marked_documents(api: Api) -> None:
+    report = {"marking": "SECRET//ORCON/REL TO USA, JPN", "title": "r", "content": "c"}
+    made = _post(api, "/api/v1/items", report, "releaser").json()["id"]
+    assert _consent(api, made).status_code == 422
+    answer = _post(api, f"/api/v1/documents/{made}/releases", {"audience": "JPN"}, "releaser")
+    assert answer.status_code == 422
+    doc = _document(api)
+    assert _consent(api, doc, reference="   ").status_code == 422
+    node, releaser = api.world.node, api.world.releaser.id
+    with pytest.raises(TearlineError, match="name at least one position"):
+        node.consents.give(releaser, doc, "USA", "ORIG 1", [])
+    assert node.consents.of(releaser, doc) == []

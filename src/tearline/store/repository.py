@@ -21,19 +21,17 @@ from tearline.labels.schemes import Registry
 from tearline.policy.model import Status
 from tearline.service.listing import Facets, Page, Query, Summary
 from tearline.service.records import (
-    Consent,
     Grant,
-    Incident,
     ItemKind,
     ItemRecord,
     PersonRecord,
     Portion,
-    Reader,
     Role,
     VettingEvent,
 )
 from tearline.store import search
 from tearline.store.credentials import CredentialRows
+from tearline.store.custody import CustodyTables
 from tearline.store.database import Database
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
@@ -49,15 +47,10 @@ _ITEM_COLUMNS = (
     "originator_nation, originator_org, version, lat, lon, classified_by, derived_from, "
     "declassify_on, declassify_event, exemption, source_key"
 )
-_INCIDENT_COLUMNS = "id, item_id, declared_by, at, reason, purged, readers"
-_CONSENT_COLUMNS = "id, item_id, version, audience, portions, reference, given_by, at"
-#: The audited actions that gave a person an item (or, for a listing, its title).
-_GIVEN = ("item.create", "item.read", "item.edit", "item.downgrade", "item.versions",
-          "document.read", "document.release", "document.consent")  # fmt: skip
 _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
-class Repository(CredentialRows):
+class Repository(CredentialRows, CustodyTables):
     """The node's tables over one database connection (see :class:`Database`)."""
 
     def __init__(self, db: Database, registry: Registry) -> None:
@@ -479,25 +472,16 @@ class Repository(CredentialRows):
         )
 
     # ------------------------------------------------------------------ spills
-    def derived(self, item_id: str) -> list[str]:
-        """``item_id`` and every document released from it (and from those, in turn)."""
-        found, todo = [item_id], [item_id]
-        while todo:
-            rows = self.db.all("SELECT release_id FROM releases WHERE source_id = ?", (todo.pop(),))
-            fresh = [r[0] for r in rows if r[0] not in found]
-            found += fresh
-            todo += fresh
-        return found
-
     def purge_items(self, item_ids: Sequence[str]) -> None:
         """Delete these items from every table that holds their content: every version,
         every portion, their release links and consents; the planner's counts follow."""
         counts: dict[tuple[str, int], int] = {}
+        marks = ",".join("?" * len(item_ids))
+        for kind, label_id in self.db.all(
+            f"SELECT kind, label_id FROM items WHERE id IN ({marks})", tuple(item_ids)
+        ):
+            counts[(kind, int(label_id))] = counts.get((kind, int(label_id)), 0) - 1
         for item_id in item_ids:
-            row = self.db.one("SELECT kind, label_id FROM items WHERE id = ?", (item_id,))
-            if row is not None:
-                key = (row[0], int(row[1]))
-                counts[key] = counts.get(key, 0) - 1
             for sql in (
                 "DELETE FROM consents WHERE item_id = ?",
                 "DELETE FROM releases WHERE release_id = ? OR source_id = ?",
@@ -507,77 +491,6 @@ class Repository(CredentialRows):
             ):
                 self.db.execute(sql, (item_id,) * sql.count("?"))
         self._count(counts)
-
-    def readers(self, item_ids: Sequence[str]) -> list[Reader]:
-        """Who the audit log shows was given any of these items, oldest first: a read, a
-        version list, an edit, a release, a consent, its creation, or a listing naming it."""
-        marks, kinds = ",".join("?" * len(item_ids)), ",".join("?" * len(_GIVEN))
-        rows = self.db.all(
-            f"SELECT at, actor, action, subject, detail FROM audit WHERE subject IN ({marks}) "
-            f"AND action IN ({kinds}) AND outcome IN ('permit', 'done') ORDER BY seq",
-            (*item_ids, *_GIVEN),
-        )
-        found = [Reader(r[1], from_us(r[0]), r[2], r[3], json.loads(r[4]).get("version"))
-                 for r in rows]  # fmt: skip
-        for item_id in item_ids:
-            listed = self.db.all(
-                "SELECT at, actor FROM audit WHERE action = 'item.list' AND detail LIKE ? "
-                "ORDER BY seq",
-                (f'%"{item_id}"%',),
-            )
-            found += [Reader(r[1], from_us(r[0]), "item.list", item_id, None) for r in listed]
-        return sorted(found, key=lambda r: (r.at, r.person_id, r.action, r.item_id))
-
-    def add_incident(self, incident: Incident) -> None:
-        """Keep an incident record."""
-        readers = [[r.person_id, to_us(r.at), r.action, r.item_id, r.version]
-                   for r in incident.readers]  # fmt: skip
-        self.db.execute(
-            f"INSERT INTO incidents ({_INCIDENT_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
-            (incident.id, incident.item_id, incident.declared_by, to_us(incident.at),
-             incident.reason, json.dumps(list(incident.purged)), json.dumps(readers)),
-        )  # fmt: skip
-
-    def incident(self, incident_id: str) -> Incident | None:
-        """The incident with this id."""
-        row = self.db.one(f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE id = ?", (incident_id,))
-        return None if row is None else _incident(row)
-
-    def incident_of(self, item_id: str) -> Incident | None:
-        """The incident that purged ``item_id`` (as the item spilled or one released from it)."""
-        row = self.db.one(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE item_id = ?", (item_id,)
-        )
-        return None if row is None else _incident(row)
-
-    def incidents(self, limit: int = 100) -> list[Incident]:
-        """The latest incidents, newest first."""
-        rows = self.db.all(
-            f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY at DESC, id LIMIT ?", (limit,)
-        )
-        return [_incident(row) for row in rows]
-
-    # ------------------------------------------------------------------ consents
-    def add_consent(self, consent: Consent) -> None:
-        """Keep the originator's consent to release ORCON portions."""
-        portions = None if consent.portions is None else json.dumps(list(consent.portions))
-        self.db.execute(
-            f"INSERT INTO consents ({_CONSENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
-            (consent.id, consent.item_id, consent.version, to_list(tuple(sorted(consent.audience))),
-             portions, consent.reference, consent.given_by, to_us(consent.at)),
-        )  # fmt: skip
-
-    def consents(self, item_id: str) -> list[Consent]:
-        """Every consent recorded for ``item_id`` (any version), oldest first."""
-        rows = self.db.all(
-            f"SELECT {_CONSENT_COLUMNS} FROM consents WHERE item_id = ? ORDER BY at, id",
-            (item_id,),
-        )
-        return [
-            Consent(r[0], r[1], int(r[2]), frozenset(from_list(r[3])),
-                    None if r[4] is None else tuple(json.loads(r[4])), r[5], r[6], from_us(r[7]))
-            for r in rows
-        ]  # fmt: skip
 
     # ------------------------------------------------------------------ tokens
     def add_token(
@@ -708,12 +621,6 @@ def _person(row: Sequence[Any], grants: Iterable[Sequence[Any]]) -> PersonRecord
         authorizations=tuple(Grant(t, _date(g), from_day(e)) for t, g, e in grants),
         version=int(row[10]), created=from_us(row[11]), modified=from_us(row[12]),
     )  # fmt: skip
-
-
-def _incident(row: Sequence[Any]) -> Incident:
-    readers = tuple(Reader(p, from_us(at), a, i, v) for p, at, a, i, v in json.loads(row[6]))
-    return Incident(row[0], row[1], row[2], from_us(row[3]), row[4],
-                    tuple(json.loads(row[5])), readers)  # fmt: skip
 
 
 def _date(text: str) -> date:
