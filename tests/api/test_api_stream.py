@@ -207,8 +207,8 @@ def test_a_stream_that_cannot_be_delivered_to_is_closed_for_the_client_to_resume
         raise RuntimeError("the database went away")
 
     async def scenario() -> tuple[Subscription, Subscription]:
-        ahead = streams.open(world.jp_analyst, reauth, after=10**9)  # from the present
-        failing = streams.open(world.jp_analyst, reauth, after=None)
+        ahead = await streams.open(world.jp_analyst, reauth, after=10**9)  # from the present
+        failing = await streams.open(world.jp_analyst, reauth, after=None)
         await follower.stop()
         assert ahead.cursor == follower.seq
         assert len(streams) == 2

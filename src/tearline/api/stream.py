@@ -13,7 +13,9 @@ whichever process made the change.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
@@ -59,33 +61,47 @@ class ItemStreams:
         self._node = node
         self._follower = follower
         self._open: dict[str, tuple[Subscription, Reauthenticate]] = {}
+        # Opening a stream and handing a batch to the open ones take turns: a stream opened
+        # while a batch is handed out is brought up to where the batch leaves it, once.
+        self._lock = threading.RLock()
         follower.listen(self._entries)
         follower.every(_RECHECK_SECONDS, self.recheck)
 
     def __len__(self) -> int:
         return len(self._open)
 
-    def open(self, person: PersonRecord, reauth: Reauthenticate, after: int | None
-             ) -> Subscription:  # fmt: skip
+    async def open(self, person: PersonRecord, reauth: Reauthenticate, after: int | None
+                   ) -> Subscription:  # fmt: skip
         """A new stream for ``person``, brought up to date from ``after`` (an event id)."""
+        loop = asyncio.get_running_loop()
         self._follower.ensure_running()
-        head = self._follower.seq
-        start = head if after is None or after > head or head - after > _REPLAY else after
-        subscription = Subscription(person.id, start)
-        if start < head:
-            with self._node.store.transaction(write=False):
-                missed = self._node.store.audit_after(start, head - start)
-            self._send(subscription, missed)
-        subscription.cursor = head
-        self._open[subscription.id] = (subscription, reauth)
+        subscription = Subscription(person.id, self._follower.seq, loop=loop)
+        await asyncio.to_thread(self._catch_up, subscription, reauth, after)
         return subscription
+
+    def _catch_up(self, subscription: Subscription, reauth: Reauthenticate, after: int | None
+                  ) -> None:  # fmt: skip
+        with self._lock:
+            head = self._follower.seq
+            start = head if after is None or after > head or head - after > _REPLAY else after
+            if start < head:
+                with self._node.store.transaction(write=False):
+                    missed = self._node.store.audit_after(start, head - start)
+                self._send(subscription, missed)
+            subscription.cursor = head
+            self._open[subscription.id] = (subscription, reauth)
 
     def close(self, subscription: Subscription) -> None:
         """Forget a stream (its client went away)."""
         subscription.close("ended")
-        self._open.pop(subscription.id, None)
+        with self._lock:
+            self._open.pop(subscription.id, None)
 
     def _entries(self, entries: Sequence[Entry]) -> None:
+        with self._lock:
+            self._hand_out(entries)
+
+    def _hand_out(self, entries: Sequence[Entry]) -> None:
         vetting = any(e.action.startswith(("person.", "token.")) for e in entries)
         for subscription, reauth in list(self._open.values()):
             if vetting and not self._still_allowed(subscription, reauth):
@@ -103,6 +119,10 @@ class ItemStreams:
     def recheck(self) -> None:
         """Close every stream whose caller may no longer read (called every second: a
         clearance or token runs out by the clock alone)."""
+        with self._lock:
+            self._recheck()
+
+    def _recheck(self) -> None:
         for subscription, reauth in list(self._open.values()):
             self._still_allowed(subscription, reauth)
 
@@ -174,7 +194,7 @@ def stream_routes(app: FastAPI, node: Node, follower: Follower) -> ItemStreams:
         def reauth() -> PersonRecord:
             return authenticate(request)
 
-        subscription = streams.open(who, reauth, after)
+        subscription = await streams.open(who, reauth, after)
 
         async def body() -> Any:
             try:

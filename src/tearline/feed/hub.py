@@ -21,6 +21,7 @@ import contextlib
 import json
 import logging
 import secrets
+import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Any
@@ -44,32 +45,44 @@ def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
 class Subscription:
     """One open stream: frames waiting to be written, and why it ended (if it has).
 
-    ``cursor`` is the last audit sequence number this stream has been brought up to."""
+    ``cursor`` is the last audit sequence number this stream has been brought up to. Frames
+    may be pushed from any thread (the follower reads the database in a worker thread); the
+    stream is written from the event loop it was opened on."""
 
-    def __init__(self, person_id: str, cursor: int, capacity: int = 10_000) -> None:
+    def __init__(self, person_id: str, cursor: int, capacity: int = 10_000,
+                 loop: asyncio.AbstractEventLoop | None = None) -> None:  # fmt: skip
         self.id = "s-" + secrets.token_hex(8)
         self.person_id = person_id
         self.cursor = cursor
         self.capacity = capacity
         self.closed: str | None = None
         self._frames: list[bytes] = []
+        self._lock = threading.Lock()
+        self._loop = loop or asyncio.get_running_loop()
         self._ready = asyncio.Event()
+
+    def _wake(self) -> None:
+        # a closed loop means nobody is writing this stream any more
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(self._ready.set)
 
     def push(self, frames: Sequence[bytes]) -> None:
         """Queue frames; past ``capacity`` waiting, the stream is closed as ``lagged``."""
-        if self.closed is not None or not frames:
-            return
-        if len(self._frames) + len(frames) > self.capacity:
-            self.close("lagged")
-            return
-        self._frames.extend(frames)
-        self._ready.set()
+        with self._lock:
+            if self.closed is not None or not frames:
+                return
+            if len(self._frames) + len(frames) > self.capacity:
+                self.closed = "lagged"
+            else:
+                self._frames.extend(frames)
+        self._wake()
 
     def close(self, reason: str) -> None:
         """End the stream (its writer sends what is queued, then a ``close`` event)."""
-        if self.closed is None:
-            self.closed = reason
-        self._ready.set()
+        with self._lock:
+            if self.closed is None:
+                self.closed = reason
+        self._wake()
 
     async def chunks(self, keepalive: float = 15.0) -> AsyncGenerator[bytes, None]:
         """What to write, each time as one chunk: every queued frame at once (a comment line
@@ -78,9 +91,11 @@ class Subscription:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._ready.wait(), keepalive)
             self._ready.clear()
-            ready, self._frames = self._frames, []
-            if self.closed is not None:
-                yield b"".join(ready) + frame("close", {"reason": self.closed})
+            with self._lock:
+                ready, self._frames = self._frames, []
+                closed = self.closed
+            if closed is not None:
+                yield b"".join(ready) + frame("close", {"reason": closed})
                 return
             yield b"".join(ready) if ready else b": keepalive\n\n"
 
@@ -89,7 +104,8 @@ class Follower:
     """Follows the node's audit log and tells its listeners what was appended.
 
     It runs as one asyncio task on the server's event loop (started with the first stream,
-    :meth:`ensure_running`); each poll is one short read transaction on the node's store."""
+    :meth:`ensure_running`); each round of polls runs in a worker thread, one short read
+    transaction on the node's store at a time, and its listeners run there too."""
 
     def __init__(self, node: Node, interval: float = 0.1) -> None:
         self._node = node
@@ -140,12 +156,15 @@ class Follower:
                     _log.exception("a listener of the audit log failed")
         return len(entries)
 
+    def _round(self) -> None:
+        while self.poll():
+            pass
+        self._timed()
+
     async def _run(self) -> None:
         while True:
-            try:
-                while self.poll():
-                    await asyncio.sleep(0)
-                self._timed()
+            try:  # in a worker thread: a request holding the database never stalls the loop
+                await asyncio.to_thread(self._round)
             except Exception:  # a stream must outlive a passing fault (a locked database)
                 _log.exception("following the audit log failed; trying again")
             await asyncio.sleep(self._interval)

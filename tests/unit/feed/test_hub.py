@@ -4,6 +4,7 @@ of the audit log (over a real node on SQLite)."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -96,7 +97,36 @@ def test_the_follower_hands_on_what_the_log_gained_and_survives_a_fault(tmp_path
 
 @pytest.mark.parametrize("capacity", [1, 3])
 def test_pushing_nothing_changes_nothing(capacity: int) -> None:
-    subscription = Subscription("p-1", cursor=5, capacity=capacity)
-    subscription.push([])
+    async def scenario() -> Subscription:
+        subscription = Subscription("p-1", cursor=5, capacity=capacity)
+        subscription.push([])
+        return subscription
+
+    subscription = asyncio.run(scenario())
     assert subscription.closed is None
     assert subscription.cursor == 5
+
+
+def test_frames_pushed_from_another_thread_reach_the_writer() -> None:
+    async def scenario() -> list[bytes]:
+        subscription = Subscription("p-1", cursor=0)
+        chunks = subscription.chunks(keepalive=5)
+        worker = threading.Thread(target=subscription.push, args=([b"x\n\n"],))
+        worker.start()
+        first = await anext(chunks)
+        await asyncio.to_thread(subscription.close, "ended")
+        rest = [chunk async for chunk in chunks]
+        worker.join()
+        return [first, *rest]
+
+    assert asyncio.run(scenario()) == [b"x\n\n", frame("close", {"reason": "ended"})]
+
+
+def test_a_stream_whose_loop_has_closed_takes_frames_quietly() -> None:
+    async def opened() -> Subscription:
+        return Subscription("p-1", cursor=0)
+
+    subscription = asyncio.run(opened())  # its loop is closed once run() returns
+    subscription.push([b"late\n\n"])
+    subscription.close("ended")
+    assert subscription.closed == "ended"
