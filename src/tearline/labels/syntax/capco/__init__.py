@@ -4,7 +4,7 @@ Used by every scheme whose data file says ``syntax = "capco"``; the vocabulary c
 scheme file, the grammar from here.
 """
 
-from tearline.labels.syntax.capco.read import read_marking
+from tearline.labels.syntax.capco.read import read_full, read_marking
 from tearline.labels.syntax.capco.write import (
     display_list,
     release_list,
@@ -12,4 +12,11 @@ from tearline.labels.syntax.capco.write import (
     write_marking,
 )
 
-__all__ = ["display_list", "read_marking", "release_list", "release_words", "write_marking"]
+__all__ = [
+    "display_list",
+    "read_full",
+    "read_marking",
+    "release_list",
+    "release_words",
+    "write_marking",
+]

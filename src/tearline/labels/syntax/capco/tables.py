@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
 from tearline.labels.syntax.text import lenient_key
 
-__all__ = ["FORMS", "Code", "FastTables", "Word", "fast_tables"]
+__all__ = ["FORMS", "Code", "FastTables", "Field", "Found", "Word", "fast_tables"]
 
 FORMS = ("banner", "portion")
 _MEMO = "capco.fast"
@@ -52,6 +53,59 @@ class Code:
     nation: bool
 
 
+#: One control as read: its word, its register key (the token last), its list's codes if any.
+Found = tuple[Word, tuple[int, int, str], tuple[str, ...] | None]
+_NO_CODES: frozenset[str] = frozenset()
+
+
+class Field:
+    """What one canonical field says: its controls in register order and its lists checked."""
+
+    __slots__ = (
+        "access",
+        "controls",
+        "disclosure",
+        "display",
+        "display_groups",
+        "displayable",
+        "fgi",
+        "first",
+        "last",
+        "levels",
+        "rel_groups",
+        "related",
+        "releasable",
+        "release",
+        "tier",
+        "tokens",
+    )
+
+    def __init__(self, tables: FastTables, found: list[Found]) -> None:
+        words = tuple(word for word, _, _ in found)
+        self.related = tuple(word for word in words if word.related)
+        self.tokens = frozenset(word.control.token for word in words)
+        self.first, self.last = found[0][1], found[-1][1]
+        self.levels = frozenset.intersection(*(word.levels for word in words))
+        tiers = [word.tier for word in words if word.tier is not None]
+        self.tier: Tier | None = max(tiers) if tiers else None
+        self.disclosure = any(word.disclosure for word in words)
+        self.access = tuple(key[2] for word, key, _ in found if word.role == "access")
+        self.controls = tuple(key[2] for word, key, _ in found if word.role == "controls")
+        lists = {word.list_kind: codes for word, _, codes in found if codes is not None}
+        nations = tables.scheme.nations
+        self.release = lists.get("release")
+        self.releasable, self.rel_groups = _NO_CODES, _NO_CODES
+        if self.release is not None:
+            self.releasable = nations.expand((*self.release, tables.scheme.owner))
+            self.rel_groups = frozenset(c for c in self.release if nations.is_group(c))
+        self.display = lists.get("display")
+        self.displayable, self.display_groups = _NO_CODES, _NO_CODES
+        if self.display:
+            self.displayable = nations.expand(self.display)
+            self.display_groups = frozenset(c for c in self.display if nations.is_group(c))
+        self.fgi = lists.get("fgi")
+
+
 @dataclass(frozen=True)
 class FastTables:
     """What the fast reader looks up, for one scheme."""
@@ -74,6 +128,11 @@ class FastTables:
     codes: Mapping[str, Code]
     head: str | None  # the code a release list starts with
     min_release: int
+    owner: tuple[str, ...]  # the scheme's owner, as a label's owner
+    owner_only: frozenset[str]  # the nations the owner stands for
+    #: form -> field text -> what it says, or False when the fast reader leaves it (filled
+    #: as markings are read; bounded by the reader)
+    fields: Mapping[str, dict[str, Field | Literal[False]]]
 
 
 def fast_tables(scheme: Scheme) -> FastTables | None:
@@ -115,6 +174,9 @@ def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
         codes=_codes(scheme),
         head=scheme.rel_first,
         min_release=scheme.rel_min_entries,
+        owner=(scheme.owner,),
+        owner_only=scheme.nations.expand((scheme.owner,)),
+        fields={form: {} for form in FORMS},
     )
 
 
