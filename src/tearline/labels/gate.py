@@ -98,12 +98,21 @@ def _syntax(name: str) -> _Syntax:
     return found
 
 
+def _capco_full(
+    text: str, scheme: Scheme, form: str | None, strict: bool
+) -> tuple[Label, str, tuple[str, ...]]:
+    """The full CAPCO reader, imported when a marking first needs it (not a canonical one)."""
+    from tearline.labels.syntax.capco.read import read_full
+
+    return read_full(text, scheme, form, strict)
+
+
 def _load_syntax(name: str) -> _Syntax:
     if name == "capco":
-        from tearline.labels.syntax.capco import read_full, write_marking
         from tearline.labels.syntax.capco.fast import fast_read
+        from tearline.labels.syntax.capco.write import write_marking
 
-        return read_full, write_marking, frozenset(), fast_read
+        return _capco_full, write_marking, frozenset(), fast_read
     if name == "tlp":
         from tearline.labels.syntax.tlp import AUDIENCE_PREFIXES, read_tlp, write_tlp
 

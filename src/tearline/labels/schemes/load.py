@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tearline.errors import SchemeError
 from tearline.labels.model import Tier
-from tearline.labels.schemes.agreements import Agreement, agreement_from_data
 from tearline.labels.schemes.model import (
     AuthorityForm,
     Category,
@@ -31,6 +30,9 @@ from tearline.labels.schemes.model import (
 )
 from tearline.labels.schemes.nations import Nations
 from tearline.labels.schemes.registry import Registry
+
+if TYPE_CHECKING:
+    from tearline.labels.schemes.agreements import Agreement
 
 __all__ = [
     "agreements",
@@ -129,6 +131,8 @@ def _agreements(
     packaged: bool,
 ) -> tuple[Agreement, ...]:
     """The agreements given, then the packaged ones between ``chosen`` schemes."""
+    from tearline.labels.schemes.agreements import agreement_from_data
+
     files: list[tuple[str, Mapping[str, Any]]] = []
     if packaged:
         for name in _listing("agreements"):
