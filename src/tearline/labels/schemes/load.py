@@ -154,16 +154,19 @@ def _read_nations() -> Nations:
 def _read(name: str) -> str | None:
     """The packaged data file ``name`` (``/``-separated), or ``None`` if there is none.
 
-    ``pkgutil.get_data`` goes through the package's own loader (a directory, a zip file, …)
-    and costs far less to import than ``importlib.resources``.
+    Read through the data package's own loader (a directory, a zip file, …), as
+    ``pkgutil.get_data`` does, without importing ``pkgutil`` and ``importlib.util``.
     """
-    import pkgutil
+    from importlib import import_module
 
+    spec = import_module(_DATA_PACKAGE).__spec__
+    loader: Any = getattr(spec, "loader", None)  # the package's own: a regular package has one
+    folders: Any = getattr(spec, "submodule_search_locations", None)
     try:
-        raw = pkgutil.get_data(_DATA_PACKAGE, name)
+        raw: bytes = loader.get_data(f"{next(iter(folders))}/{name}")
     except OSError:
         return None
-    return None if raw is None else raw.decode("utf-8")
+    return raw.decode("utf-8")
 
 
 def _listing(folder: str | None) -> list[str]:
