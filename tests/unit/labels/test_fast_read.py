@@ -364,6 +364,20 @@ def test_fields_are_kept_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None
     assert list(tables.fields["banner"]) == ["REL TO USA, JPN"]  # emptied, then kept
 
 
+def test_long_fields_are_read_but_not_kept() -> None:
+    # an attacker sending long distinct fields cannot fill the table with them
+    tables = fast_tables(REGISTRY.scheme("us"))
+    assert tables is not None
+    codes = sorted(c for c in tables.codes if tables.codes[c].nation and c != "USA")
+    long_list = "REL TO USA, " + ", ".join(codes[:70])
+    assert len(long_list) > fast_module.FIELD_MAX_CHARS
+    assert check(f"SECRET//{long_list}", "us") is not None
+    junk = "X" * (fast_module.FIELD_MAX_CHARS + 1)
+    assert check(f"SECRET//{junk}", "us") is None
+    assert long_list not in tables.fields["banner"]
+    assert junk not in tables.fields["banner"]
+
+
 def test_a_field_refused_once_is_refused_again_from_the_table() -> None:
     tables = fast_tables(REGISTRY.scheme("us"))
     assert tables is not None

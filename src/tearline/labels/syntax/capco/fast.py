@@ -13,10 +13,12 @@ the precise error. What it returns is exactly what the full reader returns for t
 A marking is read field by field (the text between ``//``), and what a field says — its
 controls in register order, its lists checked, the nations a release list expands to — depends
 on the field's text alone. So each field is read once and kept, per scheme and form, in a
-bounded table (:class:`Field`); a marking then costs a split, a lookup per field and the
-checks that span fields (the level each control may stand on, register order between
-fields, controls that require or exclude each other, DISPLAY ONLY beside the release list).
-:func:`forget` empties those tables (the cold-parsing benchmark does, before every pass).
+bounded table (:class:`~tearline.labels.syntax.capco.tables.Field`); a marking then costs a
+split, a lookup per field and the checks that span fields (the level each control may stand
+on, register order between fields, controls that require or exclude each other, DISPLAY ONLY
+beside the release list). At most :data:`FIELDS_MAX` fields of at most
+:data:`FIELD_MAX_CHARS` characters are kept per scheme and form. :func:`forget` empties those
+tables (``bench/parsing.py`` does, to time markings whose every field is new).
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ __all__ = ["fast_read", "forget"]
 
 _START = (-1, -1, "")  # before every register key
 _NO_CODES: frozenset[str] = frozenset()
-#: How many fields each form's table keeps before it is emptied (real markings share few).
-FIELDS_MAX = 8192
+#: How many fields each form's table keeps before it is emptied (real markings share few),
+#: and the longest field kept (a longer one is read every time): so hostile input can hold
+#: at most a few megabytes per scheme and form, however many distinct fields it sends.
+FIELDS_MAX = 4096
+FIELD_MAX_CHARS = 256
 
 
 def forget(scheme: Scheme) -> None:
@@ -71,9 +76,10 @@ def fast_read(text: str, scheme: Scheme, form: str | None) -> tuple[Label, str] 
         field = known.get(part)
         if field is None:
             field = _read_field(tables, part, form)
-            if len(known) >= FIELDS_MAX:
-                known.clear()
-            known[part] = field
+            if len(part) <= FIELD_MAX_CHARS:
+                if len(known) >= FIELDS_MAX:
+                    known.clear()
+                known[part] = field
         # a field opens a new category, after the last one in register order
         if field is False or field.first <= last or field.first[0] == last[0]:
             return None
