@@ -81,28 +81,48 @@ class Field:
     )
 
     def __init__(self, tables: FastTables, found: list[Found]) -> None:
-        words = tuple(word for word, _, _ in found)
-        self.related = tuple(word for word in words if word.related)
-        self.tokens = frozenset(word.control.token for word in words)
+        # one pass over the pieces (this runs for every field not seen before)
+        related: list[Word] = []
+        tokens: list[str] = []
+        access: list[str] = []
+        controls: list[str] = []
+        lists: dict[str | None, tuple[str, ...]] = {}
+        levels = found[0][0].levels
+        tier: Tier | None = None
+        disclosure = False
+        for word, key, codes in found:
+            tokens.append(word.control.token)
+            if word.related:
+                related.append(word)
+            levels &= word.levels
+            if word.tier is not None and (tier is None or word.tier > tier):
+                tier = word.tier
+            disclosure = disclosure or word.disclosure
+            if word.role == "access":
+                access.append(key[2])
+            elif word.role == "controls":
+                controls.append(key[2])
+            if codes is not None:
+                lists[word.list_kind] = codes
+        self.related, self.tokens = tuple(related), frozenset(tokens)
         self.first, self.last = found[0][1], found[-1][1]
-        self.levels = frozenset.intersection(*(word.levels for word in words))
-        tiers = [word.tier for word in words if word.tier is not None]
-        self.tier: Tier | None = max(tiers) if tiers else None
-        self.disclosure = any(word.disclosure for word in words)
-        self.access = tuple(key[2] for word, key, _ in found if word.role == "access")
-        self.controls = tuple(key[2] for word, key, _ in found if word.role == "controls")
-        lists = {word.list_kind: codes for word, _, codes in found if codes is not None}
+        self.levels, self.tier, self.disclosure = levels, tier, disclosure
+        self.access, self.controls = tuple(access), tuple(controls)
+        self._lists(tables, lists)
+
+    def _lists(self, tables: FastTables, lists: dict[str | None, tuple[str, ...]]) -> None:
+        """The field's lists, and the nations and groups its release and display lists name."""
         nations = tables.scheme.nations
         self.release = lists.get("release")
         self.releasable, self.rel_groups = _NO_CODES, _NO_CODES
         if self.release is not None:
             self.releasable = nations.expand((*self.release, tables.scheme.owner))
-            self.rel_groups = frozenset(c for c in self.release if nations.is_group(c))
+            self.rel_groups = frozenset(c for c in self.release if c in nations.groups)
         self.display = lists.get("display")
         self.displayable, self.display_groups = _NO_CODES, _NO_CODES
         if self.display:
             self.displayable = nations.expand(self.display)
-            self.display_groups = frozenset(c for c in self.display if nations.is_group(c))
+            self.display_groups = frozenset(c for c in self.display if c in nations.groups)
         self.fgi = lists.get("fgi")
 
 
