@@ -622,7 +622,11 @@ def _cold_passes(markings: list[str], scheme_id: str) -> int:
 
 
 def time_cold(markings: list[str], scheme_id: str) -> tuple[int, float]:
-    """How many markings ``parse_uncached`` read, and the best time, repeated to last."""
+    """How many markings ``parse_uncached`` read, and the best time, repeated to last.
+
+    The fast reader keeps what each field says; the markings repeat, so after the first pass
+    their fields are known (``bench/parsing.py`` also times passes with every field new).
+    """
     cold = markings * _cold_passes(markings, scheme_id)
     seconds, _ = best_of(lambda: [parse_uncached(text, scheme_id) for text in cold])
     return len(cold), seconds

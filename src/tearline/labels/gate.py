@@ -37,6 +37,10 @@ __all__ = ["admit", "admitted", "read", "write"]
 
 _Reader = Callable[[str, Scheme, str | None, bool], tuple[Label, str, tuple[str, ...]]]
 _Writer = Callable[[Label, Scheme, str], str]
+_Fast = Callable[[str, Scheme, str | None], tuple[Label, str] | None]
+_Syntax = tuple[_Reader, _Writer, frozenset[str], _Fast | None]
+#: The syntaxes imported so far, by name.
+_SYNTAXES: dict[str, _Syntax] = {}
 
 #: Fields a marking does not carry: compared elsewhere, or not part of the marking.
 _NOT_IN_MARKING = frozenset({"original", "origins", "declassify_on", "compilation_reason"})
@@ -49,10 +53,17 @@ def read(
 ) -> tuple[Label, str, tuple[str, ...]]:
     """Read marking ``text`` of ``scheme``: the label, the form read, the changes made.
 
+    A strict read of a syntax with a reader of canonical markings tries that one first; it
+    gives exactly what the full reader gives, or leaves the text to it.
+
     Raises:
         LabelError: the marking breaks a rule of its scheme (strict), or is ambiguous.
     """
-    reader, _, _ = _syntax(scheme.syntax)
+    reader, _, _, fast = _syntax(scheme.syntax)
+    if strict and fast is not None:
+        found = fast(text, scheme, form)
+        if found is not None:
+            return found[0], found[1], ()
     with _building():
         return reader(text, scheme, form, strict)
 
@@ -63,7 +74,7 @@ def write(label: Label, scheme: Scheme, form: str) -> str:
     Raises:
         LabelError: the label holds something the scheme cannot write.
     """
-    _, writer, _ = _syntax(scheme.syntax)
+    _, writer, _, _ = _syntax(scheme.syntax)
     try:
         return writer(label, scheme, form)
     except LabelError:
@@ -77,17 +88,35 @@ def write(label: Label, scheme: Scheme, form: str) -> str:
         ) from None
 
 
-def _syntax(name: str) -> tuple[_Reader, _Writer, frozenset[str]]:
-    """A syntax's reader, writer and the token prefixes (``org:``) it writes itself (other
-    ``tag:value`` tokens are categories); each syntax is imported when first used."""
-    if name == "capco":
-        from tearline.labels.syntax.capco import read_marking, write_marking
+def _syntax(name: str) -> _Syntax:
+    """A syntax's full reader, writer, the token prefixes (``org:``) it writes itself (other
+    ``tag:value`` tokens are categories) and its reader of canonical markings, if it has one;
+    each syntax is imported when first used."""
+    found = _SYNTAXES.get(name)
+    if found is None:
+        found = _SYNTAXES[name] = _load_syntax(name)
+    return found
 
-        return read_marking, write_marking, frozenset()
+
+def _capco_full(
+    text: str, scheme: Scheme, form: str | None, strict: bool
+) -> tuple[Label, str, tuple[str, ...]]:
+    """The full CAPCO reader, imported when a marking first needs it (not a canonical one)."""
+    from tearline.labels.syntax.capco.read import read_full
+
+    return read_full(text, scheme, form, strict)
+
+
+def _load_syntax(name: str) -> _Syntax:
+    if name == "capco":
+        from tearline.labels.syntax.capco.fast import fast_read
+        from tearline.labels.syntax.capco.write import write_marking
+
+        return _capco_full, write_marking, frozenset(), fast_read
     if name == "tlp":
         from tearline.labels.syntax.tlp import AUDIENCE_PREFIXES, read_tlp, write_tlp
 
-        return read_tlp, write_tlp, AUDIENCE_PREFIXES
+        return read_tlp, write_tlp, AUDIENCE_PREFIXES, None
     raise KeyError(name)
 
 
@@ -147,7 +176,7 @@ def _split(access: AccessExpression, scheme: Scheme) -> tuple[AccessExpression, 
     if root is None:
         return access, False
     parts = root.children if isinstance(root, And) else (root,)
-    _, _, own = _syntax(scheme.syntax)
+    _, _, own, _ = _syntax(scheme.syntax)
     marked = [p for p in parts if not _is_condition(p, scheme, own)]
     if len(marked) == len(parts):
         return access, False

@@ -147,3 +147,54 @@ class Label:
     def has_control(self, token: str) -> bool:
         """Whether the marking carries the control ``token`` (e.g. ``"OC"``)."""
         return token in self.controls
+
+
+_new = object.__new__
+# The slots of Label, set directly: a frozen dataclass's __init__ sets each field through
+# object.__setattr__ and then runs __post_init__, several times the cost of building the value.
+(
+    _scheme, _level, _tier, _owner, _releasable_to, _rel_groups, _displayable_to,
+    _display_groups, _access, _controls, _fgi, _declassify_on, _compilation_reason,
+    _level_inferred, _origins, _original,
+) = (getattr(Label, name).__set__ for name in Label.__slots__)  # fmt: skip
+
+
+def _label(
+    scheme: str,
+    level: str,
+    tier: Tier,
+    owner: tuple[str, ...],
+    releasable_to: frozenset[str] | None,
+    rel_groups: frozenset[str],
+    displayable_to: frozenset[str],
+    display_groups: frozenset[str],
+    access: AccessExpression,
+    controls: tuple[str, ...],
+    fgi: tuple[str, ...] | None,
+    original: str,
+) -> Label:
+    """A label read from its own marking, built without :class:`Label`'s checks.
+
+    Internal to the marking readers (the fast reader of canonical markings), which have
+    established everything ``Label.__post_init__`` checks — an owner, a release list above
+    CONTROLLED — and more; every other path builds labels with ``Label(...)``. The result is
+    an ordinary :class:`Label`, equal to and hashing like the same fields given to it.
+    """
+    label = _new(Label)
+    _scheme(label, scheme)
+    _level(label, level)
+    _tier(label, tier)
+    _owner(label, owner)
+    _releasable_to(label, releasable_to)
+    _rel_groups(label, rel_groups)
+    _displayable_to(label, displayable_to)
+    _display_groups(label, display_groups)
+    _access(label, access)
+    _controls(label, controls)
+    _fgi(label, fgi)
+    _declassify_on(label, None)
+    _compilation_reason(label, None)
+    _level_inferred(label, False)
+    _origins(label, ())
+    _original(label, original)
+    return label

@@ -28,7 +28,8 @@ from tearline.labels.model import Label, _building
 from tearline.labels.parse import parse_uncached, render
 from tearline.labels.schemes import Scheme, default_registry
 from tearline.labels.syntax.capco import build
-from tearline.labels.syntax.capco.fast import fast_read
+from tearline.labels.syntax.capco import fast as fast_module
+from tearline.labels.syntax.capco.fast import fast_read, forget
 from tearline.labels.syntax.capco.read import read_full
 from tearline.labels.syntax.capco.tables import fast_tables
 
@@ -345,3 +346,81 @@ def test_label_fields_are_in_the_order_assemble_gives_them() -> None:
         "display_groups", "access", "controls", "fgi", "declassify_on", "compilation_reason",
         "level_inferred", "origins", "original",
     ]  # fmt: skip
+    assert Label.__slots__ == tuple(spec.name for spec in dataclasses.fields(Label))
+
+
+# ------------------------------------------------------------------ fields kept, labels built
+
+
+def test_fields_are_kept_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    scheme = REGISTRY.scheme("us")
+    tables = fast_tables(scheme)
+    assert tables is not None
+    monkeypatch.setattr(fast_module, "FIELDS_MAX", 1)
+    monkeypatch.setitem(tables.fields, "banner", {})
+    assert check("SECRET//NOFORN", "us") is not None
+    assert list(tables.fields["banner"]) == ["NOFORN"]
+    assert check("SECRET//REL TO USA, JPN", "us") is not None
+    assert list(tables.fields["banner"]) == ["REL TO USA, JPN"]  # emptied, then kept
+
+
+def test_long_fields_are_read_but_not_kept() -> None:
+    # an attacker sending long distinct fields cannot fill the table with them
+    tables = fast_tables(REGISTRY.scheme("us"))
+    assert tables is not None
+    codes = sorted(c for c in tables.codes if tables.codes[c].nation and c != "USA")
+    long_list = "REL TO USA, " + ", ".join(codes[:70])
+    assert len(long_list) > fast_module.FIELD_MAX_CHARS
+    assert check(f"SECRET//{long_list}", "us") is not None
+    junk = "X" * (fast_module.FIELD_MAX_CHARS + 1)
+    assert check(f"SECRET//{junk}", "us") is None
+    assert long_list not in tables.fields["banner"]
+    assert junk not in tables.fields["banner"]
+
+
+def test_a_field_refused_once_is_refused_again_from_the_table() -> None:
+    tables = fast_tables(REGISTRY.scheme("us"))
+    assert tables is not None
+    for _ in range(2):
+        assert check("SECRET//REL TO JPN, USA", "us") is None  # the head out of its place
+        assert check("SECRET//NOFORN/ORCON", "us") is None  # out of register order
+    assert tables.fields["banner"]["REL TO JPN, USA"] is False
+    assert tables.fields["banner"]["NOFORN/ORCON"] is False
+
+
+def test_the_same_field_after_another_category_is_refused() -> None:
+    # each field is read alone; the order between fields is checked per marking
+    assert check("TOP SECRET//SI//NOFORN", "us") is not None
+    assert check("TOP SECRET//NOFORN//SI", "us") is None
+    assert check("TOP SECRET//NOFORN//NOFORN", "us") is None
+    assert check("(TS//NF//SI)", "us") is None
+
+
+def test_forget_empties_what_is_kept() -> None:
+    scheme = REGISTRY.scheme("us")
+    tables = fast_tables(scheme)
+    assert tables is not None
+    assert check("TOP SECRET//SI//NOFORN", "us") is not None
+    assert tables.fields["banner"]
+    assert "capco.access" in scheme.memo
+    forget(scheme)
+    assert not any(tables.fields.values())
+    assert "capco.access" not in scheme.memo
+    forget(REGISTRY.scheme("gb"))  # a scheme not read fast: nothing to empty
+    assert check("TOP SECRET//SI//NOFORN", "us") is not None
+
+
+def test_a_label_read_fast_is_an_ordinary_label() -> None:
+    label = parse_uncached("SECRET//REL TO USA, JPN", "us")
+    with _building():
+        built = Label(
+            **{spec.name: getattr(label, spec.name) for spec in dataclasses.fields(Label)}
+        )
+    assert type(label) is Label
+    assert label == built
+    assert hash(label) == hash(built)
+    assert repr(label) == repr(built)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        label.level = "TS"  # type: ignore[misc]
+    with _building():
+        assert dataclasses.replace(label, original="") == label  # original is not compared

@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Final, final
 
 from tearline.errors import AccessExpressionError
-from tearline.labels.access.grammar import _Parser
 from tearline.labels.access.limits import CACHE_MAX_CHARS
 from tearline.labels.access.logic import (
     as_set,
@@ -24,7 +23,15 @@ from tearline.labels.access.normal import normalise
 
 @lru_cache(maxsize=4096)
 def _parse_cached(text: str) -> AccessExpression:
-    return AccessExpression(_Parser(text).parse())
+    return AccessExpression(_parsed(text))
+
+
+def _parsed(text: str) -> Node | None:
+    """The tree of ``text`` (the parser is imported on first use: labels read from markings
+    build their expressions from tokens and never need it)."""
+    from tearline.labels.access.grammar import _Parser
+
+    return _Parser(text).parse()
 
 
 @final
@@ -58,7 +65,7 @@ class AccessExpression:
             )
         if len(value) <= CACHE_MAX_CHARS:
             return _parse_cached(value)
-        return cls(_Parser(value).parse())
+        return cls(_parsed(value))
 
     @classmethod
     def of(cls, root: Node | None) -> AccessExpression:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tearline.errors import UnknownScheme
-from tearline.labels.schemes.agreements import Agreement
 from tearline.labels.schemes.model import Scheme
 from tearline.labels.schemes.nations import Nations
+
+if TYPE_CHECKING:
+    from tearline.labels.schemes.agreements import Agreement
 
 __all__ = ["Registry"]
 

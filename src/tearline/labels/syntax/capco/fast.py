@@ -9,28 +9,52 @@ It answers ``None`` for anything else (a foreign or joint owner, a long form, an
 space, a repeat, an unknown token, a rule broken): the full reader then reads it or reports
 the precise error. What it returns is exactly what the full reader returns for the same text
 (``tests/unit/labels/test_fast_read.py`` checks that property on generated markings).
+
+A marking is read field by field (the text between ``//``), and what a field says — its
+controls in register order, its lists checked, the nations a release list expands to — depends
+on the field's text alone. So each field is read once and kept, per scheme and form, in a
+bounded table (:class:`~tearline.labels.syntax.capco.tables.Field`); a marking then costs a
+split, a lookup per field and the checks that span fields (the level each control may stand
+on, register order between fields, controls that require or exclude each other, DISPLAY ONLY
+beside the release list). At most :data:`FIELDS_MAX` fields of at most
+:data:`FIELD_MAX_CHARS` characters are kept per scheme and form. :func:`forget` empties those
+tables (``bench/parsing.py`` does, to time markings whose every field is new).
 """
 
 from __future__ import annotations
 
-from tearline.labels.model import Label
+from typing import Literal
+
+from tearline.labels.model import Label, Tier, _label
 from tearline.labels.schemes import Level, Scheme
-from tearline.labels.syntax.capco.build import Marked, assemble
-from tearline.labels.syntax.capco.tables import FastTables, Word, fast_tables
+from tearline.labels.syntax.capco.build import access_of
+from tearline.labels.syntax.capco.tables import FastTables, Field, Found, Word, fast_tables
 from tearline.labels.syntax.text import MAX_LENGTH
 
-__all__ = ["fast_read"]
+__all__ = ["fast_read", "forget"]
 
-#: One control as read: its word, its register key (the token last), its list's codes if any.
-_Found = tuple[Word, tuple[int, int, str], tuple[str, ...] | None]
 _START = (-1, -1, "")  # before every register key
+_NO_CODES: frozenset[str] = frozenset()
+#: How many fields each form's table keeps before it is emptied (real markings share few),
+#: and the longest field kept (a longer one is read every time): so hostile input can hold
+#: at most a few megabytes per scheme and form, however many distinct fields it sends.
+FIELDS_MAX = 4096
+FIELD_MAX_CHARS = 256
+
+
+def forget(scheme: Scheme) -> None:
+    """Empty the tables of fields read (and of access expressions) kept with ``scheme``."""
+    tables = fast_tables(scheme)
+    if tables is not None:
+        for table in tables.fields.values():
+            table.clear()
+    scheme.memo.pop("capco.access", None)
 
 
 def fast_read(text: str, scheme: Scheme, form: str | None) -> tuple[Label, str] | None:
     """The label and form of ``text`` if it is a canonical marking of ``scheme``'s owner.
 
-    ``None`` when it is anything else; the caller must then use the full reader. Labels are
-    built only inside :func:`tearline.labels.model._building`.
+    ``None`` when it is anything else; the caller must then use the full reader.
     """
     tables = fast_tables(scheme)
     if tables is None or len(text) > MAX_LENGTH or not text.isprintable():
@@ -40,42 +64,61 @@ def fast_read(text: str, scheme: Scheme, form: str | None) -> tuple[Label, str] 
         if form == "banner" or text[:1] != "(" or text[-1:] != ")":
             return None
         body, form = text[1:-1], "portion"
-    fields = body.split("//")
-    head = tables.levels.get((fields[0], form))
+    parts = body.split("//")
+    head = tables.levels.get((parts[0], form))
     if head is None:
         return None
     level, form = head
-    found = _scan(tables, fields, form)
-    marked = None if found is None else _lawful(tables, level, found)
-    if marked is None:
-        return None
-    return assemble(scheme, marked, text), form
-
-
-def _scan(tables: FastTables, fields: list[str], form: str) -> list[_Found] | None:
-    """The controls of the fields after the classification, if all are canonical and in order."""
-    words = tables.words[form]
-    found: list[_Found] = []
+    known = tables.fields[form]
+    fields: list[Field] = []
     last = _START
-    for field in fields[1:]:
-        if tables.eyes and field.endswith(tables.eyes):
+    for part in parts[1:]:
+        field = known.get(part)
+        if field is None:
+            field = _read_field(tables, part, form)
+            if len(part) <= FIELD_MAX_CHARS:
+                if len(known) >= FIELDS_MAX:
+                    known.clear()
+                known[part] = field
+        # a field opens a new category, after the last one in register order
+        if field is False or field.first <= last or field.first[0] == last[0]:
             return None
-        opening = True
-        for piece in field.split("/"):
-            word = words.get(piece)
-            hit = (word, word.key, None) if word is not None else _unusual(tables, piece, form)
-            if hit is None:
-                return None
-            key = hit[1]
-            # register order, once each; a field opens a new category and holds only that one
-            if key <= last or (key[0] == last[0]) is opening:
-                return None
-            found.append(hit)
-            last, opening = key, False
+        fields.append(field)
+        last = field.last
+    label = _lawful(tables, level, fields, text)
+    return None if label is None else (label, form)
+
+
+def _read_field(tables: FastTables, part: str, form: str) -> Field | Literal[False]:
+    """The field ``part`` if it is canonical and keeps the rules that are its own, else False."""
+    found = _scan(tables, part, form)
+    if found is None or not _lists_lawful(tables, found):
+        return False
+    return Field(tables, found)
+
+
+def _scan(tables: FastTables, part: str, form: str) -> list[Found] | None:
+    """The controls of one field, if all are canonical, in order and of one category."""
+    if tables.eyes and part.endswith(tables.eyes):
+        return None
+    words = tables.words[form]
+    found: list[Found] = []
+    last = _START
+    for piece in part.split("/"):
+        word = words.get(piece)
+        hit = (word, word.key, None) if word is not None else _unusual(tables, piece, form)
+        if hit is None:
+            return None
+        key = hit[1]
+        # register order, once each, and every piece of the field in the first one's category
+        if key <= last or (found and key[0] != last[0]):
+            return None
+        found.append(hit)
+        last = key
     return found
 
 
-def _unusual(tables: FastTables, piece: str, form: str) -> _Found | None:
+def _unusual(tables: FastTables, piece: str, form: str) -> Found | None:
     """A list or a family token, as the full reader finds them.
 
     The full reader tries a piece that is no control's spelling as an alias (case and spaces
@@ -121,58 +164,13 @@ def _list_codes(tables: FastTables, rest: str, word: Word) -> tuple[str, ...] | 
     return codes
 
 
-def _lawful(tables: FastTables, level: Level, found: list[_Found]) -> Marked | None:
-    """What the marking says, if it keeps every rule of the scheme (else None)."""
-    lists: dict[str | None, tuple[str, ...]] = {}
-    access: list[str] = []
-    controls: list[str] = []
-    tier, disclosure, related = tables.tiers[level.token], False, False
-    for word, key, codes in found:
-        if level.token not in word.levels:
-            return None
-        if codes is not None:
-            lists[word.list_kind] = codes
-        if word.tier is not None and word.tier > tier:
-            tier = word.tier
-        disclosure = disclosure or word.disclosure
-        related = related or word.related
-        if word.role == "access":
-            access.append(key[2])
-        elif word.role == "controls":
-            controls.append(key[2])
-    if related and not _related_lawful(found):
-        return None
-    owner = (tables.scheme.owner,)
-    if lists and not _lists_lawful(tables, lists, owner):
-        return None
-    # Marked(owner, level, tier, rel_codes, has_disclosure, display_codes, access, controls, fgi)
-    return Marked(
-        owner,
-        level,
-        tier,
-        lists.get("release"),
-        disclosure,
-        lists.get("display", ()),
-        tuple(sorted(set(access))) if len(access) > 1 else tuple(access),
-        tuple(controls),  # in register order once each, as the scan found them
-        lists.get("fgi"),
-    )
-
-
-def _related_lawful(found: list[_Found]) -> bool:
-    """Every control required is present, none that conflicts."""
-    present = {word.control.token for word, _, _ in found}
-    return all(
-        present >= word.requires and present.isdisjoint(word.conflicts) for word, _, _ in found
-    )
-
-
-def _lists_lawful(
-    tables: FastTables, lists: dict[str | None, tuple[str, ...]], owner: tuple[str, ...]
-) -> bool:
-    """Lists long enough, the release list headed by its head, no code said twice over."""
+def _lists_lawful(tables: FastTables, found: list[Found]) -> bool:
+    """Each list long enough, a release list headed by its head, no code said twice over."""
     codes_of = tables.codes
-    for kind, codes in lists.items():
+    for word, _, codes in found:
+        if codes is None:
+            continue
+        kind = word.list_kind
         if not codes and kind != "fgi":
             return False
         head = tables.head if kind == "release" else None
@@ -184,9 +182,94 @@ def _lists_lawful(
         nations = [c for c in codes if codes_of[c].nation and c != head]
         if groups and any(c in members for c in nations for members in groups):
             return False  # a nation inside a group the list also names (the head excepted)
-    display = lists.get("display")
-    if display:
-        receivers = tables.scheme.nations.expand((*owner, *lists.get("release", ())))
-        if any(codes_of[c].members and codes_of[c].members <= receivers for c in display):
-            return False  # a nation that may see it and may already receive it
     return True
+
+
+def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) -> Label | None:
+    """The label of the marking, if it keeps the rules that span its fields (else None)."""
+    token = level.token
+    tier = tables.tiers[token]
+    access: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()
+    release = display = fgi = None
+    disclosure = related = False
+    for field in fields:
+        if token not in field.levels:
+            return None
+        if field.tier is not None and field.tier > tier:
+            tier = field.tier
+        disclosure = disclosure or field.disclosure
+        related = related or bool(field.related)
+        if field.access:
+            access += field.access
+        if field.controls:
+            controls += field.controls
+        release = field if field.release is not None else release
+        display = field if field.display is not None else display
+        fgi = field.fgi if field.fgi is not None else fgi
+    if related and not _related_lawful(fields):
+        return None
+    who = _receivers(tables, tier, disclosure, release, display)
+    if who is None:
+        return None
+    if len(access) > 1:
+        access = tuple(sorted(set(access)))
+    scheme = tables.scheme
+    return _label(
+        scheme.id,
+        token,
+        tier,
+        tables.owner,
+        *who,
+        access_of(scheme, access),
+        controls,
+        fgi,
+        text,
+    )
+
+
+_Receivers = tuple[frozenset[str] | None, frozenset[str], frozenset[str], frozenset[str]]
+
+
+def _receivers(
+    tables: FastTables, tier: Tier, disclosure: bool, release: Field | None, display: Field | None
+) -> _Receivers | None:
+    """Who may receive and who may see the marking (None if its DISPLAY ONLY is unlawful).
+
+    As :meth:`~tearline.labels.schemes.Scheme.releasability` gives them for the owner: a
+    release list adds its nations, another disclosure marking or a classified level leaves
+    the owner only, unclassified information with neither is unrestricted.
+    """
+    releasable: frozenset[str] | None
+    if release is not None:
+        releasable, rel_groups = release.releasable, release.rel_groups
+    elif disclosure or tier >= Tier.RESTRICTED:
+        releasable, rel_groups = tables.owner_only, _NO_CODES
+    else:
+        releasable, rel_groups = None, _NO_CODES
+    if display is None:
+        return releasable, rel_groups, _NO_CODES, _NO_CODES
+    receivers = releasable if release is not None else tables.owner_only
+    if not _display_lawful(tables, display, receivers):
+        return None
+    displayable = display.displayable - (releasable or _NO_CODES)
+    return releasable, rel_groups, displayable, display.display_groups
+
+
+def _related_lawful(fields: list[Field]) -> bool:
+    """Every control required is present, none that conflicts."""
+    present = frozenset().union(*(field.tokens for field in fields))
+    return all(
+        present >= word.requires and present.isdisjoint(word.conflicts)
+        for field in fields
+        for word in field.related
+    )
+
+
+def _display_lawful(tables: FastTables, display: Field, receivers: frozenset[str] | None) -> bool:
+    """No nation in DISPLAY ONLY that may already receive the marking."""
+    codes_of = tables.codes
+    kept = receivers or _NO_CODES
+    return not any(
+        codes_of[c].members and codes_of[c].members <= kept for c in display.display or ()
+    )

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
 from tearline.labels.syntax.text import lenient_key
 
-__all__ = ["FORMS", "Code", "FastTables", "Word", "fast_tables"]
+__all__ = ["FORMS", "Code", "FastTables", "Field", "Found", "Word", "fast_tables"]
 
 FORMS = ("banner", "portion")
 _MEMO = "capco.fast"
@@ -52,6 +53,79 @@ class Code:
     nation: bool
 
 
+#: One control as read: its word, its register key (the token last), its list's codes if any.
+Found = tuple[Word, tuple[int, int, str], tuple[str, ...] | None]
+_NO_CODES: frozenset[str] = frozenset()
+
+
+class Field:
+    """What one canonical field says: its controls in register order and its lists checked."""
+
+    __slots__ = (
+        "access",
+        "controls",
+        "disclosure",
+        "display",
+        "display_groups",
+        "displayable",
+        "fgi",
+        "first",
+        "last",
+        "levels",
+        "rel_groups",
+        "related",
+        "releasable",
+        "release",
+        "tier",
+        "tokens",
+    )
+
+    def __init__(self, tables: FastTables, found: list[Found]) -> None:
+        # one pass over the pieces (this runs for every field not seen before)
+        related: list[Word] = []
+        tokens: list[str] = []
+        access: list[str] = []
+        controls: list[str] = []
+        lists: dict[str | None, tuple[str, ...]] = {}
+        levels = found[0][0].levels
+        tier: Tier | None = None
+        disclosure = False
+        for word, key, codes in found:
+            tokens.append(word.control.token)
+            if word.related:
+                related.append(word)
+            levels &= word.levels
+            if word.tier is not None and (tier is None or word.tier > tier):
+                tier = word.tier
+            disclosure = disclosure or word.disclosure
+            if word.role == "access":
+                access.append(key[2])
+            elif word.role == "controls":
+                controls.append(key[2])
+            if codes is not None:
+                lists[word.list_kind] = codes
+        self.related, self.tokens = tuple(related), frozenset(tokens)
+        self.first, self.last = found[0][1], found[-1][1]
+        self.levels, self.tier, self.disclosure = levels, tier, disclosure
+        self.access, self.controls = tuple(access), tuple(controls)
+        self._lists(tables, lists)
+
+    def _lists(self, tables: FastTables, lists: dict[str | None, tuple[str, ...]]) -> None:
+        """The field's lists, and the nations and groups its release and display lists name."""
+        nations = tables.scheme.nations
+        self.release = lists.get("release")
+        self.releasable, self.rel_groups = _NO_CODES, _NO_CODES
+        if self.release is not None:
+            self.releasable = nations.expand((*self.release, tables.scheme.owner))
+            self.rel_groups = frozenset(c for c in self.release if c in nations.groups)
+        self.display = lists.get("display")
+        self.displayable, self.display_groups = _NO_CODES, _NO_CODES
+        if self.display:
+            self.displayable = nations.expand(self.display)
+            self.display_groups = frozenset(c for c in self.display if c in nations.groups)
+        self.fgi = lists.get("fgi")
+
+
 @dataclass(frozen=True)
 class FastTables:
     """What the fast reader looks up, for one scheme."""
@@ -74,6 +148,11 @@ class FastTables:
     codes: Mapping[str, Code]
     head: str | None  # the code a release list starts with
     min_release: int
+    owner: tuple[str, ...]  # the scheme's owner, as a label's owner
+    owner_only: frozenset[str]  # the nations the owner stands for
+    #: form -> field text -> what it says, or False when the fast reader leaves it (filled
+    #: as markings are read; bounded by the reader)
+    fields: Mapping[str, dict[str, Field | Literal[False]]]
 
 
 def fast_tables(scheme: Scheme) -> FastTables | None:
@@ -115,6 +194,9 @@ def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
         codes=_codes(scheme),
         head=scheme.rel_first,
         min_release=scheme.rel_min_entries,
+        owner=(scheme.owner,),
+        owner_only=scheme.nations.expand((scheme.owner,)),
+        fields={form: {} for form in FORMS},
     )
 
 
