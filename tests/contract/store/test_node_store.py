@@ -77,8 +77,17 @@ def test_a_document_shows_each_reader_only_their_portions_and_their_banner(world
     from tearline.service.items import marking
 
     assert marking(view.label, world.node.registry) == "SECRET//NOFORN"
-    with pytest.raises(NotFound):  # the banner is NOFORN: the document is not listed for JPN
-        world.node.items.show(world.jp_analyst.id, doc.id)
+    # the banner is NOFORN, but the Japanese analyst sees the portions shared with Japan
+    jp = world.node.items.show(world.jp_analyst.id, doc.id)
+    assert [p.text for p in jp.portions] == ["shared", "open"]
+    assert "NOFORN" not in marking(jp.label, world.node.registry)
+    listed = world.node.items.page(world.jp_analyst.id, Query())[0].items
+    assert [(s.id, s.partial) for s in listed] == [(doc.id, True)]
+    hidden = world.node.items.add(
+        world.us_analyst.id, Draft(ItemKind.DOCUMENT, "Doc", "(S//NF) us only")
+    )
+    with pytest.raises(NotFound):  # nothing in it is readable: not even its title shows
+        world.node.items.show(world.jp_analyst.id, hidden.id)
 
 
 def test_a_document_needs_portion_marks(world: Cast) -> None:
