@@ -4,10 +4,14 @@ when there is no node."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 
 def test_serve_prints_its_url_once_ready_and_answers(tmp_path: Path) -> None:
@@ -37,6 +41,11 @@ def _check_running(server: subprocess.Popen[str], token: str) -> None:
                                          headers={"Authorization": f"Bearer {token}"})  # fmt: skip
         with urllib.request.urlopen(request, timeout=10) as answer:
             assert json.loads(answer.read()) == {"items": [], "next": None}
+        # the benchmark's unauthenticated bare route is not there unless asked for
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}/bench/bare/items/i-0", timeout=10)
+        refused.value.close()
+        assert refused.value.code == 404
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -48,4 +57,16 @@ def test_serve_without_a_node_says_so(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert done.returncode == 2
     assert "tearline init" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_bare_route_is_refused_off_loopback(tmp_path: Path) -> None:
+    env = {**os.environ, "TEARLINE_BENCH_BARE_ROUTE": "1"}
+    done = subprocess.run([sys.executable, "-m", "tearline", "serve", "--home",
+                           str(tmp_path / "none"), "--host", "0.0.0.0", "--port", "0"],
+                          capture_output=True, text=True, timeout=60, check=False,
+                          env=env)  # fmt: skip
+    assert done.returncode == 2
+    assert "TEARLINE_BENCH_BARE_ROUTE=1" in done.stderr
+    assert "loopback" in done.stderr
     assert "Traceback" not in done.stderr
