@@ -159,8 +159,8 @@ def server(home: Path, log: Path) -> Iterator[str]:
 async def readable(base: str, client: Client) -> None:
     """Fill in the ids ``client`` may read, from its own listing."""
     headers = {"Authorization": f"Bearer {client.token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
-        answer = await http.get("/api/v1/items", params={"limit": 500})
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=300) as http:
+        answer = await http.get("/api/v1/items", params={"limit": 200})
         answer.raise_for_status()
         client.readable = [row["id"] for row in answer.json()["items"]]
     if not client.readable:
