@@ -70,3 +70,21 @@ def test_the_bare_route_is_refused_off_loopback(tmp_path: Path) -> None:
     assert "TEARLINE_BENCH_BARE_ROUTE=1" in done.stderr
     assert "loopback" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_bare_route_is_wanted_only_when_asked_and_only_on_loopback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tearline.cli.serve import BARE_ROUTE_VARIABLE, _bare_route_wanted
+    from tearline.errors import InvalidInput
+
+    monkeypatch.delenv(BARE_ROUTE_VARIABLE, raising=False)
+    assert _bare_route_wanted("127.0.0.1") is False
+    monkeypatch.setenv(BARE_ROUTE_VARIABLE, "yes")  # only "1" turns it on
+    assert _bare_route_wanted("127.0.0.1") is False
+    monkeypatch.setenv(BARE_ROUTE_VARIABLE, "1")
+    assert _bare_route_wanted("::1") is True
+    assert "unauthenticated bare route" in capsys.readouterr().err
+    for host in ("0.0.0.0", "192.0.2.1", "::"):
+        with pytest.raises(InvalidInput, match="loopback"):
+            _bare_route_wanted(host)
