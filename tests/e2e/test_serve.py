@@ -4,11 +4,15 @@ when there is no node."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 
 def test_serve_prints_its_url_once_ready_and_answers(tmp_path: Path) -> None:
@@ -39,6 +43,11 @@ def _check_running(server: subprocess.Popen[str], token: str) -> None:
         with urllib.request.urlopen(request, timeout=10) as answer:
             listing = json.loads(answer.read())
             assert (listing["items"], listing["next"], listing["total"]) == ([], None, 0)
+        # the benchmark's unauthenticated bare route is not there unless asked for
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}/bench/bare/items/i-0", timeout=10)
+        refused.value.close()
+        assert refused.value.code == 404
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -94,3 +103,33 @@ def test_a_stream_closes_within_a_second_of_a_suspension_made_on_the_terminal(
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def test_the_bare_route_is_refused_off_loopback(tmp_path: Path) -> None:
+    env = {**os.environ, "TEARLINE_BENCH_BARE_ROUTE": "1"}
+    done = subprocess.run([sys.executable, "-m", "tearline", "serve", "--home",
+                           str(tmp_path / "none"), "--host", "0.0.0.0", "--port", "0"],
+                          capture_output=True, text=True, timeout=60, check=False,
+                          env=env)  # fmt: skip
+    assert done.returncode == 2
+    assert "TEARLINE_BENCH_BARE_ROUTE=1" in done.stderr
+    assert "loopback" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_bare_route_is_wanted_only_when_asked_and_only_on_loopback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tearline.cli.serve import BARE_ROUTE_VARIABLE, _bare_route_wanted
+    from tearline.errors import InvalidInput
+
+    monkeypatch.delenv(BARE_ROUTE_VARIABLE, raising=False)
+    assert _bare_route_wanted("127.0.0.1") is False
+    monkeypatch.setenv(BARE_ROUTE_VARIABLE, "yes")  # only "1" turns it on
+    assert _bare_route_wanted("127.0.0.1") is False
+    monkeypatch.setenv(BARE_ROUTE_VARIABLE, "1")
+    assert _bare_route_wanted("::1") is True
+    assert "unauthenticated bare route" in capsys.readouterr().err
+    for host in ("0.0.0.0", "192.0.2.1", "::"):
+        with pytest.raises(InvalidInput, match="loopback"):
+            _bare_route_wanted(host)

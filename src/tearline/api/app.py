@@ -4,8 +4,12 @@ Every route authenticates the caller by API token (``Authorization: Bearer``) or
 browser session cookie (unsafe requests then carry its CSRF token); routes that read items
 also take a peer node's credential (read as a person of its nation at its agreement's
 ceiling). Each calls one service use case (which decides and audits) and renders the answer
-in the caller's own scheme. Handlers run on the event loop one at a time, so the node's one
-database connection is never shared between threads.
+in the caller's own scheme. Handlers (and the authentication dependency) are plain functions
+that FastAPI runs in its thread pool, so the event loop keeps reading and writing HTTP while a
+request waits for the database (a commit's fsync above all). The node's one connection serves
+one transaction at a time (``store/database.py`` holds a lock for each): threads take turns,
+the audit chain stays one chain, and a statement can never land in another thread's
+transaction. Live streams are written from the event loop (``api/stream.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +26,19 @@ from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
 from tearline.api.language import LanguageHeaders
-from tearline.api.schemas import DocumentIn, ItemIn, ReleaseIn
+from tearline.api.schemas import (
+    ERRORS,
+    DocumentIn,
+    DocumentOut,
+    ItemIn,
+    ItemListOut,
+    ItemOut,
+    ReleaseIn,
+    ReleaseOut,
+    StoredDocumentOut,
+    StoredItemOut,
+    answers,
+)
 from tearline.api.session import session_routes
 from tearline.api.stream import stream_routes
 from tearline.api.vetting import vetting_routes
@@ -59,13 +75,18 @@ def _http(request: Request, problem: Exception) -> Response:
     return errors.fixed(404, errors.language_of(request))
 
 
-def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
+def create_app(
+    node: Node, *, limiter: FailureLimiter | None = None, bare_route: bool = False
+) -> FastAPI:
     """The API of ``node`` (the caller keeps the node open for the app's lifetime).
 
-    ``limiter`` counts failed authentications per client (default: 10 a minute)."""
+    ``limiter`` counts failed authentications per client (default: 10 a minute).
+    ``bare_route`` adds ``GET /bench/bare/items/{id}`` for ``bench/api_load.py`` only: it
+    returns the stored row with no authentication, policy or audit, the ceiling the real
+    routes are measured against. It is never on unless asked for (see ``tearline serve``)."""
     app = FastAPI(
         title="Tearline node API", version=__version__, docs_url=None, redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url="/openapi.json", responses=ERRORS,
         description="Share classified information between allies: every answer is decided "
         "for the caller by their clearance, in their own marking scheme.",
     )  # fmt: skip
@@ -84,7 +105,23 @@ def create_app(node: Node, *, limiter: FailureLimiter | None = None) -> FastAPI:
     vetting_routes(app, node)
     change_routes(app, node)
     session_routes(app, node)
+    if bare_route:
+        _bare_route(app, node)
     return app
+
+
+def _bare_route(app: FastAPI, node: Node) -> None:
+    @app.get("/bench/bare/items/{item_id}", include_in_schema=False)
+    def bare_item(item_id: str) -> Response:
+        with node.store.transaction(write=False):
+            row = node.store.db.one(
+                "SELECT id, kind, title, content, at, version FROM items WHERE id = ?",
+                (item_id,),
+            )
+        if row is None:
+            return Response(errors.NOT_FOUND, 404, media_type="application/json")
+        keys = ("id", "kind", "title", "content", "at", "version")
+        return JSONResponse(dict(zip(keys, row, strict=True)))
 
 
 def _summary(node: Node, summary: Any, scheme: str, display_only: bool) -> dict[str, Any]:
@@ -132,8 +169,9 @@ def _routes(app: FastAPI, node: Node) -> None:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/api/v1/items", summary="Items the caller may read, newest first")
-    async def list_items(
+    @app.get("/api/v1/items", summary="Items the caller may read, newest first",
+             **answers(ItemListOut))  # fmt: skip
+    def list_items(
         who: Reader,
         kind: Annotated[ItemKind | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -160,12 +198,14 @@ def _routes(app: FastAPI, node: Node) -> None:
         return {"items": rows, "next": page.next, "total": facets.total,
                 "facets": {"kind": facets.kinds, "tier": facets.tiers}}  # fmt: skip
 
-    @app.get("/api/v1/items/{item_id}", summary="One item, as the caller may see it")
-    async def get_item(item_id: str, who: Reader) -> dict[str, Any]:
+    @app.get("/api/v1/items/{item_id}", summary="One item, as the caller may see it",
+             **answers(ItemOut))  # fmt: skip
+    def get_item(item_id: str, who: Reader) -> dict[str, Any]:
         return _item(node, node.items.show(who.id, item_id, display=_shown(who)))
 
-    @app.post("/api/v1/items", status_code=201, summary="Store a report or observation")
-    async def post_item(body: ItemIn, who: Caller) -> JSONResponse:
+    @app.post("/api/v1/items", summary="Store a report or observation",
+              **answers(StoredItemOut, 201, 403))  # fmt: skip
+    def post_item(body: ItemIn, who: Caller) -> JSONResponse:
         draft = Draft(
             ItemKind(body.kind), body.title, body.content, marking=body.marking,
             scheme=body.scheme, at=body.at, lat=body.lat, lon=body.lon,
@@ -175,8 +215,9 @@ def _routes(app: FastAPI, node: Node) -> None:
                 "label": to_dict(record.label), "version": record.version}  # fmt: skip
         return JSONResponse(data, 201)
 
-    @app.post("/api/v1/documents", status_code=201, summary="Store a portion-marked document")
-    async def post_document(body: DocumentIn, who: Caller) -> JSONResponse:
+    @app.post("/api/v1/documents", summary="Store a portion-marked document",
+              **answers(StoredDocumentOut, 201, 403))  # fmt: skip
+    def post_document(body: DocumentIn, who: Caller) -> JSONResponse:
         portions = tuple((p.marking, p.text) for p in body.portions)
         draft = Draft(ItemKind.DOCUMENT, body.title, "", scheme=body.scheme, portions=portions)
         record = node.items.add(who.id, draft)
@@ -184,9 +225,10 @@ def _routes(app: FastAPI, node: Node) -> None:
                 "label": to_dict(record.label), "version": record.version}  # fmt: skip
         return JSONResponse(data, 201)
 
-    @app.post("/api/v1/documents/{item_id}/releases", status_code=201,
-              summary="Release a document to an audience (releasing officers)")  # fmt: skip
-    async def post_release(item_id: str, body: ReleaseIn, who: Caller) -> JSONResponse:
+    @app.post("/api/v1/documents/{item_id}/releases",
+              summary="Release a document to an audience (releasing officers)",
+              **answers(ReleaseOut, 201, 403, 409))  # fmt: skip
+    def post_release(item_id: str, body: ReleaseIn, who: Caller) -> JSONResponse:
         made = node.releases.release(who.id, item_id, body.audience, relido=body.relido)
         view = ItemView(made.document, made.document.label, made.document.portions,
                         who.clearance_scheme)  # fmt: skip
@@ -195,6 +237,7 @@ def _routes(app: FastAPI, node: Node) -> None:
                 "withheld": [{"position": p, "reason": r} for p, r in made.withheld]}  # fmt: skip
         return JSONResponse(data, 201)
 
-    @app.get("/api/v1/documents/{item_id}", summary="A document: only the caller's portions")
-    async def get_document(item_id: str, who: Reader) -> dict[str, Any]:
+    @app.get("/api/v1/documents/{item_id}", summary="A document: only the caller's portions",
+             **answers(DocumentOut))  # fmt: skip
+    def get_document(item_id: str, who: Reader) -> dict[str, Any]:
         return _document(node, node.items.document(who.id, item_id, display=_shown(who)))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -39,6 +40,7 @@ class FailureLimiter:
         self._window = window
         self._clock = clock
         self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()  # requests are answered in a thread pool
 
     def _recent(self, client: str) -> deque[float]:
         now = self._clock()
@@ -51,14 +53,17 @@ class FailureLimiter:
 
     def check(self, client: str) -> None:
         """Refuse ``client`` while it is over the limit."""
-        if len(self._recent(client)) >= self._limit:
+        with self._lock:
+            over = len(self._recent(client)) >= self._limit
+        if over:
             raise RateLimited(
                 f"too many failed authentications; try again in {int(self._window)} seconds"
             )
 
     def failed(self, client: str) -> None:
         """Count one failed authentication of ``client``."""
-        self._failures.setdefault(client, deque()).append(self._clock())
+        with self._lock:
+            self._failures.setdefault(client, deque()).append(self._clock())
 
 
 #: Methods that change nothing; every other method signed in by cookie needs the CSRF token.

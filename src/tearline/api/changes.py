@@ -14,7 +14,18 @@ from fastapi import FastAPI, Query
 from starlette.responses import JSONResponse
 
 from tearline.api.auth import Caller
-from tearline.api.schemas import ConsentIn, DocumentEdit, ItemEdit, SpillIn
+from tearline.api.schemas import (
+    ConsentIn,
+    ConsentOut,
+    ConsentsOut,
+    DocumentEdit,
+    IncidentOut,
+    IncidentsOut,
+    ItemEdit,
+    SpillIn,
+    StoredItemOut,
+    answers,
+)
 from tearline.bootstrap import Node
 from tearline.labels.codec import to_dict
 from tearline.service import Draft, ItemKind, ItemRecord
@@ -38,8 +49,8 @@ def change_routes(app: FastAPI, node: Node) -> None:
 
 def _edit_routes(app: FastAPI, node: Node) -> None:
     @app.put("/api/v1/items/{item_id}", summary="A new version of an item (a downgrade: "
-             "releasing officers)")  # fmt: skip
-    async def put_item(item_id: str, body: ItemEdit, who: Caller) -> dict[str, Any]:
+             "releasing officers)", **answers(StoredItemOut, 200, 403))  # fmt: skip
+    def put_item(item_id: str, body: ItemEdit, who: Caller) -> dict[str, Any]:
         draft = Draft(
             ItemKind(body.kind), body.title, body.content, marking=body.marking,
             scheme=body.scheme, at=body.at, lat=body.lat, lon=body.lon,
@@ -47,37 +58,42 @@ def _edit_routes(app: FastAPI, node: Node) -> None:
         return _edited(node, node.items.edit(who.id, item_id, draft, reason=body.reason))
 
     @app.put("/api/v1/documents/{item_id}", summary="A new version of a document (a "
-             "downgrade: releasing officers)")  # fmt: skip
-    async def put_document(item_id: str, body: DocumentEdit, who: Caller) -> dict[str, Any]:
+             "downgrade: releasing officers)", **answers(StoredItemOut, 200, 403))  # fmt: skip
+    def put_document(item_id: str, body: DocumentEdit, who: Caller) -> dict[str, Any]:
         portions = tuple((p.marking, p.text) for p in body.portions)
         draft = Draft(ItemKind.DOCUMENT, body.title, "", scheme=body.scheme, portions=portions)
         return _edited(node, node.items.edit(who.id, item_id, draft, reason=body.reason))
 
-    @app.post("/api/v1/documents/{item_id}/consents", status_code=201,
-              summary="Record the originator's consent to release ORCON portions")  # fmt: skip
-    async def post_consent(item_id: str, body: ConsentIn, who: Caller) -> JSONResponse:
+    @app.post("/api/v1/documents/{item_id}/consents",
+              summary="Record the originator's consent to release ORCON portions",
+              **answers(ConsentOut, 201, 403, 409))  # fmt: skip
+    def post_consent(item_id: str, body: ConsentIn, who: Caller) -> JSONResponse:
         consent = node.consents.give(who.id, item_id, body.audience, body.reference,
                                      body.portions)  # fmt: skip
         return JSONResponse(consent_data(consent), 201)
 
     @app.get("/api/v1/documents/{item_id}/consents",
-             summary="The ORCON consents recorded for a document")  # fmt: skip
-    async def get_consents(item_id: str, who: Caller) -> dict[str, Any]:
+             summary="The ORCON consents recorded for a document",
+             **answers(ConsentsOut))  # fmt: skip
+    def get_consents(item_id: str, who: Caller) -> dict[str, Any]:
         return {"consents": [consent_data(c) for c in node.consents.of(who.id, item_id)]}
 
 
 def _spill_routes(app: FastAPI, node: Node) -> None:
-    @app.post("/api/v1/items/{item_id}/spill", status_code=201,
-              summary="Declare an item spilled (security officers)")  # fmt: skip
-    async def post_spill(item_id: str, body: SpillIn, who: Caller) -> JSONResponse:
+    @app.post("/api/v1/items/{item_id}/spill",
+              summary="Declare an item spilled (security officers)",
+              **answers(IncidentOut, 201, 403, 409))  # fmt: skip
+    def post_spill(item_id: str, body: SpillIn, who: Caller) -> JSONResponse:
         return JSONResponse(incident_data(node.spills.declare(who.id, item_id, body.reason)), 201)
 
-    @app.get("/api/v1/incidents", summary="Spill incidents, newest first (security officers)")
-    async def list_incidents(
+    @app.get("/api/v1/incidents", summary="Spill incidents, newest first (security officers)",
+             **answers(IncidentsOut, 200, 403))  # fmt: skip
+    def list_incidents(
         who: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> dict[str, Any]:
         return {"incidents": [incident_data(i) for i in node.spills.incidents(who.id, limit)]}
 
-    @app.get("/api/v1/incidents/{incident_id}", summary="One spill incident (security officers)")
-    async def get_incident(incident_id: str, who: Caller) -> dict[str, Any]:
+    @app.get("/api/v1/incidents/{incident_id}", summary="One spill incident (security officers)",
+             **answers(IncidentOut, 200, 403))  # fmt: skip
+    def get_incident(incident_id: str, who: Caller) -> dict[str, Any]:
         return incident_data(node.spills.incident(who.id, incident_id))

@@ -3,19 +3,51 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "ERRORS",
+    "AuditEntryOut",
+    "AuditOut",
+    "AuthorizationOut",
+    "ClearanceOut",
     "ConsentIn",
+    "ConsentOut",
+    "ConsentsOut",
     "DocumentEdit",
     "DocumentIn",
+    "DocumentOut",
+    "ErrorDetail",
+    "ErrorOut",
+    "FacetsOut",
+    "HistoryOut",
+    "IncidentOut",
+    "IncidentsOut",
     "ItemEdit",
     "ItemIn",
+    "ItemListOut",
+    "ItemOut",
+    "ItemSummaryOut",
+    "Json",
+    "OriginatorOut",
+    "PersonOut",
+    "PersonsOut",
     "PortionIn",
+    "PortionOut",
+    "ReaderOut",
     "ReleaseIn",
+    "ReleaseOut",
+    "SessionOut",
     "SpillIn",
+    "StoredDocumentOut",
+    "StoredItemOut",
+    "VerifyOut",
+    "VersionOut",
+    "VersionsOut",
+    "WithheldOut",
+    "answers",
 ]
 
 
@@ -87,3 +119,292 @@ class ConsentIn(_Strict):
     audience: str = Field(max_length=2000, examples=["REL TO USA, GBR"])
     reference: str = Field(min_length=1, max_length=200)
     portions: list[int] | None = Field(default=None, min_length=1, max_length=1000)
+
+
+# ---------------------------------------------------------------- answers (documented shapes)
+# The routes build their answers as plain dicts; these models only describe them in the
+# OpenAPI document (``tests/api/test_api_schema.py`` checks every answer against them).
+
+Json = dict[str, Any]
+
+
+class ErrorDetail(BaseModel):
+    """One error: a stable code, its category (which fixes the HTTP status) and a message;
+    some errors add fields (``field``, ``reasons``, ``position``…)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    category: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """The one error shape of every route."""
+
+    error: ErrorDetail
+
+
+class ItemSummaryOut(BaseModel):
+    """An item in a listing, its marking in the caller's scheme and ``label`` canonical."""
+
+    id: str
+    kind: str
+    title: str
+    marking: str
+    scheme: str
+    label: Json
+    at: str
+    version: int
+    lat: float | None
+    lon: float | None
+    partial: bool
+    snippet: str | None
+    display_only: bool
+
+
+class FacetsOut(BaseModel):
+    """Counts of what the caller may read that the query matches, by kind and by tier."""
+
+    kind: dict[str, int]
+    tier: dict[str, int]
+
+
+class ItemListOut(BaseModel):
+    """A page of the items the caller may read; ``next`` is the cursor of the next page;
+    ``total`` and ``facets`` count everything readable the query matches."""
+
+    items: list[ItemSummaryOut]
+    next: str | None
+    total: int
+    facets: FacetsOut
+
+
+class OriginatorOut(BaseModel):
+    nation: str
+    organisation: str
+
+
+class ItemOut(BaseModel):
+    """One item as the caller may see it (a document's ``content`` is ``null``)."""
+
+    id: str
+    kind: str
+    title: str
+    marking: str
+    scheme: str
+    canonical: str
+    label: Json
+    content: str | None
+    at: str
+    version: int
+    lat: float | None
+    lon: float | None
+    originator: OriginatorOut
+    display_only: bool
+
+
+class StoredItemOut(BaseModel):
+    """What was stored: its id, canonical marking and label, its version."""
+
+    id: str
+    marking: str
+    label: Json
+    version: int
+
+
+class StoredDocumentOut(BaseModel):
+    """The stored document: its id, the banner rolled up from its portions."""
+
+    id: str
+    banner: str
+    label: Json
+    version: int
+
+
+class PortionOut(BaseModel):
+    """A portion as the caller sees it; with the node's placeholders on, each carries its
+    ``position`` and ``withheld`` (a withheld one has neither marking nor text)."""
+
+    marking: str | None
+    text: str | None
+    position: int | None = None
+    withheld: bool | None = None
+
+
+class DocumentOut(BaseModel):
+    """A document holding exactly the portions the caller may read."""
+
+    id: str
+    title: str
+    banner: str
+    label: Json
+    portions: list[PortionOut]
+    version: int
+    display_only: bool = False
+
+
+class WithheldOut(BaseModel):
+    position: int
+    reason: str
+
+
+class ReleaseOut(DocumentOut):
+    """A release: the new document, the one it came from, its audience, what was kept back."""
+
+    source: str
+    audience: list[str]
+    withheld: list[WithheldOut]
+
+
+class VersionOut(BaseModel):
+    version: int
+    title: str
+    modified: str
+    by: str
+    marking: str
+    label: Json
+
+
+class VersionsOut(BaseModel):
+    """The versions of an item the caller may read, each decided by its own label."""
+
+    versions: list[VersionOut]
+
+
+class ClearanceOut(BaseModel):
+    level: str
+    scheme: str
+    granted: str
+    expires: str | None
+    status: str
+
+
+class AuthorizationOut(BaseModel):
+    token: str
+    expires: str | None
+
+
+class HistoryOut(BaseModel):
+    at: str
+    event: str
+    by: str
+    reason: str
+
+
+class PersonOut(BaseModel):
+    """A person as a security officer sees them (``history`` on a single person)."""
+
+    id: str
+    name: str
+    organisation: str
+    nationalities: list[str]
+    roles: list[str]
+    clearance: ClearanceOut
+    authorizations: list[AuthorizationOut]
+    version: int
+    history: list[HistoryOut] | None = None
+
+
+class PersonsOut(BaseModel):
+    persons: list[PersonOut]
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    at: int
+    actor: str
+    action: str
+    subject: str
+    outcome: str
+    detail: Json
+
+
+class AuditOut(BaseModel):
+    entries: list[AuditEntryOut]
+
+
+class VerifyOut(BaseModel):
+    """The chain's verdict: valid with its length, or the first bad entry and why."""
+
+    valid: bool
+    entries: int | None = None
+    first_bad: int | None = None
+    problem: str | None = None
+
+
+def answers(model: type[BaseModel], status: int = 200, *errors: int) -> dict[str, Any]:
+    """Route keywords documenting its answer ``model`` at ``status`` and the ``errors`` it may
+    give besides those every route may (see ``app.ERRORS``)."""
+    responses: dict[int | str, dict[str, Any]] = {status: {"model": model}}
+    for code in errors:
+        responses[code] = {"model": ErrorOut, "description": _ERROR_TEXT[code]}
+    return {"response_model": None, "status_code": status, "responses": responses}
+
+
+_ERROR_TEXT = {
+    401: "No valid API token (missing, malformed, expired or revoked)",
+    403: "Refused by policy: the caller may not do this",
+    404: "Not found: missing, forbidden or malformed, always the same bytes",
+    409: "Conflict with the current state",
+    422: "Invalid input: the message names the field and how to fix it",
+    429: "Too many failed authentications from this client",
+    500: "Internal error; nothing was changed (no detail is given)",
+}
+
+#: The errors every route may answer with.
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": _ERROR_TEXT[code]}
+    for code in (401, 404, 422, 429, 500)
+}
+
+
+class ConsentOut(BaseModel):
+    """A recorded ORCON consent (``portions``: positions from 0, ``null`` for all)."""
+
+    id: str
+    document: str
+    version: int
+    audience: list[str]
+    portions: list[int] | None
+    reference: str
+    given_by: str
+    at: str
+
+
+class ConsentsOut(BaseModel):
+    consents: list[ConsentOut]
+
+
+class ReaderOut(BaseModel):
+    person: str
+    at: str
+    action: str
+    item: str
+    version: int | None
+
+
+class IncidentOut(BaseModel):
+    """A spill incident: what was purged and who had read it (no spilled content)."""
+
+    id: str
+    item: str
+    declared_by: str
+    at: str
+    reason: str
+    purged: list[str]
+    readers: list[ReaderOut]
+
+
+class IncidentsOut(BaseModel):
+    incidents: list[IncidentOut]
+
+
+class SessionOut(BaseModel):
+    """A browser session opened: whose, its CSRF token (send it as ``X-CSRF-Token`` with
+    every unsafe request), when it ends at the latest, and its idle limit."""
+
+    person: str
+    csrf: str
+    expires: str
+    idle_minutes: int

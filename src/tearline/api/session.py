@@ -9,12 +9,14 @@ same rate limit as any failed authentication.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from pydantic import Field
 from starlette.responses import JSONResponse, Response
 
 from tearline.api.auth import Caller, FailureLimiter, client_of, cookie_name, secure_cookie
-from tearline.api.schemas import _Strict
+from tearline.api.schemas import ErrorOut, SessionOut, _Strict, answers
 from tearline.bootstrap import Node
 from tearline.errors import InvalidInput, Unauthenticated
 
@@ -29,12 +31,19 @@ class SessionIn(_Strict):
     token: str = Field(max_length=200)
 
 
+_SIGN_OUT: dict[int | str, dict[str, Any]] = {
+    204: {"description": "Signed out"},
+    403: {"model": ErrorOut, "description": "No valid CSRF token"},
+}
+
+
 def session_routes(app: FastAPI, node: Node) -> None:
     """Mount the sign-in and sign-out routes."""
 
-    @app.post("/api/v1/session", status_code=201,
-              summary="Sign in with an API token: a session cookie and its CSRF token")  # fmt: skip
-    async def sign_in(body: SessionIn, request: Request) -> JSONResponse:
+    @app.post("/api/v1/session",
+              summary="Sign in with an API token: a session cookie and its CSRF token",
+              **answers(SessionOut, 201))  # fmt: skip
+    def sign_in(body: SessionIn, request: Request) -> JSONResponse:
         limiter: FailureLimiter = request.app.state.limiter
         client = client_of(request)
         limiter.check(client)
@@ -58,8 +67,9 @@ def session_routes(app: FastAPI, node: Node) -> None:
         return response
 
     @app.delete("/api/v1/session", status_code=204,
-                summary="Sign out: the session ends at once (needs its CSRF token)")  # fmt: skip
-    async def sign_out(request: Request, who: Caller) -> Response:
+                summary="Sign out: the session ends at once (needs its CSRF token)",
+                responses=_SIGN_OUT)  # fmt: skip
+    def sign_out(request: Request, who: Caller) -> Response:
         session = getattr(request.state, "session", None)
         if session is None:
             raise InvalidInput("no session to sign out of: this request was not signed in by "

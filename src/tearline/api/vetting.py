@@ -15,7 +15,15 @@ from pydantic import Field
 from starlette.responses import JSONResponse
 
 from tearline.api.auth import Caller
-from tearline.api.schemas import _Strict
+from tearline.api.schemas import (
+    AuditOut,
+    PersonOut,
+    PersonsOut,
+    VerifyOut,
+    VersionsOut,
+    _Strict,
+    answers,
+)
 from tearline.bootstrap import Node
 from tearline.labels.codec import to_dict
 from tearline.service import PersonRecord, VettingEvent
@@ -92,17 +100,19 @@ def vetting_routes(app: FastAPI, node: Node) -> None:
 
 
 def _people_routes(app: FastAPI, node: Node) -> None:
-    @app.get("/api/v1/persons", summary="Everyone registered (security officers)")
-    async def list_persons(who: Caller) -> dict[str, Any]:
+    @app.get("/api/v1/persons", summary="Everyone registered (security officers)",
+             **answers(PersonsOut, 200, 403))  # fmt: skip
+    def list_persons(who: Caller) -> dict[str, Any]:
         return {"persons": [person_data(p) for p in node.people.everyone(who.id)]}
 
-    @app.get("/api/v1/persons/{person_id}", summary="A person and their vetting history")
-    async def get_person(person_id: str, who: Caller) -> dict[str, Any]:
+    @app.get("/api/v1/persons/{person_id}", summary="A person and their vetting history",
+             **answers(PersonOut, 200, 403))  # fmt: skip
+    def get_person(person_id: str, who: Caller) -> dict[str, Any]:
         record, history = node.people.show(who.id, person_id)
         return person_data(record, history)
 
-    @app.post("/api/v1/persons", status_code=201, summary="Register a person")
-    async def post_person(body: PersonIn, who: Caller) -> JSONResponse:
+    @app.post("/api/v1/persons", summary="Register a person", **answers(PersonOut, 201, 403))
+    def post_person(body: PersonIn, who: Caller) -> JSONResponse:
         record = node.people.add(
             who.id, name=body.name, nationalities=body.nationalities, clearance=body.clearance,
             clearance_scheme=body.clearance_scheme, expires=body.expires,
@@ -113,44 +123,51 @@ def _people_routes(app: FastAPI, node: Node) -> None:
 
 
 def _change_routes(app: FastAPI, node: Node) -> None:
-    @app.post("/api/v1/persons/{person_id}/suspend", summary="Suspend a clearance")
-    async def suspend(person_id: str, body: Because, who: Caller) -> dict[str, Any]:
+    @app.post("/api/v1/persons/{person_id}/suspend", summary="Suspend a clearance",
+              **answers(PersonOut, 200, 403, 409))  # fmt: skip
+    def suspend(person_id: str, body: Because, who: Caller) -> dict[str, Any]:
         return person_data(node.people.set_status(who.id, person_id, "suspended",
                                                   reason=body.reason))  # fmt: skip
 
-    @app.post("/api/v1/persons/{person_id}/revoke", summary="Revoke a clearance")
-    async def revoke(person_id: str, body: Because, who: Caller) -> dict[str, Any]:
+    @app.post("/api/v1/persons/{person_id}/revoke", summary="Revoke a clearance",
+              **answers(PersonOut, 200, 403, 409))  # fmt: skip
+    def revoke(person_id: str, body: Because, who: Caller) -> dict[str, Any]:
         return person_data(node.people.set_status(who.id, person_id, "revoked",
                                                   reason=body.reason))  # fmt: skip
 
-    @app.post("/api/v1/persons/{person_id}/reinstate", summary="Reinstate a suspended clearance")
-    async def reinstate(person_id: str, body: Because, who: Caller) -> dict[str, Any]:
+    @app.post("/api/v1/persons/{person_id}/reinstate", summary="Reinstate a suspended clearance",
+              **answers(PersonOut, 200, 403, 409))  # fmt: skip
+    def reinstate(person_id: str, body: Because, who: Caller) -> dict[str, Any]:
         return person_data(node.people.set_status(who.id, person_id, "reinstated",
                                                   reason=body.reason))  # fmt: skip
 
-    @app.post("/api/v1/persons/{person_id}/grants", summary="Grant or renew a clearance")
-    async def grant(person_id: str, body: GrantIn, who: Caller) -> dict[str, Any]:
+    @app.post("/api/v1/persons/{person_id}/grants", summary="Grant or renew a clearance",
+              **answers(PersonOut, 200, 403, 409))  # fmt: skip
+    def grant(person_id: str, body: GrantIn, who: Caller) -> dict[str, Any]:
         record = node.people.grant(
             who.id, person_id, clearance=body.clearance, clearance_scheme=body.clearance_scheme,
             expires=body.expires, reason=body.reason,
         )  # fmt: skip
         return person_data(record)
 
-    @app.post("/api/v1/persons/{person_id}/read-ins", summary="Read into a compartment")
-    async def read_in(person_id: str, body: TokenIn, who: Caller) -> dict[str, Any]:
+    @app.post("/api/v1/persons/{person_id}/read-ins", summary="Read into a compartment",
+              **answers(PersonOut, 200, 403, 409))  # fmt: skip
+    def read_in(person_id: str, body: TokenIn, who: Caller) -> dict[str, Any]:
         record = node.people.read_in(who.id, person_id, body.token, expires=body.expires,
                                      reason=body.reason)  # fmt: skip
         return person_data(record)
 
-    @app.post("/api/v1/persons/{person_id}/read-outs", summary="Read out of a compartment")
-    async def read_out(person_id: str, body: TokenIn, who: Caller) -> dict[str, Any]:
+    @app.post("/api/v1/persons/{person_id}/read-outs", summary="Read out of a compartment",
+              **answers(PersonOut, 200, 403, 409))  # fmt: skip
+    def read_out(person_id: str, body: TokenIn, who: Caller) -> dict[str, Any]:
         return person_data(node.people.read_out(who.id, person_id, body.token,
                                                 reason=body.reason))  # fmt: skip
 
 
 def _audit_routes(app: FastAPI, node: Node) -> None:
-    @app.get("/api/v1/audit", summary="Search the audit log (security officers)")
-    async def search_audit(
+    @app.get("/api/v1/audit", summary="Search the audit log (security officers)",
+             **answers(AuditOut, 200, 403))  # fmt: skip
+    def search_audit(
         who: Caller,
         actor: Annotated[str | None, Query(max_length=100)] = None,
         action: Annotated[str | None, Query(max_length=100)] = None,
@@ -166,16 +183,18 @@ def _audit_routes(app: FastAPI, node: Node) -> None:
         ]  # fmt: skip
         return {"entries": entries}
 
-    @app.get("/api/v1/audit/verify", summary="Verify the audit chain")
-    async def verify_audit(who: Caller) -> dict[str, Any]:
+    @app.get("/api/v1/audit/verify", summary="Verify the audit chain",
+             **answers(VerifyOut, 200, 403))  # fmt: skip
+    def verify_audit(who: Caller) -> dict[str, Any]:
         node.oversight.search(who.id, limit=1)  # the same check: security officers only
         found = node.oversight.verify()
         if found.valid:
             return {"valid": True, "entries": found.entries}
         return {"valid": False, "first_bad": found.first_bad, "problem": found.problem}
 
-    @app.get("/api/v1/items/{item_id}/versions", summary="An item's versions the caller may read")
-    async def versions(item_id: str, who: Caller) -> dict[str, Any]:
+    @app.get("/api/v1/items/{item_id}/versions", summary="An item's versions the caller may read",
+             **answers(VersionsOut))  # fmt: skip
+    def versions(item_id: str, who: Caller) -> dict[str, Any]:
         shown = node.items.versions(who.id, item_id)
         scheme = who.clearance_scheme
         return {"versions": [

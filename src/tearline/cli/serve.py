@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -16,7 +17,27 @@ from tearline.cli.node_common import (
     print_json,
 )
 
-__all__ = ["serve", "token"]
+__all__ = ["BARE_ROUTE_VARIABLE", "serve", "token"]
+
+#: Set to 1 by ``bench/api_load.py`` only: adds the unauthenticated bare route it measures
+#: against. Refused unless the server listens on loopback.
+BARE_ROUTE_VARIABLE = "TEARLINE_BENCH_BARE_ROUTE"
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _bare_route_wanted(host: str) -> bool:
+    if os.environ.get(BARE_ROUTE_VARIABLE, "") != "1":
+        return False
+    if host not in _LOOPBACK:
+        from tearline.errors import InvalidInput
+
+        raise InvalidInput(
+            f"{BARE_ROUTE_VARIABLE}=1 serves items without authentication for the benchmark "
+            "and is refused unless --host is loopback (127.0.0.1); unset it"
+        )
+    click.echo(f"warning: {BARE_ROUTE_VARIABLE}=1: serving the benchmark's unauthenticated "
+               "bare route on loopback", err=True)  # fmt: skip
+    return True
 
 
 @click.command()
@@ -33,8 +54,10 @@ def serve(home: str | None, host: str, port: int) -> None:
 
     from tearline.api import create_app
 
+    bare_route = _bare_route_wanted(host)
     with opened(home) as node:
-        config = uvicorn.Config(create_app(node), host=host, port=port, log_level="warning",
+        app = create_app(node, bare_route=bare_route)
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                                 access_log=False, lifespan="off")  # fmt: skip
         _Announcing(config).run()
 

@@ -8,6 +8,7 @@ error, so an operation and its audit entry are written together or not at all.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -58,6 +59,7 @@ class SqliteDatabase:
     def __init__(self, path: Path) -> None:
         self.url = f"sqlite:///{path}"
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
         for pragma in (
             "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=10000",
         ):  # fmt: skip
@@ -65,27 +67,34 @@ class SqliteDatabase:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[None]:
-        # IMMEDIATE takes the write lock at once: the audit chain's head cannot move under us.
-        self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        # One transaction at a time on the connection: a thread waits here for another's to
+        # end (the API runs requests in a thread pool).
+        with self._lock:
+            # IMMEDIATE takes the write lock at once: the audit chain's head cannot move.
+            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._conn.execute(sql, params)
+        with self._lock:
+            self._conn.execute(sql, params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._conn.executemany(sql, rows)
+        with self._lock:
+            self._conn.executemany(sql, rows)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        row: Row | None = self._conn.execute(sql, params).fetchone()
+        with self._lock:
+            row: Row | None = self._conn.execute(sql, params).fetchone()
         return row
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self._conn.execute(sql, params).fetchall()
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
 
     def script(self, sql: str) -> None:
         statement = ""
@@ -98,7 +107,8 @@ class SqliteDatabase:
             raise DataFault("a migration ends in an incomplete statement")
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
 
 #: The advisory lock every PostgreSQL write transaction holds ("TEARLINE" in ASCII, truncated).
@@ -121,6 +131,7 @@ class PostgresDatabase:
         self.url = url
         try:
             self._conn = psycopg.connect(url, autocommit=True)
+            self._lock = threading.RLock()
         except psycopg.Error as problem:
             raise InvalidInput(
                 f"cannot connect to the PostgreSQL database at {_safe(url)}: "
@@ -129,7 +140,7 @@ class PostgresDatabase:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[None]:
-        with self._conn.transaction():
+        with self._lock, self._conn.transaction():
             if write:
                 # Writers take turns (every write appends to the one audit chain): without
                 # this, two servers could both chain onto the same head.
@@ -138,23 +149,28 @@ class PostgresDatabase:
             yield
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._conn.execute(_pg(sql), params)
+        with self._lock:
+            self._conn.execute(_pg(sql), params)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        with self._conn.cursor() as cursor:
+        with self._lock, self._conn.cursor() as cursor:
             cursor.executemany(_pg(sql), rows)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        return self._conn.execute(_pg(sql), params).fetchone()
+        with self._lock:
+            return self._conn.execute(_pg(sql), params).fetchone()
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self._conn.execute(_pg(sql), params).fetchall()
+        with self._lock:
+            return self._conn.execute(_pg(sql), params).fetchall()
 
     def script(self, sql: str) -> None:
-        self._conn.execute(sql.encode())  # several statements: the simple query protocol
+        with self._lock:
+            self._conn.execute(sql.encode())  # several statements: the simple query protocol
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
 
 def _safe(url: str) -> str:
