@@ -43,8 +43,10 @@ class Pictures:
     """Every visibility class's picture over one shared set of observations.
 
     ``key`` identifies a visibility class: anything hashable that is equal exactly for
-    viewers who may read the same labels (a :class:`~tearline.policy.classes.PersonClass`,
-    or the frozen set of their readable label ids). The ``readable`` predicate given with
+    viewers who may read the same labels: the ``id()`` of their interned
+    :class:`~tearline.policy.classes.PersonClass` (one object per class for as long as its
+    :class:`~tearline.policy.classes.ClassTable` lives), or the frozen set of the label ids
+    they may read. The ``readable`` predicate given with
     it must answer for every viewer of the class alike, and must not change while the class
     exists: when what a class may read changes, :meth:`forget` it and open it again.
     """
