@@ -68,6 +68,9 @@ class FusionConfig:
             have (its initial standard deviation).
         speed_error, course_error: the error (one sigma) of a reported speed (m/s) and course
             (degrees), for reports that carry them.
+        surface_manoeuvre, air_manoeuvre: how much a track may have changed its velocity
+            since it was last seen, as a share of its speed (one sigma; 1.0: a turn of up to
+            about 60°, or a stop), for the second-chance gate of reports no track gated.
     """
 
     timeout: timedelta = timedelta(minutes=30)
@@ -80,6 +83,8 @@ class FusionConfig:
     air_speed: float = 150.0
     speed_error: float = 0.5
     course_error: float = 3.0
+    surface_manoeuvre: float = 1.0
+    air_manoeuvre: float = 1.0
 
     def __post_init__(self) -> None:
         if self.timeout <= timedelta(0):
@@ -87,6 +92,7 @@ class FusionConfig:
         for name in (
             "gate", "surface_accuracy", "air_accuracy", "surface_noise", "air_noise",
             "surface_speed", "air_speed", "speed_error", "course_error",
+            "surface_manoeuvre", "air_manoeuvre",
         ):  # fmt: skip
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
@@ -321,18 +327,18 @@ class Picture:
         }
         candidates = sorted(self._active)
         predicted = {tid: self._predict(self._active[tid], time) for tid in candidates}
-        rows: list[list[float]] = []
-        for obs in scan:
-            rows.append([self._cost(obs, self._active[tid], predicted[tid]) for tid in candidates])
-        pairs: dict[int, str] = {}
-        if candidates and scan:
-            costs = np.array(rows)
-            used = np.flatnonzero((costs < _UNGATED).any(axis=0))
-            if used.size:
-                chosen, columns = linear_sum_assignment(costs[:, used])
-                for row, column in zip(chosen.tolist(), columns.tolist(), strict=True):
-                    if costs[row, used[column]] < _UNGATED:
-                        pairs[row] = candidates[int(used[column])]
+        pairs = self._assign(scan, candidates, predicted)
+        # Second chance: a report no track gated may be a manoeuvre (a turn, a change of
+        # speed) of a track this scan left alone; gate them again with the track's velocity
+        # uncertain by its manoeuvre allowance before starting a new track.
+        left = [row for row in range(len(scan)) if row not in pairs]
+        spare = sorted(set(candidates) - set(pairs.values()))
+        if left and spare:
+            widened = {tid: self._manoeuvre(self._active[tid], predicted[tid]) for tid in spare}
+            more = self._assign([scan[row] for row in left], spare, widened)
+            for index, track_id in more.items():
+                pairs[left[index]] = track_id
+                predicted[track_id] = widened[track_id]
         touched: list[str] = []
         for row, obs in enumerate(scan):
             track_id = pairs.get(row)
@@ -343,6 +349,37 @@ class Picture:
                 self._update(track, predicted[track_id], obs)
             touched.append(track.id)
         return tuple(touched)
+
+    def _assign(
+        self, scan: Sequence[Observation], candidates: Sequence[str], predicted: dict[str, _Filter]
+    ) -> dict[int, str]:
+        """Global nearest neighbour: the least-cost one-to-one gated pairs (row -> track)."""
+        pairs: dict[int, str] = {}
+        if not candidates or not scan:
+            return pairs
+        costs = np.array(
+            [
+                [self._cost(obs, self._active[tid], predicted[tid]) for tid in candidates]
+                for obs in scan
+            ]
+        )
+        used = np.flatnonzero((costs < _UNGATED).any(axis=0))
+        if used.size:
+            chosen, columns = linear_sum_assignment(costs[:, used])
+            for row, column in zip(chosen.tolist(), columns.tolist(), strict=True):
+                if costs[row, used[column]] < _UNGATED:
+                    pairs[row] = candidates[int(used[column])]
+        return pairs
+
+    def _manoeuvre(self, track: _Track, state: _Filter) -> _Filter:
+        """``state`` with the velocity uncertain by the manoeuvre allowance since last seen."""
+        config = self._config
+        allowance = config.air_manoeuvre if track.domain == "air" else config.surface_manoeuvre
+        dt = (state.time - track.filters[-1].time).total_seconds()
+        extra = (allowance * max(1.0, math.hypot(state.ve, state.vn))) ** 2
+        return state._replace(
+            a=state.a + dt * dt * extra, b=state.b + dt * extra, c=state.c + extra
+        )
 
     def _predict(self, track: _Track, time: datetime) -> _Filter:
         """The track's filter carried forward to ``time`` (white-noise acceleration model)."""
