@@ -336,17 +336,17 @@ class Picture:
         if left and spare:
             widened = {tid: self._manoeuvre(self._active[tid], predicted[tid]) for tid in spare}
             more = self._assign([scan[row] for row in left], spare, widened)
-            for index, track_id in more.items():
-                pairs[left[index]] = track_id
-                predicted[track_id] = widened[track_id]
+            for index, chosen in more.items():
+                pairs[left[index]] = chosen
+                predicted[chosen] = widened[chosen]
         touched: list[str] = []
         for row, obs in enumerate(scan):
-            track_id = pairs.get(row)
-            if track_id is None:
+            found = pairs.get(row)
+            if found is None:
                 track = self._start(obs)
             else:
-                track = self._active[track_id]
-                self._update(track, predicted[track_id], obs)
+                track = self._active[found]
+                self._update(track, predicted[found], obs)
             touched.append(track.id)
         return tuple(touched)
 
