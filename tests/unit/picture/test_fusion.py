@@ -220,3 +220,18 @@ def test_a_withdrawn_report_leaves_no_trace() -> None:
     assert picture.tracks(T0 + timedelta(seconds=60)) == fuse(rest).tracks(
         T0 + timedelta(seconds=60)
     )
+
+
+def test_a_sharp_turn_keeps_its_track_through_the_second_chance_gate() -> None:
+    # an aircraft flying east at ~185 m/s (0.02° of longitude every 10 s) turns north
+    east = [obs(f"e{n}", 10 * n, 34.0, 135.0 + 0.02 * n, kind=Kind.AIRCRAFT) for n in range(6)]
+    north = [
+        obs(f"n{n}", 50 + 10 * n, 34.0 + 0.0167 * n, 135.1, kind=Kind.AIRCRAFT)
+        for n in range(1, 5)
+    ]
+    turning = fuse(east + north)
+    assert len(turning.track_ids) == 1
+    rigid = fuse(east + north, FusionConfig(air_manoeuvre=1e-6))
+    assert len(rigid.track_ids) > 1  # without it, the turn breaks the track
+    (track,) = turning.tracks(T0 + timedelta(seconds=90))
+    assert track.course < 45 or track.course > 315  # now heading north
