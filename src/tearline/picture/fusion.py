@@ -18,7 +18,9 @@ The method (docs/picture.md says it at length):
 - **Association.** Global nearest neighbour within a scan: the assignment of observations to
   tracks (at most one each) of least total cost ``d² + ln|S|``, solved exactly
   (``scipy.optimize.linear_sum_assignment``). An observation left over starts a track whose
-  id is derived from that observation's id.
+  id is derived from that observation's id only after a second chance: reports no track
+  gated are gated again against the tracks the scan left alone, with each track's velocity
+  made uncertain by its manoeuvre allowance (a turn, a reversal), and assigned the same way.
 - **Update.** The filter takes the position (and the velocity, when the report gives course
   and speed). Each update appends one point to the track's history.
 - **Time-out.** A track with no observation for longer than ``timeout`` (default 30 minutes)
@@ -69,8 +71,9 @@ class FusionConfig:
         speed_error, course_error: the error (one sigma) of a reported speed (m/s) and course
             (degrees), for reports that carry them.
         surface_manoeuvre, air_manoeuvre: how much a track may have changed its velocity
-            since it was last seen, as a share of its speed (one sigma; 1.0: a turn of up to
-            about 60°, or a stop), for the second-chance gate of reports no track gated.
+            since it was last seen, as a multiple of its speed (one sigma), for the
+            second-chance gate of reports no track gated (4.0 was best on the scenario,
+            whose ships and aircraft reverse at the end of their lanes; bench/fusion.py).
     """
 
     timeout: timedelta = timedelta(minutes=30)
@@ -83,8 +86,8 @@ class FusionConfig:
     air_speed: float = 150.0
     speed_error: float = 0.5
     course_error: float = 3.0
-    surface_manoeuvre: float = 1.0
-    air_manoeuvre: float = 1.0
+    surface_manoeuvre: float = 4.0
+    air_manoeuvre: float = 4.0
 
     def __post_init__(self) -> None:
         if self.timeout <= timedelta(0):
