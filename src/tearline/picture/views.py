@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from tearline.errors import InvalidInput, NotFound, TranslationError
+from tearline.errors import Conflict, InvalidInput, NotFound, TranslationError
 from tearline.labels.lattice import join
 from tearline.labels.model import Label
 from tearline.labels.schemes import Registry
@@ -85,13 +85,24 @@ class Pictures:
         return tuple(self._classes)
 
     def add(self, observations: Iterable[Observation]) -> dict[Hashable, Change]:
-        """Fuse new observations into each class that may read them; what changed, by class."""
-        fresh = [o for o in observations if o.id not in self._observations]
-        for obs in fresh:
-            self._observations[obs.id] = obs
+        """Fuse new observations into each class that may read them; what changed, by class.
+
+        An observation already known (same id, same value) is ignored.
+
+        Raises:
+            Conflict: an id already known with a different value (nothing is added).
+        """
+        fresh: dict[str, Observation] = {}
+        for obs in observations:
+            known = self._observations.get(obs.id) or fresh.get(obs.id)
+            if known is None:
+                fresh[obs.id] = obs
+            elif known != obs:
+                raise Conflict(f"observation {obs.id!r} is already in the picture")
+        self._observations.update(fresh)
         changes: dict[Hashable, Change] = {}
         for key, found in self._classes.items():
-            change = found.picture.add_many(o for o in fresh if found.reads(o.label))
+            change = found.picture.add_many(o for o in fresh.values() if found.reads(o.label))
             if change.updated or change.removed:
                 changes[key] = change
         return changes

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from support.picture import HI, LABELS, NOFORN, REL, T0, obs, observations
-from tearline.errors import InvalidInput, NotFound
+from tearline.errors import Conflict, InvalidInput, NotFound
 from tearline.labels.lattice import dominates
 from tearline.labels.model import Label
 from tearline.labels.parse import parse, render
@@ -98,6 +98,9 @@ def test_withdrawal_reaches_every_class_that_saw_it() -> None:
     assert set(changes) == {"full"}  # the partial class never had it
     assert full.track_ids == partial.track_ids == ("trk-a",)
     assert pictures.add([obs("a", 0, 34.0, 135.0)]) == {}  # already known: nothing changes
+    with pytest.raises(Conflict, match="already in the picture"):
+        pictures.add([obs("b", 0, 34.0, 135.0), obs("a", 0, 35.0, 135.0)])
+    assert "b" not in full  # refused whole
     with pytest.raises(NotFound):
         pictures.withdraw("s")
     with pytest.raises(NotFound):
