@@ -21,9 +21,10 @@ of ``--repeat`` runs, garbage collector off):
 Both pictures are sampled every 30 s: each current track's last estimate carried to the
 sample time at its estimated velocity, in an equirectangular plane around 34°N 133°E. The
 truth at a sample time is every object the viewer's readable reports saw in the two minutes
-before. Stone Soup's metric generators measure them: OSPA (c = 10 km, p = 1; mean over the
-samples; lower is better) and SIAP completeness, ambiguity, spuriousness and position
-accuracy (track-to-truth association within 5 km). The last line is
+before (an object seen again after a gap is a new truth path). Stone Soup's metric
+generators measure them: OSPA (c = 10 km, p = 1; mean over the samples; lower is better)
+and SIAP completeness, ambiguity, spuriousness and position accuracy (track-to-truth
+association within 5 km). The last line is
 ``ospa: X; stone soup ospa: Y; observations/s: N; stone soup observations/s: M`` (full
 viewer).
 """
@@ -251,19 +252,23 @@ def _truth(
     paths = set()
     for obj in run.objects:
         times = seen.get(obj.id, [])
-        path = GroundTruthPath(id=obj.id)
-        index = 0
+        path: GroundTruthPath | None = None
+        index, segment, previous = 0, 0, None
         for at in samples:
             while index < len(times) and times[index] <= at:
                 index += 1
             if not index or at - times[index - 1] > SEEN:
                 continue
+            if path is None or previous != at - SAMPLE:
+                # a new stretch of being seen: its own path, so no path has gaps
+                segment += 1
+                path = GroundTruthPath(id=f"{obj.id}/{segment}")
+                paths.add(path)
             lat, lon, course, speed = obj.state(at)
             x, y = _xy(lat, lon)
             vx, vy = _velocity(course, speed)
             path.append(GroundTruthState(np.array([[x], [vx], [y], [vy]]), timestamp=at))
-        if len(path):
-            paths.add(path)
+            previous = at
     return paths
 
 
