@@ -226,8 +226,7 @@ def test_a_sharp_turn_keeps_its_track_through_the_second_chance_gate() -> None:
     # an aircraft flying east at ~185 m/s (0.02° of longitude every 10 s) turns north
     east = [obs(f"e{n}", 10 * n, 34.0, 135.0 + 0.02 * n, kind=Kind.AIRCRAFT) for n in range(6)]
     north = [
-        obs(f"n{n}", 50 + 10 * n, 34.0 + 0.0167 * n, 135.1, kind=Kind.AIRCRAFT)
-        for n in range(1, 5)
+        obs(f"n{n}", 50 + 10 * n, 34.0 + 0.0167 * n, 135.1, kind=Kind.AIRCRAFT) for n in range(1, 5)
     ]
     turning = fuse(east + north)
     assert len(turning.track_ids) == 1
