@@ -5,7 +5,7 @@ length, ``--quick`` for 5 s; ``--clients N``; ``--postgres URL`` to put the node
 PostgreSQL instead of SQLite). It seeds a US node (on SQLite by default) with people of
 several nations and clearances and items under a spread of markings, creates an API token
 for each client's person, starts ``tearline serve`` on a free loopback port with
-``TEARLINE_BENCH_BARE_ROUTE=1``, and runs three phases of the same length, each with every
+``TEARLINE_BENCH_BARE_ROUTE=1``, and runs phases of the same length, each with every
 client (one ``httpx.AsyncClient`` task each, keep-alive) sending one request after another:
 
 1. **mixed**: 70% ``GET /api/v1/items/{id}`` (an item the client's person may read), 20%
@@ -25,7 +25,7 @@ absolute figures as lower bounds.
 
 The last line is ``requests/s: N; bare route requests/s: M; ratio: R; p99 ms: P; errors: E``:
 N and P are those of the mixed phase, R is the bare route's reads/s over the real reads/s
-(phase 3 over phase 2), E the errors of all three phases.
+(phase 3 over phase 2), E the errors of all four phases.
 """
 
 from __future__ import annotations
@@ -312,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{args.clients} clients, {seconds:.0f} s a phase, against {base}")
                 phases = asyncio.run(load(base, pid, clients, seconds))
             line = report(phases, verify_chain(home))
+            grouped = [r for r in log.read_text().splitlines() if r.startswith("audit group")]
+            print(*grouped[-1:], sep="\n")
             if any(p.errors for p in phases):
                 print("the server's log:", log.read_text()[-3000:], sep="\n")
     print(line)

@@ -102,7 +102,8 @@ def test_a_batch_holds_several_requests_and_answers_each_after_its_commit(api: A
     batches = committer.stats.batches
 
     def read(number: int) -> int:
-        status: int = clients[number].get(f"/api/v1/items/{item}", headers=api.as_("us")).status_code
+        got = clients[number].get(f"/api/v1/items/{item}", headers=api.as_("us"))
+        status: int = got.status_code
         answered.append(status)
         return status
 
@@ -115,6 +116,7 @@ def test_a_batch_holds_several_requests_and_answers_each_after_its_commit(api: A
     assert [f.result() for f in futures] == [200] * READERS
     assert committer.stats.batches - batches <= 2
     assert committer.stats.largest >= READERS // 2
+    assert f"largest batch: {committer.stats.largest} requests" in str(committer.stats)
     reads = [e for e in _entries(api) if e[2] == "item.read" and e[3] == item]
     assert len(reads) == READERS
 

@@ -49,6 +49,12 @@ class Stats:
     failures: int = 0
     largest: int = 0
 
+    def __str__(self) -> str:
+        return (
+            f"commits: {self.batches}; records: {self.records}; "
+            f"largest batch: {self.largest} requests; failed commits: {self.failures}"
+        )
+
 
 class Committer:
     """Appends the audit records handed to it in batches, one transaction a batch."""
