@@ -60,8 +60,6 @@ def serve(home: str | None, host: str, port: int) -> None:
         config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                                 access_log=False, lifespan="off")  # fmt: skip
         _Announcing(config).run()
-        if bare_route:  # the benchmark's server: how the reads' audit records were grouped
-            click.echo(f"audit group {node.committer.stats}", err=True)
 
 
 def _announcing_base() -> Any:
