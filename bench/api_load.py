@@ -5,7 +5,7 @@ length, ``--quick`` for 5 s; ``--clients N``; ``--postgres URL`` to put the node
 PostgreSQL instead of SQLite). It seeds a US node (on SQLite by default) with people of
 several nations and clearances and items under a spread of markings, creates an API token
 for each client's person, starts ``tearline serve`` on a free loopback port with
-``TEARLINE_BENCH_BARE_ROUTE=1``, and runs three phases of the same length, each with every
+``TEARLINE_BENCH_BARE_ROUTE=1``, and runs phases of the same length, each with every
 client (one ``httpx.AsyncClient`` task each, keep-alive) sending one request after another:
 
 1. **mixed**: 70% ``GET /api/v1/items/{id}`` (an item the client's person may read), 20%
@@ -15,12 +15,17 @@ client (one ``httpx.AsyncClient`` task each, keep-alive) sending one request aft
    row with no authentication, policy or audit: the ceiling of the stack.
 
 Any answer other than 200 (201 for a write) counts as an error; a transport failure too.
-Afterwards the audit chain is verified (one chain, no fork). Client and server share the
-machine's cores: read the ratio, and take absolute figures as lower bounds.
+A fourth phase of the same length times the one 404 (issue #9: indistinguishable in timing
+too): every client asks in turn for a missing id, an item nobody's person may read
+(``forbidden``) and a malformed id; any answer but the 404 counts as an error. For each
+phase the server's CPU time per request (user + system, from ``/proc``) is shown too: on a
+loaded machine it varies far less than the rates. Afterwards the audit chain is verified (one
+chain, no fork). Client and server share the machine's cores: read the ratio, and take
+absolute figures as lower bounds.
 
 The last line is ``requests/s: N; bare route requests/s: M; ratio: R; p99 ms: P; errors: E``:
 N and P are those of the mixed phase, R is the bare route's reads/s over the real reads/s
-(phase 3 over phase 2), E the errors of all three phases.
+(phase 3 over phase 2), E the errors of all four phases.
 """
 
 from __future__ import annotations
@@ -59,6 +64,10 @@ MARKINGS = (
 )
 #: The people the clients act for: (nationality, clearance, its scheme).
 PEOPLE = (("USA", "TS", "us"), ("USA", "S", "us"), ("JPN", "極秘", "jp"), ("GBR", "S", "gb"))
+#: Items no client's person may read (none holds SI): the forbidden ids of the 404 phase.
+FORBIDDEN_MARKING = "TOP SECRET//SI//NOFORN"
+MISSING_ID = "it-" + "0" * 32
+MALFORMED_ID = "not-an-item-id"
 WRITE_MARKING = {"USA": "SECRET//REL TO USA, JPN", "JPN": "秘", "GBR": "OFFICIAL"}
 SERVE_TIMEOUT = 30.0
 
@@ -71,16 +80,25 @@ class Phase:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    cpu: float = 0.0  # the server's CPU seconds during the phase
+    #: the 404 phase: latencies per kind of id asked for
+    kinds: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def cpu_ms(self) -> float:
+        """The server's CPU milliseconds per request."""
+        return 1000 * self.cpu / len(self.latencies) if self.latencies else 0.0
 
     @property
     def rate(self) -> float:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
-    def quantile(self, q: float) -> float:
-        """The ``q`` quantile of the latencies, in milliseconds."""
-        if len(self.latencies) < 2:
-            return 1000 * (self.latencies[0] if self.latencies else 0.0)
-        return 1000 * statistics.quantiles(self.latencies, n=100, method="inclusive")[int(q) - 1]
+    def quantile(self, q: float, latencies: list[float] | None = None) -> float:
+        """The ``q`` quantile of the latencies (or of ``latencies``), in milliseconds."""
+        latencies = self.latencies if latencies is None else latencies
+        if len(latencies) < 2:
+            return 1000 * (latencies[0] if latencies else 0.0)
+        return 1000 * statistics.quantiles(latencies, n=100, method="inclusive")[int(q) - 1]
 
 
 @dataclass
@@ -90,6 +108,7 @@ class Client:
     token: str
     nation: str
     readable: list[str] = field(default_factory=list)
+    forbidden: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -131,13 +150,28 @@ def seed(home: Path, url: str, clients: int, items: int) -> list[Client]:
             draft = Draft(ItemKind.REPORT, f"Report {number}", "text " * 40,
                           marking=rng.choice(MARKINGS))  # fmt: skip
             node.items.add(rng.choice(authors), draft)
+        holder = node.people.add(officer.id, name="Holder", nationalities=["USA"],
+                                 clearance="TS", authorizations=[("SI", None)]).id  # fmt: skip
+        forbidden = [
+            node.items.add(holder, Draft(ItemKind.REPORT, f"Withheld {number}", "text",
+                                             marking=FORBIDDEN_MARKING)).id
+            for number in range(20)
+        ]  # fmt: skip
+    for client in made:
+        client.forbidden = forbidden
     return made
 
 
+def cpu_seconds(pid: int) -> float:
+    """The user + system CPU seconds process ``pid`` has used (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def server(home: Path, log: Path) -> Iterator[str]:
-    """``tearline serve`` on a free loopback port, with the bench's bare route; what it
-    writes to stderr goes to ``log``."""
+def server(home: Path, log: Path) -> Iterator[tuple[str, int]]:
+    """``tearline serve`` on a free loopback port, with the bench's bare route: its URL and
+    process id; what it writes to stderr goes to ``log``."""
     env = {**os.environ, "TEARLINE_BENCH_BARE_ROUTE": "1"}
     tearline = Path(sys.executable).with_name("tearline")
     with log.open("w") as errors:
@@ -150,7 +184,7 @@ def server(home: Path, log: Path) -> Iterator[str]:
         line = process.stdout.readline().strip()
         if not line.startswith("http://"):
             raise SystemExit(f"tearline serve did not start (it printed {line!r})")
-        yield line
+        yield line, process.pid
     finally:
         process.terminate()
         process.wait(SERVE_TIMEOUT)
@@ -174,12 +208,21 @@ async def one_client(
     rng = random.Random(SEED + number)
     headers = {"Authorization": f"Bearer {client.token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+        turn = number
         while time.perf_counter() < until:
             roll = rng.random() if phase.name == "mixed" else 0.0
             item = rng.choice(client.readable)
             started = time.perf_counter()
             try:
-                if roll < 0.7:
+                if phase.name == "404":
+                    kind = ("missing", "forbidden", "malformed")[turn % 3]
+                    turn += 1
+                    asked = {"missing": MISSING_ID, "malformed": MALFORMED_ID,
+                             "forbidden": rng.choice(client.forbidden)}[kind]  # fmt: skip
+                    answer = await http.get(f"/api/v1/items/{asked}")
+                    ok = answer.status_code == 404
+                    phase.kinds.setdefault(kind, []).append(time.perf_counter() - started)
+                elif roll < 0.7:
                     path = f"/bench/bare/items/{item}" if phase.name == "bare" else (
                         f"/api/v1/items/{item}")  # fmt: skip
                     answer = await http.get(path)
@@ -198,20 +241,34 @@ async def one_client(
             phase.errors += not ok
 
 
-async def run_phase(base: str, clients: list[Client], name: str, seconds: float) -> Phase:
+async def run_phase(
+    base: str, pid: int, clients: list[Client], name: str, seconds: float
+) -> Phase:  # fmt: skip
     """Every client at once for ``seconds``."""
     phase = Phase(name)
+    cpu = cpu_seconds(pid)
     started = time.perf_counter()
     until = started + seconds
     await asyncio.gather(*(one_client(base, c, phase, until, n) for n, c in enumerate(clients)))
     phase.seconds = time.perf_counter() - started
+    phase.cpu = cpu_seconds(pid) - cpu
     return phase
 
 
-async def load(base: str, clients: list[Client], seconds: float) -> list[Phase]:
-    """The three phases, one after another, against the same server."""
+PHASES = ("mixed", "reads", "bare", "404")
+
+
+async def load(base: str, pid: int, clients: list[Client], seconds: float) -> list[Phase]:
+    """The four phases, one after another, against the same server."""
     await asyncio.gather(*(readable(base, c) for c in clients))
-    return [await run_phase(base, clients, name, seconds) for name in ("mixed", "reads", "bare")]
+    phases = [await run_phase(base, pid, clients, name, seconds) for name in PHASES]
+    async with httpx.AsyncClient(base_url=base) as http:
+        grouped = await http.get("/bench/committer")  # a server before group commit: 404
+    if grouped.status_code == 200:
+        done = grouped.json()
+        print(f"audit records of reads: {done['records']} in {done['commits']} commits "
+              f"(largest batch {done['largest']} requests, {done['failed']} failed)")  # fmt: skip
+    return phases
 
 
 def verify_chain(home: Path) -> str:
@@ -225,12 +282,16 @@ def verify_chain(home: Path) -> str:
 
 def report(phases: list[Phase], chain: str) -> str:
     """The table and the last line."""
-    print(f"{'phase':<8}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(f"{'phase':<8}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'cpu ms/req':>12}")  # fmt: skip
     for p in phases:
         print(f"{p.name:<8}{len(p.latencies):>10}{p.rate:>10.1f}{p.quantile(50):>9.1f}"
-              f"{p.quantile(99):>9.1f}{p.errors:>8}")  # fmt: skip
+              f"{p.quantile(99):>9.1f}{p.errors:>8}{p.cpu_ms:>12.2f}")  # fmt: skip
+    mixed, reads, bare, missing = phases
+    for kind, latencies in missing.kinds.items():
+        p50, p99 = missing.quantile(50, latencies), missing.quantile(99, latencies)
+        print(f"404 {kind:<10}{len(latencies):>8} asked  p50 ms {p50:7.1f}  p99 ms {p99:7.1f}")
     print(f"audit chain after the run: {chain}")
-    mixed, reads, bare = phases
     ratio = bare.rate / reads.rate if reads.rate else float("inf")
     errors = sum(p.errors for p in phases) + (0 if chain.startswith("valid") else 1)
     return (
@@ -256,9 +317,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"seeded {args.clients} people and {args.items} items on "
                   f"{url.split(':', 1)[0]} in {time.perf_counter() - started:.1f} s")  # fmt: skip
             log = Path(tmp) / "serve.log"
-            with server(home, log) as base:
+            with server(home, log) as (base, pid):
                 print(f"{args.clients} clients, {seconds:.0f} s a phase, against {base}")
-                phases = asyncio.run(load(base, clients, seconds))
+                phases = asyncio.run(load(base, pid, clients, seconds))
             line = report(phases, verify_chain(home))
             if any(p.errors for p in phases):
                 print("the server's log:", log.read_text()[-3000:], sep="\n")

@@ -15,6 +15,7 @@ from tearline.labels.schemes import Registry, default_registry
 from tearline.policy.model import Person
 from tearline.service.auditing import AuditLog
 from tearline.service.bulk import Bulk
+from tearline.service.committer import Committer, Opened
 from tearline.service.consents import Consents
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
 from tearline.service.items import Items
@@ -60,9 +61,11 @@ class Node:
     sessions: Sessions
     peers: Peers
     clock: Clock
+    committer: Committer
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Commit the audit records still waiting, then close the database connections."""
+        self.committer.close()
         self.store.db.close()
 
     def __enter__(self) -> Node:
@@ -77,7 +80,13 @@ def _wire(
     clock: Clock,
 ) -> Node:  # fmt: skip
     audit = AuditLog(store, key, info.id, settings.checkpoint_every)
-    ctx = Context(store, registry, clock, audit, ReadableLabels(store, registry), info)
+
+    def connect() -> Opened:  # the group committer's own connection, opened at its first use
+        db = store.db.sibling()
+        return AuditLog(Repository(db, registry), key, info.id, settings.checkpoint_every), db.close
+
+    committer = Committer(connect)
+    ctx = Context(store, registry, clock, audit, ReadableLabels(store, registry), info, committer)
     items = Items(ctx, placeholders=settings.placeholders)
     people = People(ctx)
     tokens = Tokens(ctx, people)
@@ -88,7 +97,7 @@ def _wire(
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
-        Consents(ctx, items), sessions, Peers(ctx, key), clock,
+        Consents(ctx, items), sessions, Peers(ctx, key), clock, committer,
     )  # fmt: skip
 
 

@@ -146,6 +146,10 @@ def test_the_bare_route_of_the_benchmark_is_absent_by_default(world: Cast) -> No
     for shown in item:
         assert bare.get(f"/bench/bare/items/{shown.id}").json()["title"] == shown.title
     assert bare.get("/bench/bare/items/nothing").content == missing.content
+    assert plain.get("/bench/committer").content == missing.content
+    grouped = bare.get("/bench/committer").json()
+    assert grouped["records"] >= 1
+    assert grouped["failed"] == 0
 
 
 def _first() -> Any:

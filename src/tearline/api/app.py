@@ -123,6 +123,13 @@ def _bare_route(app: FastAPI, node: Node) -> None:
         keys = ("id", "kind", "title", "content", "at", "version")
         return JSONResponse(dict(zip(keys, row, strict=True)))
 
+    @app.get("/bench/committer", include_in_schema=False)
+    def committer() -> dict[str, int]:
+        # how the reads' audit records were grouped (tearline.service.committer)
+        done = node.committer.stats
+        return {"commits": done.batches, "records": done.records, "largest": done.largest,
+                "failed": done.failures}  # fmt: skip
+
 
 def _summary(node: Node, summary: Any, scheme: str, display_only: bool) -> dict[str, Any]:
     shown, written_in = rendered(summary.label, scheme, node.registry)

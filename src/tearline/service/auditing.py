@@ -1,12 +1,17 @@
 """Writing and checking the audit log: records chained onto the log, checkpoints signed.
 
 Every service writes its records through :class:`AuditLog` inside its own transaction, so a
-failed audit write fails the operation and nothing it did is kept.
+failed audit write fails the operation and nothing it did is kept. A read run by
+:meth:`tearline.service.context.Context.read` writes them the same way, but they are held
+(:meth:`AuditLog.deferred`) and appended after its read transaction by the group committer
+(:mod:`tearline.service.committer`), before the read is answered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from tearline.audit import (
     GENESIS,
@@ -31,12 +36,28 @@ class AuditLog:
         self._signer = signer
         self._node_id = node_id
         self._every = every
+        self._held = threading.local()
 
-    def write(self, records: Sequence[Record]) -> int:
-        """Chain ``records`` onto the log (call inside the operation's transaction); returns
-        the sequence number of the last one."""
+    @contextmanager
+    def deferred(self, held: list[Record]) -> Iterator[None]:
+        """While this lasts, what this thread writes is added to ``held`` instead, for the
+        caller to hand to the group committer once its read transaction is over."""
+        before = getattr(self._held, "records", None)
+        self._held.records = held
+        try:
+            yield
+        finally:
+            self._held.records = before
+
+    def write(self, records: Sequence[Record]) -> None:
+        """Chain ``records`` onto the log (call inside the operation's transaction), or hold
+        them if this thread is in :meth:`deferred`."""
+        held: list[Record] | None = getattr(self._held, "records", None)
+        if held is not None:
+            held.extend(records)
+            return
         if not records:
-            return self._store.audit_head()[0]
+            return
         seq, head = self._store.audit_head()
         rows = [
             (micros(r.at), r.actor, r.action, r.subject, r.outcome, r.detail_json())
@@ -51,7 +72,11 @@ class AuditLog:
                 )
                 checkpoint = Checkpoint(entry.seq, entry.hash, signature, self._signer.key_id)
                 self._store.add_checkpoint(checkpoint, records[-1].at)
-        return entries[-1].seq
+
+    def append(self, records: Sequence[Record]) -> None:
+        """Chain ``records`` onto the log in a write transaction of their own."""
+        with self._store.transaction():
+            self.write(records)
 
     def verify(self) -> Finding:
         """Check the whole chain and every checkpoint's signature."""

@@ -12,6 +12,7 @@ from tearline.audit import Record
 from tearline.errors import InvalidInput, TearlineError, Unauthenticated
 from tearline.labels.schemes import Registry
 from tearline.service.auditing import AuditLog
+from tearline.service.committer import Committer
 from tearline.service.ports import Clock, Store
 from tearline.service.principals import PEER_PREFIX
 from tearline.service.readable import ReadableLabels
@@ -50,6 +51,7 @@ class Context:
     audit: AuditLog
     readable: ReadableLabels
     node: NodeInfo
+    committer: Committer
 
     def run(self, work: Callable[[], T]) -> T:
         """Run ``work`` in one write transaction. A :class:`Refusal` rolls the work back,
@@ -61,6 +63,26 @@ class Context:
             with self.store.transaction():
                 self.audit.write([refused.record])
             raise refused.error from None
+
+    def read(self, work: Callable[[], T]) -> T:
+        """Run ``work``, which reads and decides but writes nothing except audit records, in
+        one read transaction; then have the committer append the records it wrote (group
+        commit), and answer only once they are committed. A :class:`Refusal` drops what the
+        work wrote, and its own record is appended the same way before its error is raised.
+
+        Raises:
+            CommitFailed: the commit holding the records failed; nothing is answered.
+        """
+        held: list[Record] = []
+        try:
+            with self.audit.deferred(held), self.store.transaction(write=False):
+                result = work()
+        except Refusal as refused:
+            self.committer.append([refused.record])
+            raise refused.error from None
+        if held:
+            self.committer.append(held)
+        return result
 
     def actor(self, person_id: str) -> PersonRecord:
         """The person acting (``--as``).

@@ -386,7 +386,7 @@ class Items:
             self._ctx.audit.write([Record(at, reader.id, "item.read", item_id, outcome, detail)])
             return view
 
-        return self._ctx.run(work)
+        return self._ctx.read(work)
 
     def document(self, actor_id: str, item_id: str, *, display: bool = False) -> ItemView:
         """A document as ``actor_id`` may read it: exactly the portions they may read, and a
@@ -415,7 +415,7 @@ class Items:
             self._ctx.audit.write([record])
             return view
 
-        return self._ctx.run(work)
+        return self._ctx.read(work)
 
     def _document_view(
         self, reader: PersonRecord, item_id: str, at: datetime, *, display: bool = False
@@ -490,7 +490,7 @@ class Items:
             self._ctx.audit.write([Record(at, reader.id, "item.list", "", "permit", detail)])
             return page, reader
 
-        return self._ctx.run(work)
+        return self._ctx.read(work)
 
     def deliver(
         self, actor_id: str, item_ids: Sequence[str], stream: str
@@ -510,7 +510,7 @@ class Items:
                 self._ctx.audit.write([record])
             return reader, found
 
-        return self._ctx.run(work)
+        return self._ctx.read(work)
 
     def versions(self, actor_id: str, item_id: str) -> list[dict[str, Any]]:
         """The versions of an item the actor may read, each decided by its own label."""
@@ -533,7 +533,7 @@ class Items:
             )
             return shown
 
-        return self._ctx.run(work)
+        return self._ctx.read(work)
 
 
 def _keep_authority(before: ItemRecord, fresh: ItemRecord) -> ItemRecord:

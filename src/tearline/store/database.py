@@ -10,9 +10,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
+from threading import RLock
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -47,6 +48,10 @@ class Database(Protocol):
     def script(self, sql: str) -> None:
         """Run a migration script (several statements) inside the current transaction."""
 
+    def sibling(self) -> Database:
+        """A second connection to the same database whose write transactions take turns
+        with this one's (the audit committer writes on it while this one reads)."""
+
     def close(self) -> None:
         """Close the connection."""
 
@@ -56,10 +61,14 @@ class SqliteDatabase:
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, writer: RLock | None = None) -> None:
         self.url = f"sqlite:///{path}"
+        self._path = path
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
+        # Shared by this connection's siblings: their write transactions take turns in the
+        # process rather than in SQLite's busy handler (which sleeps up to 100 ms a try).
+        self._writer = writer or threading.RLock()
         for pragma in (
             "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=10000",
         ):  # fmt: skip
@@ -69,7 +78,9 @@ class SqliteDatabase:
     def transaction(self, *, write: bool = True) -> Iterator[None]:
         # One transaction at a time on the connection: a thread waits here for another's to
         # end (the API runs requests in a thread pool).
-        with self._lock:
+        # A writer takes the writers' turn before the connection: a reader holding the
+        # connection never waits for a writer, so the two locks cannot deadlock.
+        with self._writer if write else nullcontext(), self._lock:
             # IMMEDIATE takes the write lock at once: the audit chain's head cannot move.
             self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
@@ -105,6 +116,9 @@ class SqliteDatabase:
                 statement = ""
         if statement.strip() and not statement.strip().startswith("--"):
             raise DataFault("a migration ends in an incomplete statement")
+
+    def sibling(self) -> SqliteDatabase:
+        return SqliteDatabase(self._path, self._writer)
 
     def close(self) -> None:
         with self._lock:
@@ -167,6 +181,10 @@ class PostgresDatabase:
     def script(self, sql: str) -> None:
         with self._lock:
             self._conn.execute(sql.encode())  # several statements: the simple query protocol
+
+    def sibling(self) -> PostgresDatabase:
+        # Write transactions take turns through the advisory lock, across connections too.
+        return PostgresDatabase(self.url)
 
     def close(self) -> None:
         with self._lock:

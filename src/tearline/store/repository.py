@@ -67,13 +67,17 @@ class Repository(CredentialRows, CustodyTables):
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[None]:
-        """One transaction. If it fails, what this repository remembered from inside it is
-        forgotten: a label interned in a rolled-back transaction has no row, and its id may
-        be given to another label next."""
+        """One transaction. If a write transaction fails, what this repository remembered
+        from inside it is forgotten: a label interned in a rolled-back transaction has no row,
+        and its id may be given to another label next. A read transaction writes nothing, so
+        a refused read forgets nothing (and a forbidden id costs no more than a missing one
+        for having emptied the cache of labels)."""
         try:
             with self.db.transaction(write=write):
                 yield
         except BaseException:
+            if not write:
+                raise
             self._labels.clear()
             self._label_ids.clear()
             self._ids_by_label.clear()

@@ -72,3 +72,20 @@ def test_python_dash_m_tearline_runs_the_cli(
         runpy.run_module("tearline", run_name="__main__")
     assert done.value.code == 0
     assert '"valid": true' in capsys.readouterr().out
+
+
+def test_a_refused_read_forgets_no_label_but_a_failed_write_forgets_them_all(world: Cast) -> None:
+    items = world.node.items
+    store = world.node.store
+    secret = items.add(world.releaser.id, Draft(ItemKind.REPORT, "TS", "t",
+                                                 marking="TOP SECRET//TK//NOFORN"))  # fmt: skip
+    items.show(world.releaser.id, secret.id)
+    known = dict(store._labels)
+    assert known
+    with pytest.raises(NotFound):  # read and refused: the labels read stay known
+        items.show(world.us_analyst.id, secret.id)
+    assert store._labels == known
+    with pytest.raises(Denied):  # a write refused and rolled back: nothing of it is kept
+        items.add(world.us_analyst.id, Draft(ItemKind.REPORT, "x", "x",
+                                             marking="TOP SECRET//NOFORN"))  # fmt: skip
+    assert store._labels == {}
