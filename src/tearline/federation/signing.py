@@ -39,7 +39,9 @@ from tearline.errors import InvalidInput
 from tearline.federation.stix import EXTENSION_ID, marking_refs, parse_time
 from tearline.service.ports import Signer
 
-__all__ = ["Rejected", "Verdict", "sign", "signature_of", "signed_bytes", "verify"]
+__all__ = [
+    "Rejected", "Verdict", "sign", "signature_of", "signed_bytes", "verify", "with_signature",
+]  # fmt: skip
 
 _PREFIX: Final = b"tearline-stix-signature-v1\n"
 
@@ -97,12 +99,19 @@ def sign(
     obj: Mapping[str, Any], markings: Iterable[Mapping[str, Any]], signer: Signer
 ) -> dict[str, Any]:
     """A copy of ``obj`` carrying the node's signature over it and its markings."""
+    value = bytes.fromhex(signer.sign(signed_bytes(obj, markings)))
+    return with_signature(obj, markings, base64.b64encode(value).decode(), signer.key_id)
+
+
+def with_signature(
+    obj: Mapping[str, Any], markings: Iterable[Mapping[str, Any]], value: str, key_id: str
+) -> dict[str, Any]:
+    """A copy of ``obj`` carrying ``value`` (base64), a signature made earlier (and kept)."""
     chosen = _markings(obj, markings)
-    value = bytes.fromhex(signer.sign(signed_bytes(obj, chosen)))
     signed = _unsigned(obj)
     signed["extensions"][EXTENSION_ID]["signature"] = {
-        "alg": "Ed25519", "canonicalization": "RFC8785", "key_id": signer.key_id,
-        "markings": _digest(chosen), "value": base64.b64encode(value).decode(),
+        "alg": "Ed25519", "canonicalization": "RFC8785", "key_id": key_id,
+        "markings": _digest(chosen), "value": value,
     }  # fmt: skip
     return signed
 
