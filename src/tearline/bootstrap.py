@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from tearline.audit import Record
 from tearline.config import Settings
 from tearline.errors import Conflict, InvalidInput
+from tearline.federation.inbox import Inbox
 from tearline.federation.outbox import Outbox
 from tearline.keys import NodeKey
 from tearline.labels.schemes import Registry, default_registry
@@ -62,6 +63,7 @@ class Node:
     peers: Peers
     clock: Clock
     outbox: Outbox
+    inbox: Inbox
 
     def close(self) -> None:
         """Close the database connection."""
@@ -90,7 +92,7 @@ def _wire(
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
-        Consents(ctx, items), sessions, Peers(ctx, key), clock, Outbox(ctx, key),
+        Consents(ctx, items), sessions, Peers(ctx, key), clock, Outbox(ctx, key), Inbox(ctx),
     )  # fmt: skip
 
 

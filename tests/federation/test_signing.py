@@ -138,6 +138,9 @@ def test_replays_are_rejected_and_a_held_copy_is_recognised() -> None:
     with pytest.raises(Rejected, match=r"replayed: .*another signature"):
         verify(obj, markings, PUBLIC, [(modified, "another")])
     assert verify(obj, markings, PUBLIC, [(modified - timedelta(seconds=1), "x")]) is Verdict.NEW
+    both = [(modified, value), (modified + timedelta(seconds=1), "y")]  # held, and a newer one
+    with pytest.raises(Rejected, match="newer"):
+        verify(obj, markings, PUBLIC, both)
 
 
 def test_a_signed_object_with_a_malformed_time_is_rejected() -> None:

@@ -29,24 +29,56 @@ from typing import Annotated, Any, Final
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from tearline.api.auth import FailureLimiter, Reader
+from tearline.api.auth import FailureLimiter, Reader, reader_of
 from tearline.bootstrap import Node
 from tearline.errors import InvalidInput, NotFound, TearlineError
 from tearline.federation.outbox import Envelope, Filters, added_after
 from tearline.federation.stix import stix_time
+from tearline.service.principals import PEER_PREFIX
+from tearline.service.records import PersonRecord
 
 __all__ = ["MEDIA_TYPE", "taxii_app"]
 
 MEDIA_TYPE: Final = "application/taxii+json;version=2.1"
+#: The largest add-objects request taken (the API root's ``max_content_length``).
+MAX_CONTENT: Final = 10_485_760
 STIX_MEDIA_TYPE: Final = "application/stix+json;version=2.1"
 _STATUS: Final = {"invalid-input": 400, "not-found": 404, "unauthenticated": 401,
-                  "forbidden": 403, "conflict": 409, "rate-limited": 429}  # fmt: skip
+                  "forbidden": 403, "conflict": 409, "rate-limited": 429,
+                  "too-large": 413, "unsupported-media": 415}  # fmt: skip
 _TITLES: Final = {400: "Bad request", 401: "Unauthenticated", 403: "Forbidden",
-                  404: "Not found", 406: "Not acceptable", 409: "Conflict",
-                  429: "Too many requests", 500: "Internal error"}  # fmt: skip
+                  404: "Not found", 406: "Not acceptable", 409: "Conflict", 413: "Too large",
+                  415: "Unsupported media type", 429: "Too many requests",
+                  500: "Internal error"}  # fmt: skip
+
+
+class TooLarge(InvalidInput):
+    """An add-objects request over the API root's ``max_content_length`` (413)."""
+
+    code = "too-large"
+    category = "too-large"
+
+
+class UnsupportedMedia(InvalidInput):
+    """An add-objects request that is not ``application/taxii+json;version=2.1`` (415)."""
+
+    code = "unsupported-media"
+    category = "unsupported-media"
+
+
+def _objects_of(body: bytes) -> list[Any]:
+    try:
+        envelope = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInput("the body is not JSON: send a TAXII envelope") from None
+    objects = envelope.get("objects") if isinstance(envelope, dict) else None
+    if not isinstance(objects, list) or not objects:
+        raise InvalidInput('send a TAXII envelope: {"objects": [STIX objects]}')
+    return objects
 
 
 def _error(status: int, code: str, category: str, message: str) -> bytes:
@@ -94,6 +126,10 @@ def _missing(request: Request, problem: Exception) -> Response:
 
 def _internal(request: Request, problem: Exception) -> Response:
     return _answer(INTERNAL, 500)
+
+
+def _is_taxii(content_type: str | None) -> bool:
+    return _acceptable(content_type)
 
 
 def _acceptable(accept: str | None) -> bool:
@@ -146,6 +182,7 @@ def taxii_app(node: Node, limiter: FailureLimiter) -> FastAPI:
 
     _server_routes(app, node)
     _collection_routes(app, node)
+    _intake_routes(app, node)
     return app
 
 
@@ -167,12 +204,15 @@ def _server_routes(app: FastAPI, node: Node) -> None:
         """API root information (TAXII 2.1 §4.2)."""
         return _answer({"title": f"Tearline node {node.info.id}",
                         "description": "What this node releases to its peers",
-                        "versions": [MEDIA_TYPE], "max_content_length": 10_485_760})  # fmt: skip
+                        "versions": [MEDIA_TYPE], "max_content_length": MAX_CONTENT})  # fmt: skip
 
     @app.get("/api/status/{status_id}/")
     def status(status_id: str, who: Reader) -> Response:
-        """Status (TAXII 2.1 §4.3): none exists while the node takes no POST."""
-        raise NotFound("not found")
+        """Status (TAXII 2.1 §4.3): of an add-objects request the caller made."""
+        found = node.inbox.status(who.id, status_id)
+        if found is None:
+            raise NotFound("not found")
+        return _answer(found)
 
 
 def _filters(
@@ -190,7 +230,19 @@ _Ids = Annotated[list[str] | None, Query(alias="match[id]", max_length=100)]
 _Types = Annotated[list[str] | None, Query(alias="match[type]", max_length=20)]
 
 
-def _collection_routes(app: FastAPI, node: Node) -> None:  # noqa: C901 - one route each
+def _resource(collection: str, who: PersonRecord) -> dict[str, Any]:
+    return {
+        "id": collection,
+        "title": "Items released to you",
+        "description": "Reports, documents and observations this node may give you, "
+        "each signed, with its Tearline label as a marking-definition",
+        "can_read": True,
+        "can_write": who.id.startswith(PEER_PREFIX),
+        "media_types": [STIX_MEDIA_TYPE],
+    }
+
+
+def _collection_routes(app: FastAPI, node: Node) -> None:
     outbox = node.outbox
     collection = outbox.collection_id
 
@@ -198,27 +250,16 @@ def _collection_routes(app: FastAPI, node: Node) -> None:  # noqa: C901 - one ro
         if collection_id != collection:
             raise NotFound("not found")
 
-    def resource() -> dict[str, Any]:
-        return {
-            "id": collection,
-            "title": "Items released to you",
-            "description": "Reports, documents and observations this node may give you, "
-            "each signed, with its Tearline label as a marking-definition",
-            "can_read": True,
-            "can_write": False,
-            "media_types": [STIX_MEDIA_TYPE],
-        }
-
     @app.get("/api/collections/")
     def collections(who: Reader) -> Response:
         """Collections (TAXII 2.1 §5.1)."""
-        return _answer({"collections": [resource()]})
+        return _answer({"collections": [_resource(collection, who)]})
 
     @app.get("/api/collections/{collection_id}/")
     def one_collection(collection_id: str, who: Reader) -> Response:
         """A collection (TAXII 2.1 §5.2)."""
         check(collection_id)
-        return _answer(resource())
+        return _answer(_resource(collection, who))
 
     @app.get("/api/collections/{collection_id}/objects/")
     def objects(
@@ -276,3 +317,26 @@ def _split(values: list[str] | None) -> list[str] | None:
     if not found:
         raise InvalidInput("match: give at least one value")
     return found
+
+
+def _intake_routes(app: FastAPI, node: Node) -> None:
+    collection = node.outbox.collection_id
+
+    @app.post("/api/collections/{collection_id}/objects/")
+    async def add_objects(collection_id: str, request: Request) -> Response:
+        """Add objects (TAXII 2.1 §5.5): a peer's signed objects, verified, translated and
+        stored; answers 202 with the request's status (§4.3.1)."""
+        who = await run_in_threadpool(reader_of, request)
+        if collection_id != collection:
+            raise NotFound("not found")
+        if not _is_taxii(request.headers.get("content-type")):
+            raise UnsupportedMedia(f"send Content-Type: {MEDIA_TYPE}")
+        size = request.headers.get("content-length")
+        if size is None or not size.isdigit() or int(size) > MAX_CONTENT:
+            raise TooLarge(f"send Content-Length, at most {MAX_CONTENT} bytes")
+        body = await request.body()
+        if len(body) > MAX_CONTENT:
+            raise TooLarge(f"send at most {MAX_CONTENT} bytes")
+        objects = _objects_of(body)
+        status = await run_in_threadpool(node.inbox.add, who.id, objects)
+        return _answer(status, 202)

@@ -162,9 +162,9 @@ def verify(
         modified = parse_time(obj.get("modified"), where + " modified")
     except InvalidInput as problem:
         raise Rejected("malformed", str(problem)) from None
+    if any(when > modified for when, _ in held):
+        raise Rejected("replayed", f"{where}: a newer version is held already")
     for when, signature in held:
-        if when > modified:
-            raise Rejected("replayed", f"{where}: a newer version is held already")
         if when == modified:
             if signature == value:
                 return Verdict.HELD

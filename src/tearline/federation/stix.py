@@ -240,6 +240,7 @@ class Imported:
     originator_nation: str
     originator_org: str
     node: str
+    at: datetime
 
 
 def labels_of(markings: Iterable[Mapping[str, Any]], registry: Registry) -> dict[str, Label]:
@@ -305,6 +306,8 @@ def imported(obj: Mapping[str, Any], labels: Mapping[str, Label]) -> Imported:
             str(extension["item"]), kind, int(extension["version"]), str(title), str(content),
             label, portions, str(originator["nation"]), str(originator["organisation"]),
             str(extension["node"]),
+            parse_time(obj.get("published" if obj["type"] == "report" else "created"),
+                       where + " time"),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError, IndexError) as problem:
         raise InvalidInput(f"{where}: malformed Tearline object ({problem})") from None

@@ -136,6 +136,42 @@ class CredentialRows:
         )
         return [(str(r[0]), from_us(r[1]), str(r[2]), from_us(r[3])) for r in rows]
 
+    def stix_received(self, stix_id: str) -> list[tuple[datetime, str, str]]:
+        """The versions of ``stix_id`` received: ``(modified, signature, local item id)``,
+        oldest first."""
+        rows = self.db.all(
+            "SELECT modified, signature, item_id FROM stix_received WHERE stix_id = ? "
+            "ORDER BY modified",
+            (stix_id,),
+        )
+        return [(from_us(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def add_stix_received(
+        self, stix_id: str, modified: datetime, signature: str, peer: str, item_id: str,
+        originator: str, at: datetime,
+    ) -> None:  # fmt: skip
+        """Record an object version received from ``peer`` and the item it became."""
+        self.db.execute(
+            "INSERT INTO stix_received (stix_id, modified, signature, peer, item_id, "
+            "originator, at) VALUES (?,?,?,?,?,?,?)",
+            (stix_id, to_us(modified), signature, peer, item_id, originator, to_us(at)),
+        )
+
+    def add_taxii_status(self, status_id: str, principal: str, body: str, at: datetime) -> None:
+        """Keep the status of an add-objects request (TAXII 2.1 §4.3)."""
+        self.db.execute(
+            "INSERT INTO taxii_statuses (id, principal, body, at) VALUES (?,?,?,?)",
+            (status_id, principal, body, to_us(at)),
+        )
+
+    def taxii_status(self, status_id: str, principal: str) -> str | None:
+        """The status ``status_id`` if ``principal`` made the request."""
+        row = self.db.one(
+            "SELECT body FROM taxii_statuses WHERE id = ? AND principal = ?",
+            (status_id, principal),
+        )
+        return None if row is None else str(row[0])
+
     def remove_peer(self, name: str) -> bool:
         """Forget a peer (its credential stops working); whether there was one."""
         if self.db.one("SELECT 1 FROM peers WHERE name = ?", (name,)) is None:
