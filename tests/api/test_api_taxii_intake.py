@@ -242,3 +242,13 @@ def test_a_wrong_collection_or_no_credential_gets_nothing(api: Api) -> None:
     anonymous = api.client.post(collection(api, headers), content=body, headers=TAXII)
     assert anonymous.status_code == 401
     assert listed(api, "releaser") == []
+
+
+def test_what_came_from_a_peer_never_leaves_again(api: Api) -> None:
+    headers = peer(api)
+    post(api, headers, envelope(api, jp_item(api, "秘//REL TO JPN, USA")))
+    assert len(listed(api, "releaser")) == 1
+    url = collection(api, headers)
+    assert api.client.get(url, headers=headers).json()["objects"] == []
+    person = {**api.as_("releaser"), "Accept": MEDIA_TYPE}
+    assert api.client.get(url, headers=person).json()["objects"] == []

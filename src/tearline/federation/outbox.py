@@ -9,6 +9,9 @@ NOFORN, never DISPLAY ONLY. A document goes with exactly the portions that pass 
 banner rolled up from those alone; one with none does not go. A translated label is filtered
 by each label it came from as well.
 
+**Third-party rule** (strict form, until consents from the originating node exist): an item
+received from a peer never leaves through this door again — not to another peer, not back.
+
 The same door serves a person's token (a person of this node reads what would be released
 to their own nation); every object given out is audited (``stix.release``, naming the
 principal, the item, its version and the STIX id) and recorded with its signature.
@@ -36,6 +39,7 @@ from tearline.policy.model import Action
 from tearline.service.context import Context
 from tearline.service.listing import Query
 from tearline.service.ports import Signer
+from tearline.service.principals import PEER_PREFIX
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion
 
 __all__ = ["Envelope", "Filters", "Outbox", "Shared", "withheld_because"]
@@ -153,6 +157,8 @@ class Outbox:
             for summary in page.items:
                 item = ctx.store.item(summary.id)
                 if item is None:  # pragma: no cover - read in the same transaction
+                    continue
+                if item.created_by.startswith(PEER_PREFIX):  # the third-party rule
                     continue
                 portions = tuple(
                     p for p in item.portions
