@@ -231,6 +231,8 @@ def test_a_person_may_not_add_objects(api: Api) -> None:
     answer = api.client.post(url, content=body, headers=headers)
     assert answer.status_code == 403
     assert listed(api, "releaser") == []
+    refused = [e for e in api.world.node.store.audit_entries() if e.action == "stix.add"]
+    assert [(e.actor, e.outcome) for e in refused] == [(api.world.officer.id, "deny")]
 
 
 def test_a_wrong_collection_or_no_credential_gets_nothing(api: Api) -> None:

@@ -30,7 +30,7 @@ from tearline.federation.signing import Rejected, Verdict, signature_of, verify
 from tearline.federation.stix import Imported, imported, labels_of, stix_time
 from tearline.labels.model import Label
 from tearline.labels.translate import translate
-from tearline.service.context import Context
+from tearline.service.context import Context, Refusal
 from tearline.service.items import created_record, marking, new_item_id
 from tearline.service.principals import PEER_PREFIX, PeerRecord
 from tearline.service.records import ItemRecord, Portion
@@ -54,13 +54,14 @@ class Inbox:
         Raises:
             Denied: the caller is not a peer node (a person adds items through the API).
         """
-        if not principal_id.startswith(PEER_PREFIX):
-            problem = "only a peer node adds objects over TAXII; people use /api/v1/items"
-            raise Denied(problem, (problem,))
 
         def work() -> dict[str, Any]:
             ctx = self._ctx
             at = ctx.clock()
+            if not principal_id.startswith(PEER_PREFIX):
+                problem = "only a peer node adds objects over TAXII; people use /api/v1/items"
+                record = Record(at, principal_id, "stix.add", "", "deny", {"reason": problem})
+                raise Refusal(Denied(problem, (problem,)), record)
             peer = ctx.store.peer(principal_id.removeprefix(PEER_PREFIX))
             if peer is None:
                 raise Unauthenticated("that peer node is not registered on this node")
