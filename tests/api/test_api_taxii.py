@@ -70,7 +70,7 @@ def test_discovery_api_root_and_collections_answer_in_the_taxii_media_type(api: 
     assert root["versions"] == [MEDIA_TYPE]
     url = collection_url(api, headers)
     one = api.client.get(url, headers=headers).json()
-    assert (one["can_read"], one["can_write"]) == (True, False)
+    assert (one["can_read"], one["can_write"]) == (True, True)  # a peer adds its own
     person = {**api.as_("us"), **ACCEPT}
     assert api.client.get("/taxii2/", headers=person).status_code == 200
 
@@ -138,6 +138,12 @@ def test_paging_with_limit_and_next_gives_every_object_once(api: Api) -> None:
         response = api.client.get(url, params={"limit": 2, "next": page["next"]},
                                   headers=headers)  # fmt: skip
     assert len(seen) == 5 == len(set(seen))
+    manifest_url = collection_url(api, headers) + "manifest/"
+    first = api.client.get(manifest_url, params={"limit": 3}, headers=headers).json()
+    rest = api.client.get(manifest_url, params={"limit": 3, "next": first["next"]},
+                          headers=headers).json()  # fmt: skip
+    assert [r["id"] for r in first["objects"] + rest["objects"]] == seen
+    assert rest["more"] is False
     bad = api.client.get(url, params={"next": "%%%"}, headers=headers)
     assert bad.status_code == 400
     assert "next" in bad.json()["description"]

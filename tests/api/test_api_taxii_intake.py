@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from api.conftest import Api
 from tearline.api.taxii import MEDIA_TYPE
+from tearline.errors import Unauthenticated
 from tearline.federation.signing import sign
 from tearline.federation.stix import EXTENSION_ID, bundle, item_object, label_marking
 from tearline.keys import NodeKey
@@ -254,3 +255,42 @@ def test_what_came_from_a_peer_never_leaves_again(api: Api) -> None:
     assert api.client.get(url, headers=headers).json()["objects"] == []
     person = {**api.as_("releaser"), "Accept": MEDIA_TYPE}
     assert api.client.get(url, headers=person).json()["objects"] == []
+
+
+def test_a_signed_but_malformed_or_untranslatable_object_is_rejected(api: Api) -> None:
+    headers = peer(api)
+    registry = api.world.node.registry
+    item = jp_item(api, "秘//REL TO JPN, USA")
+    obj, markings = item_object(item, JP, registry)
+    del obj["extensions"][EXTENSION_ID]["kind"]  # signed as it is: the signature holds
+    french = NodeInfo("n-fr-test", "FRA", "fr")
+    label = parse("SECRET//REL TO FRA, USA", "fr", registry=registry)
+    foreign = ItemRecord(**{**{f: getattr(item, f) for f in item.__slots__}, "label": label,
+                            "id": "i-00000000000000000077"})  # fmt: skip
+    other, other_markings = item_object(foreign, french, registry)
+    body = {"objects": [*markings, sign(obj, markings, JP_KEY), *other_markings,
+                        sign(other, other_markings, JP_KEY)]}  # fmt: skip
+    status = post(api, headers, body)
+    assert any("malformed Tearline object" in f["message"] for f in status["failures"])
+    assert any(f["message"].startswith("untranslatable") for f in status["failures"])
+    assert status["success_count"] == 0
+    reasons = sorted(json.loads(e.detail)["reason"] for e in api.world.node.store.audit_entries()
+                     if e.action == "stix.reject")  # fmt: skip
+    assert reasons == ["malformed", "untranslatable"]
+
+
+def test_a_new_version_may_not_change_the_kind(api: Api) -> None:
+    headers = peer(api)
+    post(api, headers, envelope(api, jp_item(api, "秘//REL TO JPN, USA")))
+    registry = api.world.node.registry
+    item = jp_item(api, "秘//REL TO JPN, USA", version=2)
+    part = Portion(parse("(秘//REL TO JPN, USA)", "jp", form="portion", registry=registry), "一")
+    doc = ItemRecord(**{**{f: getattr(item, f) for f in item.__slots__},
+                        "kind": ItemKind.DOCUMENT, "portions": (part,)})  # fmt: skip
+    status = post(api, headers, envelope(api, doc))
+    assert "may not change the item's kind" in status["failures"][0]["message"]
+
+
+def test_a_peer_removed_meanwhile_is_refused(api: Api) -> None:
+    with pytest.raises(Unauthenticated):
+        api.world.node.inbox.add("peer:ghost", [])

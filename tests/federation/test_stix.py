@@ -21,8 +21,9 @@ from tearline.federation.stix import (
     labels_of,
     parse_time,
 )
+from tearline.labels.parse import parse
 from tearline.service.context import NodeInfo
-from tearline.service.records import ItemKind
+from tearline.service.records import ItemKind, Portion
 
 MARKINGS = [
     ("SECRET//REL TO USA, JPN", "us"),
@@ -193,3 +194,19 @@ def test_a_malformed_label_in_a_marking_definition_is_refused() -> None:
     definition["extensions"][EXTENSION_ID]["label"] = {"v": 1, "scheme": "us", "level": "ZZ"}
     with pytest.raises(InvalidInput, match="malformed"):
         labels_of([definition], REGISTRY)
+
+
+def test_a_tlp_portion_carries_the_standard_marking_beside_its_own() -> None:
+    item = report("TLP:AMBER", "tlp")
+    parts = (Portion(parse("TLP:AMBER", "tlp", registry=REGISTRY), "one"),
+             Portion(parse("TLP:GREEN", "tlp", registry=REGISTRY), "two"))  # fmt: skip
+    doc = type(item)(**{**{f: getattr(item, f) for f in item.__slots__},
+                        "kind": ItemKind.DOCUMENT, "portions": parts})  # fmt: skip
+    data = export([doc])
+    assert_valid(data)
+    (obj,) = [o for o in data["objects"] if o["type"] == "report"]
+    refs = {g["marking_ref"] for g in obj["granular_markings"]}
+    assert {TLP_MARKINGS["AMBER"], TLP_MARKINGS["GREEN"]} <= refs
+    labels = labels_of([o for o in data["objects"] if o["type"] == "marking-definition"],
+                       REGISTRY)  # fmt: skip
+    assert imported(obj, labels).portions == parts
