@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from tearline.audit import Record
 from tearline.config import Settings
 from tearline.errors import Conflict, InvalidInput
+from tearline.federation.inbox import Inbox
+from tearline.federation.outbox import Outbox
 from tearline.keys import NodeKey
 from tearline.labels.schemes import Registry, default_registry
 from tearline.policy.model import Person
@@ -62,6 +64,8 @@ class Node:
     peers: Peers
     clock: Clock
     committer: Committer
+    outbox: Outbox
+    inbox: Inbox
 
     def close(self) -> None:
         """Commit the audit records still waiting, then close the database connections."""
@@ -97,7 +101,8 @@ def _wire(
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
-        Consents(ctx, items), sessions, Peers(ctx, key), clock, committer,
+        Consents(ctx, items), sessions, Peers(ctx, key), clock, committer, Outbox(ctx, key),
+        Inbox(ctx),
     )  # fmt: skip
 
 

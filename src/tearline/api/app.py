@@ -41,6 +41,7 @@ from tearline.api.schemas import (
 )
 from tearline.api.session import session_routes
 from tearline.api.stream import stream_routes
+from tearline.api.taxii import taxii_app
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
@@ -102,6 +103,7 @@ def create_app(
     # before the item routes: "/items/stream" is not an item id
     app.state.streams = stream_routes(app, node, app.state.follower)
     _routes(app, node)
+    app.mount("/taxii2", taxii_app(node, app.state.limiter))
     vetting_routes(app, node)
     change_routes(app, node)
     session_routes(app, node)

@@ -18,7 +18,10 @@ from tearline.service.principals import PEER_PREFIX
 if TYPE_CHECKING:
     from tearline.bootstrap import Node
 
-__all__ = ["Caller", "FailureLimiter", "PersonOnly", "RateLimited", "Reader", "authenticate"]
+__all__ = [
+    "Caller", "FailureLimiter", "PersonOnly", "RateLimited", "Reader", "authenticate",
+    "reader_of",
+]  # fmt: skip
 
 
 class RateLimited(Unauthenticated):
@@ -144,6 +147,11 @@ def _reader(request: Request) -> PersonRecord:
     if session is not None and request.method not in SAFE_METHODS:
         node.sessions.check_csrf(session, request.headers.get(CSRF_HEADER))
     return who
+
+
+def reader_of(request: Request) -> PersonRecord:
+    """Who asks (as the ``Reader`` dependency), for a handler that reads its own body."""
+    return _reader(request)
 
 
 def _caller(request: Request) -> PersonRecord:

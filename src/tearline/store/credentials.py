@@ -91,6 +91,87 @@ class CredentialRows:
         """Every peer, by name."""
         return [_peer(r) for r in self.db.all(f"SELECT {_PEER_COLUMNS} FROM peers ORDER BY name")]
 
+    # ------------------------------------------------------------------ federation
+    def stix_signature(self, stix_id: str, modified: datetime, digest: str) -> str | None:
+        """The signature kept for this object version with this signed content, if any."""
+        row = self.db.one(
+            "SELECT signature FROM stix_signatures WHERE stix_id = ? AND modified = ? "
+            "AND digest = ?",
+            (stix_id, to_us(modified), digest),
+        )
+        return None if row is None else str(row[0])
+
+    def add_stix_release(
+        self, principal: str, stix_id: str, modified: datetime, digest: str,
+        item: tuple[str, int], signature: str, at: datetime,
+    ) -> None:  # fmt: skip
+        """Record that this signed object version went to ``principal`` at ``at`` (its
+        signature kept the first time it is released; a repeated release is recorded once)."""
+        stamp = to_us(modified)
+        if self.stix_signature(stix_id, modified, digest) is None:
+            self.db.execute(
+                "INSERT INTO stix_signatures (stix_id, modified, digest, item_id, version, "
+                "signature, first_released) VALUES (?,?,?,?,?,?,?)",
+                (stix_id, stamp, digest, item[0], item[1], signature, to_us(at)),
+            )
+        known = self.db.one(
+            "SELECT 1 FROM stix_releases WHERE principal = ? AND stix_id = ? AND modified = ? "
+            "AND digest = ?",
+            (principal, stix_id, stamp, digest),
+        )
+        if known is None:
+            self.db.execute(
+                "INSERT INTO stix_releases (principal, stix_id, modified, digest, at) "
+                "VALUES (?,?,?,?,?)",
+                (principal, stix_id, stamp, digest, to_us(at)),
+            )
+
+    def stix_releases(self, principal: str) -> list[tuple[str, datetime, str, datetime]]:
+        """What went to ``principal``: ``(stix_id, modified, signature, at)``, oldest first."""
+        rows = self.db.all(
+            "SELECT r.stix_id, r.modified, s.signature, r.at FROM stix_releases r "
+            "JOIN stix_signatures s ON s.stix_id = r.stix_id AND s.modified = r.modified "
+            "AND s.digest = r.digest WHERE r.principal = ? ORDER BY r.at, r.stix_id",
+            (principal,),
+        )
+        return [(str(r[0]), from_us(r[1]), str(r[2]), from_us(r[3])) for r in rows]
+
+    def stix_received(self, stix_id: str) -> list[tuple[datetime, str, str]]:
+        """The versions of ``stix_id`` received: ``(modified, signature, local item id)``,
+        oldest first."""
+        rows = self.db.all(
+            "SELECT modified, signature, item_id FROM stix_received WHERE stix_id = ? "
+            "ORDER BY modified",
+            (stix_id,),
+        )
+        return [(from_us(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def add_stix_received(
+        self, stix_id: str, modified: datetime, signature: str, peer: str, item_id: str,
+        originator: str, at: datetime,
+    ) -> None:  # fmt: skip
+        """Record an object version received from ``peer`` and the item it became."""
+        self.db.execute(
+            "INSERT INTO stix_received (stix_id, modified, signature, peer, item_id, "
+            "originator, at) VALUES (?,?,?,?,?,?,?)",
+            (stix_id, to_us(modified), signature, peer, item_id, originator, to_us(at)),
+        )
+
+    def add_taxii_status(self, status_id: str, principal: str, body: str, at: datetime) -> None:
+        """Keep the status of an add-objects request (TAXII 2.1 §4.3)."""
+        self.db.execute(
+            "INSERT INTO taxii_statuses (id, principal, body, at) VALUES (?,?,?,?)",
+            (status_id, principal, body, to_us(at)),
+        )
+
+    def taxii_status(self, status_id: str, principal: str) -> str | None:
+        """The status ``status_id`` if ``principal`` made the request."""
+        row = self.db.one(
+            "SELECT body FROM taxii_statuses WHERE id = ? AND principal = ?",
+            (status_id, principal),
+        )
+        return None if row is None else str(row[0])
+
     def remove_peer(self, name: str) -> bool:
         """Forget a peer (its credential stops working); whether there was one."""
         if self.db.one("SELECT 1 FROM peers WHERE name = ?", (name,)) is None:

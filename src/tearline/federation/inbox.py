@@ -1,0 +1,178 @@
+"""What a peer node sends: TAXII 2.1 add-objects (§5.5) into this node's collection.
+
+Each report or note is verified against the public key this node holds for the sending peer
+(:func:`tearline.federation.signing.verify`): unsigned, altered, relabelled and replayed
+objects are rejected, and each rejection is audited (``stix.reject``, naming the peer, the
+object and the reason). An accepted object must be releasable to this node's nation; its
+label and each portion's are translated through the agreements into this node's scheme (the
+translated label keeps the original as its origin, so no reader gains by the translation),
+and it is stored as an item — a new one, or a new version of the item an earlier version of
+the same STIX id became — created by ``peer:NAME``, with its originator (nation,
+organisation) and its provenance kept: the STIX id and version, the signature, the peer it
+came from, when (``stix_received``). Each is audited (``item.create`` or ``item.edit`` and
+``stix.receive``). The very version already held with the same signature is skipped.
+
+The request's outcome is a TAXII status resource (§4.3.1), kept for the sender to read.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from tearline.audit import Record
+from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
+from tearline.federation.signing import Rejected, Verdict, signature_of, verify
+from tearline.federation.stix import Imported, imported, labels_of, stix_time
+from tearline.labels.model import Label
+from tearline.labels.translate import translate
+from tearline.service.context import Context, Refusal
+from tearline.service.items import created_record, marking, new_item_id
+from tearline.service.principals import PEER_PREFIX, PeerRecord
+from tearline.service.records import ItemRecord, Portion
+
+__all__ = ["Inbox"]
+
+#: Objects sent only as context for the reports and notes: not stored, not counted.
+_CONTEXT = frozenset({"marking-definition", "identity", "extension-definition"})
+
+
+class Inbox:
+    """Objects received from peers."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def add(self, principal_id: str, objects: Sequence[Any]) -> dict[str, Any]:
+        """Take the objects of an add-objects request from ``principal_id`` (a peer);
+        returns the TAXII status resource of the request (kept for :meth:`status`).
+
+        Raises:
+            Denied: the caller is not a peer node (a person adds items through the API).
+        """
+
+        def work() -> dict[str, Any]:
+            ctx = self._ctx
+            at = ctx.clock()
+            if not principal_id.startswith(PEER_PREFIX):
+                problem = "only a peer node adds objects over TAXII; people use /api/v1/items"
+                record = Record(at, principal_id, "stix.add", "", "deny", {"reason": problem})
+                raise Refusal(Denied(problem, (problem,)), record)
+            peer = ctx.store.peer(principal_id.removeprefix(PEER_PREFIX))
+            if peer is None:
+                raise Unauthenticated("that peer node is not registered on this node")
+            dicts = [o for o in objects if isinstance(o, Mapping)]
+            markings = [o for o in dicts if o.get("type") == "marking-definition"]
+            successes: list[dict[str, Any]] = []
+            failures: list[dict[str, Any]] = []
+            records: list[Record] = []
+            for obj in dicts:
+                if obj.get("type") in _CONTEXT:
+                    continue
+                entry = {"id": str(obj.get("id"))[:120], "version": str(obj.get("modified"))[:40]}
+                try:
+                    records += self._take(peer, obj, markings, at)
+                    successes.append(entry)
+                except Rejected as problem:
+                    failures.append({**entry, "message": str(problem)})
+                    records.append(_rejected(at, peer, entry["id"], problem.reason, problem))
+                except TearlineError as problem:
+                    failures.append({**entry, "message": str(problem)})
+                    records.append(_rejected(at, peer, entry["id"], "malformed", problem))
+            failures += [
+                {"id": "", "version": "", "message": "not a STIX object (a JSON object)"}
+                for o in objects if not isinstance(o, Mapping)
+            ]  # fmt: skip
+            status_id = str(uuid.uuid4())
+            status = {
+                "id": status_id, "status": "complete",
+                "request_timestamp": stix_time(at),
+                "total_count": len(successes) + len(failures),
+                "success_count": len(successes), "successes": successes,
+                "failure_count": len(failures), "failures": failures, "pending_count": 0,
+            }  # fmt: skip
+            ctx.store.add_taxii_status(status_id, principal_id, json.dumps(status), at)
+            ctx.audit.write(records)
+            return status
+
+        return self._ctx.run(work)
+
+    def status(self, principal_id: str, status_id: str) -> dict[str, Any] | None:
+        """The status of an add-objects request ``principal_id`` made (``None`` otherwise)."""
+        with self._ctx.store.transaction(write=False):
+            found = self._ctx.store.taxii_status(status_id[:64], principal_id)
+        return None if found is None else dict(json.loads(found))
+
+    def _take(
+        self, peer: PeerRecord, obj: Mapping[str, Any], markings: Sequence[Mapping[str, Any]],
+        at: datetime,
+    ) -> list[Record]:  # fmt: skip
+        ctx = self._ctx
+        stix_id = str(obj.get("id"))
+        held = ctx.store.stix_received(stix_id)
+        verdict = verify(obj, markings, peer.public_key, [(m, s) for m, s, _ in held])
+        if verdict is Verdict.HELD:
+            return []
+        got = imported(obj, labels_of(markings, ctx.registry))
+        label = self._local(got.label)
+        portions = tuple(Portion(self._local(p.label), p.text) for p in got.portions)
+        before = ctx.store.item(held[-1][2]) if held else None
+        item = self._item(peer, got, label, portions, before, at)
+        if before is None:
+            ctx.store.add_items([item])
+            made = created_record(item, at, ctx.registry)
+        else:
+            ctx.store.revise_item(before, item, peer.principal)
+            detail = {"version": item.version, "reason": f"received from {peer.principal}",
+                      "from": marking(before.label, ctx.registry),
+                      "to": marking(item.label, ctx.registry)}  # fmt: skip
+            made = Record(at, peer.principal, "item.edit", item.id, "done", detail)
+        signature = str(signature_of(obj))
+        ctx.store.add_stix_received(stix_id, got.modified, signature, peer.name, item.id,
+                                    got.originator_nation, at)  # fmt: skip
+        detail = {"stix_id": stix_id, "modified": stix_time(got.modified), "from": peer.name,
+                  "originator": got.originator_nation, "node": got.node,
+                  "signature": signature, "version": item.version}  # fmt: skip
+        return [made, Record(at, peer.principal, "stix.receive", item.id, "done", detail)]
+
+    def _local(self, label: Label) -> Label:
+        """``label`` in this node's scheme, if it may come here at all.
+
+        Raises:
+            Rejected: not releasable to this node's nation, or not translatable.
+        """
+        nation = self._ctx.node.nation
+        if label.releasable_to is not None and nation not in label.releasable_to:
+            raise Rejected("unreleasable", f"{marking(label, self._ctx.registry)} is not "
+                           f"releasable to {nation}")  # fmt: skip
+        try:
+            return translate(label, self._ctx.node.scheme, registry=self._ctx.registry).label
+        except TearlineError as problem:
+            raise Rejected("untranslatable", str(problem)) from None
+
+    def _item(
+        self, peer: PeerRecord, got: Imported, label: Label, portions: tuple[Portion, ...],
+        before: ItemRecord | None, at: datetime,
+    ) -> ItemRecord:  # fmt: skip
+        if before is not None and before.kind is not got.kind:
+            raise InvalidInput(f"{got.stix_id}: a new version may not change the item's kind")
+        fresh = ItemRecord(
+            id=new_item_id(), kind=got.kind, label=label, title=got.title[:500],
+            content=got.content, at=got.at, created=at, modified=at,
+            created_by=peer.principal, originator_nation=got.originator_nation[:3],
+            originator_org=got.originator_org[:200], portions=portions,
+        )  # fmt: skip
+        if before is None:
+            return fresh
+        return replace(fresh, id=before.id, version=before.version + 1, created=before.created)
+
+
+def _rejected(
+    at: datetime, peer: PeerRecord, stix_id: str, reason: str, problem: Exception
+) -> Record:
+    detail = {"reason": reason, "from": peer.name, "message": str(problem)[:300]}
+    return Record(at, peer.principal, "stix.reject", stix_id[:120], "deny", detail)

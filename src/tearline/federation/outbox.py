@@ -1,0 +1,267 @@
+"""What a peer node is given: the release filter, the signing of each object version when it
+is first released, and the record and audit of every release.
+
+A peer reads as a person of its nation cleared at its agreement's ceiling (the policy decides
+every label and every portion exactly as for that person), and on top of that read decision
+the **release filter** decides what may *leave*: only what is releasable to the peer's
+nation, and never ORCON or RELIDO material (they leave only by an officer's decision), never
+NOFORN, never DISPLAY ONLY. A document goes with exactly the portions that pass both, under a
+banner rolled up from those alone; one with none does not go. A translated label is filtered
+by each label it came from as well.
+
+**Third-party rule** (strict form, until consents from the originating node exist): an item
+received from a peer never leaves through this door again — not to another peer, not back.
+
+The same door serves a person's token (a person of this node reads what would be released
+to their own nation); every object given out is audited (``stix.release``, naming the
+principal, the item, its version and the STIX id) and recorded with its signature.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from tearline.audit import Record
+from tearline.errors import InvalidInput
+from tearline.federation.signing import sign, signature_of, signed_bytes, with_signature
+from tearline.federation.stix import NAMESPACE, item_object, parse_time
+from tearline.labels.model import Label
+from tearline.labels.rollup import rollup
+from tearline.policy.decide import decide
+from tearline.policy.model import Action
+from tearline.service.context import Context
+from tearline.service.listing import Query
+from tearline.service.ports import Signer
+from tearline.service.principals import PEER_PREFIX
+from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion
+
+__all__ = ["Envelope", "Filters", "Outbox", "Shared", "withheld_because"]
+
+#: The most objects one page holds (TAXII 2.1 §3.4: the server may cap ``limit``).
+MAX_PAGE: Final = 1000
+_TYPES: Final = {ItemKind.REPORT: "report", ItemKind.DOCUMENT: "report",
+                 ItemKind.OBSERVATION: "note"}  # fmt: skip
+
+
+def withheld_because(label: Label, nations: frozenset[str]) -> str | None:
+    """Why ``label`` may not leave for ``nations`` automatically (``None``: it may)."""
+    reason = _withheld(label, nations)
+    for origin in label.origins:
+        reason = reason or withheld_because(origin, nations)
+    return reason
+
+
+def _withheld(label: Label, nations: frozenset[str]) -> str | None:
+    if label.has_control("OC"):
+        return "ORCON never leaves automatically: the originator decides"
+    if label.has_control("RELIDO"):
+        return "RELIDO never leaves automatically: a releasing officer decides"
+    if label.has_control("NF"):
+        return "NOFORN never leaves"
+    if nations & label.displayable_to:
+        return "DISPLAY ONLY: it may be shown, never given"
+    if label.releasable_to is not None and not nations <= label.releasable_to:
+        return f"not releasable to {', '.join(sorted(nations - label.releasable_to))}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a TAXII request asks for (TAXII 2.1 §3.4, §5.3): objects added after a time,
+    at most ``limit`` of them, continuing from ``next``, of these ids or types only."""
+
+    added_after: datetime | None = None
+    limit: int = 100
+    next: str | None = None
+    ids: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """One object given out: the signed STIX object, its marking-definitions, when it was
+    added to the collection (the time of its version) and its version (``modified``)."""
+
+    obj: dict[str, Any]
+    markings: list[dict[str, Any]]
+    added: datetime
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A page: the objects, whether more follow, and the token that continues it."""
+
+    objects: list[Shared]
+    more: bool
+    next: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    item: ItemRecord
+    stix_id: str
+    label: Label
+    portions: tuple[Portion, ...]
+
+
+def _cursor(item: ItemRecord, stix_id: str) -> tuple[datetime, str]:
+    return item.modified, stix_id
+
+
+def _token(position: tuple[datetime, str]) -> str:
+    text = f"{position[0].isoformat()}|{position[1]}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _position(token: str) -> tuple[datetime, str]:
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        when, stix_id = text.split("|", 1)
+        return datetime.fromisoformat(when), stix_id
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidInput(
+            "next: give the `next` value of the previous page as it was returned"
+        ) from None
+
+
+class Outbox:
+    """The objects of the node's one TAXII collection, as one principal may be given them."""
+
+    def __init__(self, ctx: Context, signer: Signer) -> None:
+        self._ctx = ctx
+        self._signer = signer
+
+    @property
+    def collection_id(self) -> str:
+        """The id of the node's collection (the same for every principal)."""
+        return str(uuid.uuid5(NAMESPACE, "collection\x00" + self._ctx.node.id))
+
+    def _candidates(self, reader: PersonRecord, at: datetime) -> list[_Candidate]:
+        """Every item ``reader`` may read and be given, with what of it goes."""
+        ctx = self._ctx
+        readable = ctx.readable.for_person(reader, at)
+        nations = frozenset(reader.nationalities)
+        person = reader.as_person()
+        found: list[_Candidate] = []
+        cursor: str | None = None
+        while True:
+            page = ctx.store.readable_page(Query(limit=500, cursor=cursor), readable)
+            for summary in page.items:
+                item = ctx.store.item(summary.id)
+                if item is None:  # pragma: no cover - read in the same transaction
+                    continue
+                if item.created_by.startswith(PEER_PREFIX):  # the third-party rule
+                    continue
+                portions = tuple(
+                    p for p in item.portions
+                    if decide(person, p.label, Action.READ, at, registry=ctx.registry).permitted
+                    and withheld_because(p.label, nations) is None
+                )  # fmt: skip
+                if item.portions:
+                    if not portions:
+                        continue
+                    label = rollup([p.label for p in portions], registry=ctx.registry)
+                else:
+                    label = item.label
+                if withheld_because(label, nations) is not None:
+                    continue
+                stix_id = item_object(item, ctx.node, ctx.registry, label=label,
+                                      portions=portions)[0]["id"]  # fmt: skip
+                found.append(_Candidate(item, stix_id, label, portions))
+            cursor = page.next
+            if cursor is None:
+                break
+        return found
+
+    def _select(self, found: list[_Candidate], filters: Filters) -> tuple[list[_Candidate], bool]:
+        chosen = [
+            c for c in found
+            if (filters.added_after is None or c.item.modified > filters.added_after)
+            and (filters.ids is None or c.stix_id in filters.ids)
+            and (filters.types is None or _TYPES[c.item.kind] in filters.types)
+        ]  # fmt: skip
+        chosen.sort(key=lambda c: _cursor(c.item, c.stix_id))
+        if filters.next is not None:
+            after = _position(filters.next)
+            chosen = [c for c in chosen if _cursor(c.item, c.stix_id) > after]
+        limit = max(1, min(filters.limit, MAX_PAGE))
+        return chosen[:limit], len(chosen) > limit
+
+    def objects(self, principal_id: str, filters: Filters) -> Envelope:
+        """A page of the objects ``principal_id`` is given, oldest version first, each signed
+        (once, when first released: the signature is kept), recorded and audited."""
+
+        def work() -> Envelope:
+            ctx = self._ctx
+            at = ctx.clock()
+            reader = ctx.reader(principal_id)
+            page, more = self._select(self._candidates(reader, at), filters)
+            shared, records = [], []
+            for c in page:
+                obj, markings = item_object(c.item, ctx.node, ctx.registry, label=c.label,
+                                            portions=c.portions)  # fmt: skip
+                digest = hashlib.sha256(signed_bytes(obj, markings)).hexdigest()
+                kept = ctx.store.stix_signature(c.stix_id, c.item.modified, digest)
+                signed = (
+                    sign(obj, markings, self._signer)
+                    if kept is None
+                    else with_signature(obj, markings, kept, self._signer.key_id)
+                )
+                value = str(signature_of(signed))
+                ctx.store.add_stix_release(reader.id, c.stix_id, c.item.modified, digest,
+                                           (c.item.id, c.item.version), value, at)  # fmt: skip
+                shared.append(Shared(signed, markings, c.item.modified, obj["modified"]))
+                detail = {"stix_id": c.stix_id, "version": c.item.version,
+                          "portions": len(c.portions), "to": reader.id}  # fmt: skip
+                records.append(Record(at, reader.id, "stix.release", c.item.id, "permit",
+                                      detail))  # fmt: skip
+            ctx.audit.write(records)
+            token = _token(_cursor(page[-1].item, page[-1].stix_id)) if more else None
+            return Envelope(shared, more, token)
+
+        return self._ctx.run(work)
+
+    def manifest(self, principal_id: str, filters: Filters) -> Envelope:
+        """The same page as :meth:`objects` describes, without the objects' content (ids,
+        versions, when added): nothing leaves, so nothing is signed; the listing is audited
+        (``stix.manifest``)."""
+
+        def work() -> Envelope:
+            ctx = self._ctx
+            at = ctx.clock()
+            reader = ctx.reader(principal_id)
+            page, more = self._select(self._candidates(reader, at), filters)
+            shared = [
+                Shared({"id": c.stix_id}, [], c.item.modified,
+                       item_object(c.item, ctx.node, ctx.registry, label=c.label,
+                                   portions=c.portions)[0]["modified"])
+                for c in page
+            ]  # fmt: skip
+            detail = {"objects": [c.stix_id for c in page]}
+            ctx.audit.write([Record(at, reader.id, "stix.manifest", "", "permit", detail)])
+            token = _token(_cursor(page[-1].item, page[-1].stix_id)) if more else None
+            return Envelope(shared, more, token)
+
+        return self._ctx.run(work)
+
+    def released(self, principal_id: str) -> Sequence[tuple[str, datetime, str, datetime]]:
+        """What went to ``principal_id``: ``(stix_id, modified, signature, at)`` each."""
+        with self._ctx.store.transaction(write=False):
+            return self._ctx.store.stix_releases(principal_id)
+
+
+def added_after(text: str | None) -> datetime | None:
+    """The ``added_after`` of a request (TAXII 2.1 §3.4.2), if given.
+
+    Raises:
+        InvalidInput: not a timestamp.
+    """
+    return None if text is None else parse_time(text, "added_after")
