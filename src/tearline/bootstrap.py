@@ -12,12 +12,14 @@ from tearline.config import Settings
 from tearline.errors import Conflict, InvalidInput
 from tearline.keys import NodeKey
 from tearline.labels.schemes import Registry, default_registry
+from tearline.picture import FusionConfig
 from tearline.policy.model import Person
 from tearline.service.auditing import AuditLog
 from tearline.service.bulk import Bulk
 from tearline.service.consents import Consents
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
 from tearline.service.items import Items
+from tearline.service.observations import Observations
 from tearline.service.oversight import Oversight
 from tearline.service.peers import Peers
 from tearline.service.people import People
@@ -60,6 +62,7 @@ class Node:
     sessions: Sessions
     peers: Peers
     clock: Clock
+    observations: Observations
 
     def close(self) -> None:
         """Close the database connection."""
@@ -89,6 +92,7 @@ def _wire(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
         Consents(ctx, items), sessions, Peers(ctx, key), clock,
+        Observations(ctx, FusionConfig(timeout=timedelta(minutes=settings.cop_timeout_minutes))),
     )  # fmt: skip
 
 
