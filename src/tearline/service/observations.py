@@ -26,10 +26,12 @@ from datetime import datetime
 from typing import Any, Final
 
 from tearline.audit import Record, decision_record
-from tearline.errors import Denied, InvalidInput, LabelError, NotFound
+from tearline.errors import Denied, InvalidInput, LabelError, NotFound, TearlineError
 from tearline.labels.lattice import dominates
 from tearline.labels.model import Label
 from tearline.labels.parse import parse
+from tearline.labels.schemes import Registry
+from tearline.labels.translate import translate
 from tearline.picture import (
     Change,
     FusionConfig,
@@ -380,7 +382,7 @@ class Observations:
             before = self._readable(actor, observation_id, at, "observation.relabel")
             label = self._label(actor, marking_text, scheme)
             self._refuse_write(actor, label, at, "observation.relabel", before.id)
-            lowered = not dominates(label, before.label, registry=self._ctx.registry)
+            lowered = not _raises(label, before.label, self._ctx.registry)
             old, new = written(before.label, self._ctx.registry), written(label, self._ctx.registry)
             if lowered and not actor.has_role(Role.RELEASING_OFFICER):
                 problem = (f"{new!r} is lower than {old!r}: lowering an observation's label "
@@ -528,6 +530,19 @@ class Observations:
 
         with self._ctx.store.transaction(write=False):
             return work()
+
+
+def _raises(new: Label, old: Label, registry: Registry) -> bool:
+    """Whether ``new`` protects at least what ``old`` does. Labels of two schemes are
+    compared in ``old``'s scheme; when ``new`` cannot be carried there (TLP and a national
+    scheme), it is not known to: the change counts as a lowering (fail closed)."""
+    try:
+        carried = (
+            new if new.scheme == old.scheme else translate(new, old.scheme, registry=registry).label
+        )
+        return dominates(carried, old, registry=registry)
+    except TearlineError:
+        return False
 
 
 def _merge(before: Change, after: Change) -> Change:
