@@ -231,25 +231,22 @@ def tracks_command(
 
 
 def _reporters(node: Any) -> dict[str, str]:
-    """The scenario's reporting people by nation, registered by the node's first active
-    security officer when they are not on the node yet."""
-    from tearline.errors import InvalidInput
+    """The scenario's reporting people by nation, registered by the node's first security
+    officer when they are not on the node yet (refused, as any registration, when that
+    officer is not active)."""
     from tearline.service.records import Role
 
     with node.store.transaction(write=False):
         everyone = node.store.people()
     found = {p.name: p.id for p in everyone if p.organisation.startswith(_SCENARIO_ORG)}
-    officers = [p for p in everyone if p.has_role(Role.SECURITY_OFFICER)
-                and str(p.status) == "active"]  # fmt: skip
+    officer = next(p.id for p in everyone if p.has_role(Role.SECURITY_OFFICER))
     made: dict[str, str] = {}
     for nation, (name, clearance, unit) in REPORTERS.items():
         if name in found:
             made[nation] = found[name]
             continue
-        if not officers:
-            raise InvalidInput("the node has no active security officer to register reporters")
         person = node.people.add(
-            officers[0].id, name=name, nationalities=[nation], clearance=clearance,
+            officer, name=name, nationalities=[nation], clearance=clearance,
             authorizations=[("community:maritime", None)],
             organisation=f"{_SCENARIO_ORG} {unit}", reason="tearline scenario reporter",
         )  # fmt: skip
