@@ -143,3 +143,27 @@ def test_scenario_feeds_the_node_as_its_reporters(sh: Shell, people: dict[str, s
                             "--speedup", "600")  # fmt: skip
     assert code == 0
     assert "filed" in text
+
+
+def test_plain_text_and_bad_times(sh: Shell, people: dict[str, str], tmp_path: Path) -> None:
+    base = ["observation", "add", "--as", people["us"], "--lat", "34.5", "--lon", "129.5",
+            "--kind", "vessel", "--source-nation", "USA", "--sensor", "P-8A",
+            "--marking", "SECRET//REL TO USA, JPN"]  # fmt: skip
+    code, out, _ = sh.text(*base)
+    assert code == 0
+    assert out.startswith("filed o-")
+    for bad in ("soon", "2026-11-30T08:00:00"):
+        code, _, err = sh.text(*base, "--time", bad)
+        assert code == 2
+        assert "--time" in err
+    path = tmp_path / "one.json"
+    row = {"time": _ago(1), "lat": 34.5, "lon": 129.5, "kind": "vessel", "sensor": "P-8A",
+           "source_nation": "USA", "marking": "SECRET//REL TO USA, JPN"}  # fmt: skip
+    path.write_text(json.dumps([row]))
+    code, out, _ = sh.text("observation", "import", str(path), "--as", people["us"])
+    assert "filed 1 observation(s)" in out
+    code, listed = sh.run("cop", "tracks", "--as", people["us"])
+    first = listed["tracks"][0]["observations"][0]
+    code, out, _ = sh.text("observation", "relabel", first, "--as", people["us"],
+                           "--marking", "SECRET//NOFORN", "--reason", "raise")  # fmt: skip
+    assert out.startswith(f"relabelled {first}: SECRET//NOFORN")

@@ -71,6 +71,8 @@ BATCH_MAX: Final = 10_000
 CLASSES_KEPT: Final = 32
 #: Changes remembered per class for :meth:`Observations.changes_since`.
 JOURNAL_KEPT: Final = 1000
+#: Track markings remembered (by labels and scheme) before the memo is emptied.
+MARKINGS_KEPT: Final = 10_000
 
 
 def new_observation_id() -> str:
@@ -437,7 +439,7 @@ class Observations:
         key = (frozenset(track.labels), scheme)
         rolled = self._markings.get(key)
         if rolled is None:
-            if len(self._markings) > 10_000:
+            if len(self._markings) >= MARKINGS_KEPT:
                 self._markings.clear()
             rolled = self._markings[key] = marking(
                 track.labels, scheme, registry=self._ctx.registry

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from support.node import Cast
-from tearline.errors import InvalidInput
+from tearline.config import Settings
+from tearline.errors import DataFault, InvalidInput
 from tearline.labels.parse import parse
 from tearline.picture import Change
 from tearline.service import observations as module
@@ -87,7 +89,9 @@ def test_classes_are_kept_within_a_bound_and_rebuilt_after_many_changes(
     assert len(node.observations.tracks(world.releaser.id).tracks) == 1
     _, mark, _ = node.observations.changes_since(world.us_analyst.id, 0)
     for n in range(2):
-        node.observations.add(world.releaser.id, _report(world, 8 - n, "SECRET//NOFORN", 40.0))
+        node.observations.add(
+            world.releaser.id, _report(world, 8 - n, "SECRET//REL TO USA, JPN", 40.0 + n)
+        )
         node.observations.tracks(world.us_analyst.id)
     _, _, change = node.observations.changes_since(world.us_analyst.id, mark)
     assert change is None  # the journal no longer reaches back that far
@@ -112,3 +116,31 @@ def test_bad_batches_reasons_boxes_and_times_are_named(world: Cast) -> None:
     assert Bbox.parse("170,-10,-170,10").holds(0.0, 179.0)
     assert not Bbox.parse("170,-10,-170,10").holds(0.0, 0.0)
     assert not Bbox.parse("0,0,1,1").holds(5.0, 0.5)
+
+
+def test_markings_are_remembered_within_a_bound(
+    world: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "MARKINGS_KEPT", 1)
+    node = world.node
+    node.observations.add(world.releaser.id, _report(world, 9, "SECRET//REL TO USA, JPN"))
+    node.observations.add(world.releaser.id, _report(world, 9, "TOP SECRET", 10.0))
+    seen = node.observations.tracks(world.releaser.id).tracks
+    assert sorted(len(v.marking) for v in seen) == [1, 1]
+    assert node.observations.config.timeout == timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("text", ["cop_timeout_minutes = 29", "cop_timeout_minutes = true",
+                                  "cop_timeout_minutes = 2000"])  # fmt: skip
+def test_a_bad_cop_time_out_refuses_to_start(tmp_path: Path, text: str) -> None:
+    (tmp_path / "node.toml").write_text(text + "\n")
+    with pytest.raises(DataFault, match="cop_timeout_minutes"):
+        Settings.load(tmp_path)
+
+
+def test_the_cop_time_out_is_read_and_kept(tmp_path: Path) -> None:
+    (tmp_path / "node.toml").write_text("cop_timeout_minutes = 45\n")
+    settings = Settings.load(tmp_path)
+    assert settings.cop_timeout_minutes == 45
+    settings.save(remember_database=False)
+    assert "cop_timeout_minutes = 45" in (tmp_path / "node.toml").read_text()

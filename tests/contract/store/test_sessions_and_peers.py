@@ -186,7 +186,7 @@ def test_a_session_is_ended_touched_and_refused_when_done(world: Cast) -> None:
 def test_migrations_are_numbered_one_to_n_alike_on_both_backends() -> None:
     numbers = [m.version for m in available("sqlite")]
     assert numbers == list(range(1, len(numbers) + 1))
-    assert [m.name for m in available("sqlite")][-1] == "sessions_and_peers"
+    assert [m.name for m in available("sqlite")][-1] == "observations"
     assert [m.version for m in available("postgres")] == numbers
 
 
