@@ -85,8 +85,9 @@ def test_classes_are_kept_within_a_bound_and_rebuilt_after_many_changes(
     monkeypatch.setattr(module, "CLASSES_KEPT", 1)
     monkeypatch.setattr(module, "JOURNAL_KEPT", 1)
     node.observations.add(world.releaser.id, _report(world, 9, "SECRET//REL TO USA, JPN"))
+    node.observations.add(world.releaser.id, _report(world, 9, "TOP SECRET//NOFORN", 0.0))
     assert len(node.observations.tracks(world.us_analyst.id).tracks) == 1
-    assert len(node.observations.tracks(world.releaser.id).tracks) == 1
+    assert len(node.observations.tracks(world.releaser.id).tracks) == 2  # another class
     _, mark, _ = node.observations.changes_since(world.us_analyst.id, 0)
     for n in range(2):
         node.observations.add(
@@ -98,6 +99,7 @@ def test_classes_are_kept_within_a_bound_and_rebuilt_after_many_changes(
     reports = [_report(world, 5, "SECRET//REL TO USA, JPN", -50 + n / 10) for n in range(1001)]
     node.observations.add_many(world.releaser.id, reports)
     assert len(node.observations.tracks(world.us_analyst.id).tracks) > 1000
+    assert len(node.observations.tracks(world.releaser.id).tracks) > 1000
 
 
 def test_bad_batches_reasons_boxes_and_times_are_named(world: Cast) -> None:
