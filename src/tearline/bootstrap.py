@@ -14,6 +14,7 @@ from tearline.federation.inbox import Inbox
 from tearline.federation.outbox import Outbox
 from tearline.keys import NodeKey
 from tearline.labels.schemes import Registry, default_registry
+from tearline.picture import FusionConfig
 from tearline.policy.model import Person
 from tearline.service.auditing import AuditLog
 from tearline.service.bulk import Bulk
@@ -21,6 +22,7 @@ from tearline.service.committer import Committer, Opened
 from tearline.service.consents import Consents
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
 from tearline.service.items import Items
+from tearline.service.observations import Observations
 from tearline.service.oversight import Oversight
 from tearline.service.peers import Peers
 from tearline.service.people import People
@@ -66,6 +68,7 @@ class Node:
     committer: Committer
     outbox: Outbox
     inbox: Inbox
+    observations: Observations
 
     def close(self) -> None:
         """Commit the audit records still waiting, then close the database connections."""
@@ -103,6 +106,7 @@ def _wire(
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
         Consents(ctx, items), sessions, Peers(ctx, key), clock, committer, Outbox(ctx, key),
         Inbox(ctx),
+        Observations(ctx, FusionConfig(timeout=timedelta(minutes=settings.cop_timeout_minutes))),
     )  # fmt: skip
 
 

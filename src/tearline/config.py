@@ -51,6 +51,9 @@ class Settings:
     #: ``[documents] placeholders``: show a placeholder (its position only) for each portion
     #: of a document the reader may not read. Off: withheld portions leave no trace.
     placeholders: bool = False
+    #: ``cop_timeout_minutes``: how long a fused track stays current in the common
+    #: operational picture without a new observation (30 to 1440 minutes).
+    cop_timeout_minutes: int = 30
 
     @property
     def key_path(self) -> Path:
@@ -91,6 +94,7 @@ class Settings:
             every,
             *_session_settings(data, path),
             _placeholders(data.get("documents", {}), path),
+            _cop_timeout(data, path),
         )
 
     def save(self, *, remember_database: bool) -> None:
@@ -99,6 +103,8 @@ class Settings:
         if remember_database:
             escaped = self.database.replace("\\", "\\\\").replace('"', '\\"')
             lines.append(f'database = "{escaped}"')
+        if self.cop_timeout_minutes != 30:
+            lines.append(f"cop_timeout_minutes = {self.cop_timeout_minutes}")
         if self.placeholders:
             lines += ["", "[documents]", "placeholders = true"]
         path = self.home / SETTINGS_FILE
@@ -118,6 +124,15 @@ def _session_settings(data: dict[str, object], path: Path) -> tuple[int, int, st
     if secure not in ("auto", "always", "never"):
         raise DataFault(f'{path}: \'cookie_secure\' is "auto", "always" or "never"')
     return hours, idle, str(secure)
+
+
+def _cop_timeout(data: dict[str, object], path: Path) -> int:
+    minutes = data.get("cop_timeout_minutes", 30)
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 30 <= minutes <= 1440:
+        raise DataFault(
+            f"{path}: 'cop_timeout_minutes' is a whole number of minutes from 30 to 1440"
+        )
+    return minutes
 
 
 def _sqlite(home: Path) -> str:

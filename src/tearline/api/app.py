@@ -25,6 +25,7 @@ from tearline import __version__
 from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
+from tearline.api.cop import cop_routes
 from tearline.api.language import LanguageHeaders
 from tearline.api.schemas import (
     ERRORS,
@@ -107,6 +108,7 @@ def create_app(
     vetting_routes(app, node)
     change_routes(app, node)
     session_routes(app, node)
+    cop_routes(app, node)
     if bare_route:
         _bare_route(app, node)
     return app

@@ -31,18 +31,29 @@ __all__ = [
     "ItemOut",
     "ItemSummaryOut",
     "Json",
+    "ObservationBatchIn",
+    "ObservationBatchOut",
+    "ObservationChangedOut",
+    "ObservationIn",
+    "ObservationStoredOut",
     "OriginatorOut",
     "PersonOut",
     "PersonsOut",
     "PortionIn",
     "PortionOut",
     "ReaderOut",
+    "RelabelIn",
     "ReleaseIn",
     "ReleaseOut",
+    "RetractIn",
     "SessionOut",
     "SpillIn",
     "StoredDocumentOut",
     "StoredItemOut",
+    "TrackHistoryOut",
+    "TrackOut",
+    "TrackPointOut",
+    "TracksOut",
     "VerifyOut",
     "VersionOut",
     "VersionsOut",
@@ -66,6 +77,46 @@ class ItemIn(_Strict):
     at: datetime | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+class ObservationIn(_Strict):
+    """One observation of the common operational picture: SI units (metres, metres per
+    second, degrees); ``marking`` in the caller's scheme unless ``scheme`` names another.
+    Ranges are checked by the node, which names the field at fault."""
+
+    time: datetime = Field(examples=["2026-11-30T08:55:00Z"])
+    lat: float = Field(examples=[34.6])
+    lon: float = Field(examples=[129.4])
+    kind: str = Field(max_length=40, examples=["vessel"])
+    source_nation: str = Field(max_length=10, examples=["USA"])
+    sensor: str = Field(max_length=400, examples=["P-8A radar"])
+    marking: str = Field(max_length=2000, examples=["SECRET//REL TO USA, JPN"])
+    scheme: str | None = Field(default=None, max_length=20)
+    alt: float | None = None
+    course: float | None = None
+    speed: float | None = None
+    identity: str | None = Field(default=None, max_length=400)
+    accuracy: float | None = None
+
+
+class ObservationBatchIn(_Strict):
+    """Many observations, checked whole before any is filed (all or none)."""
+
+    observations: list[ObservationIn] = Field(min_length=1, max_length=10_000)
+
+
+class RetractIn(_Strict):
+    """Why an observation is retracted (kept in the audit log)."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RelabelIn(_Strict):
+    """An observation's new marking (lowering it takes a releasing officer) and why."""
+
+    marking: str = Field(max_length=2000, examples=["SECRET//NOFORN"])
+    scheme: str | None = Field(default=None, max_length=20)
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class PortionIn(_Strict):
@@ -357,6 +408,71 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": _ERROR_TEXT[code]}
     for code in (401, 404, 422, 429, 500)
 }
+
+
+class ObservationStoredOut(BaseModel):
+    """The id given to a filed observation."""
+
+    id: str
+
+
+class ObservationBatchOut(BaseModel):
+    """The ids given to a batch's observations, in the order sent."""
+
+    ids: list[str]
+
+
+class ObservationChangedOut(BaseModel):
+    """An observation after a retraction or a relabel: its version, its marking, whether
+    it is retracted."""
+
+    id: str
+    version: int
+    marking: str
+    retracted: bool
+
+
+class TrackOut(BaseModel):
+    """A fused track as the caller sees it: from the observations they may read alone;
+    ``nations`` the source nations of those, ``observations`` their ids (oldest first),
+    ``marking`` their labels rolled up in the caller's scheme (a label that cannot be
+    carried there, such as TLP, is joined after it with " + ")."""
+
+    id: str
+    kind: str
+    lat: float
+    lon: float
+    time: str
+    nations: list[str]
+    observations: list[str]
+    marking: str
+
+
+class TracksOut(BaseModel):
+    """The tracks current at the time asked (default now) that the caller may see."""
+
+    tracks: list[TrackOut]
+
+
+class TrackPointOut(BaseModel):
+    """One point of a track's history: the filtered estimate after one observation."""
+
+    time: str
+    lat: float
+    lon: float
+    course: float
+    speed: float
+    observation: str
+    kind: str
+
+
+class TrackHistoryOut(TrackOut):
+    """A track with its history (every point, oldest first), its identity if known."""
+
+    identity: str | None
+    course: float
+    speed: float
+    history: list[TrackPointOut]
 
 
 class ConsentOut(BaseModel):

@@ -35,6 +35,9 @@ _COMMANDS = {
     "serve": "tearline.cli.serve",
     "token": "tearline.cli.serve",
     "peer": "tearline.cli.peer",
+    "observation": "tearline.cli.cop",
+    "cop": "tearline.cli.cop",
+    "scenario": "tearline.cli.cop",
 }
 
 

@@ -23,6 +23,7 @@ from tearline.audit import (
     micros,
     verify,
 )
+from tearline.errors import DataFault
 from tearline.service.ports import Signer, Store
 
 __all__ = ["AuditLog"]
@@ -56,8 +57,24 @@ class AuditLog:
         if held is not None:
             held.extend(records)
             return
+        if records:
+            self._chain(records)
+
+    def chained(self, records: Sequence[Record]) -> int:
+        """Chain ``records`` onto the log now (inside the operation's write transaction) and
+        return the sequence number of the last one, for rows that keep it.
+
+        Raises:
+            DataFault: called while this thread's records are being held for the group
+                committer (a write is never deferred).
+        """
+        if getattr(self._held, "records", None) is not None:
+            raise DataFault("a write's audit entry cannot wait for the group committer")
         if not records:
-            return
+            return self._store.audit_head()[0]
+        return self._chain(records)
+
+    def _chain(self, records: Sequence[Record]) -> int:
         seq, head = self._store.audit_head()
         rows = [
             (micros(r.at), r.actor, r.action, r.subject, r.outcome, r.detail_json())
@@ -72,6 +89,7 @@ class AuditLog:
                 )
                 checkpoint = Checkpoint(entry.seq, entry.hash, signature, self._signer.key_id)
                 self._store.add_checkpoint(checkpoint, records[-1].at)
+        return entries[-1].seq
 
     def append(self, records: Sequence[Record]) -> None:
         """Chain ``records`` onto the log in a write transaction of their own."""

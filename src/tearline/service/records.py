@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from tearline.labels.model import Label
+from tearline.picture.observation import Observation
 from tearline.policy.model import Authorization, Clearance, Person, Status
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Incident",
     "ItemKind",
     "ItemRecord",
+    "ObservationRecord",
     "PersonRecord",
     "Portion",
     "Reader",
@@ -178,3 +180,25 @@ class Consent:
     reference: str
     given_by: str
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRecord:
+    """A stored observation: the checked report, who filed it and when, its version (a
+    relabel or a retraction raises it) and when it was retracted, if it was."""
+
+    observation: Observation
+    created: datetime
+    created_by: str
+    version: int = 1
+    retracted: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        """The observation's id."""
+        return self.observation.id
+
+    @property
+    def label(self) -> Label:
+        """The observation's current label."""
+        return self.observation.label
