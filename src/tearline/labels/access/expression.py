@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final, final
 
@@ -19,6 +18,7 @@ from tearline.labels.access.logic import (
 )
 from tearline.labels.access.nodes import And, Node
 from tearline.labels.access.normal import normalise
+from tearline.labels.value import field, value
 
 
 @lru_cache(maxsize=4096)
@@ -35,7 +35,7 @@ def _parsed(text: str) -> Node | None:
 
 
 @final
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@value(eq=False, repr=False)
 class AccessExpression:
     """An immutable, normalised access expression; ``root`` is ``None`` for the empty one.
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Final, TypeAlias, final
 
 from tearline.errors import AccessExpressionError
+from tearline.labels.value import value
 
 _BARE: Final = re.compile(r"[A-Za-z0-9_.:/-]+")
 _FORBIDDEN: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -111,7 +111,7 @@ def _check_children(children: object, kind: str) -> tuple[Node, ...]:
 
 
 @final
-@dataclass(frozen=True, slots=True)
+@value
 class Token:
     """One access token; ``name`` is the authorization it requires, unquoted and unescaped."""
 
@@ -122,7 +122,7 @@ class Token:
 
 
 @final
-@dataclass(frozen=True, slots=True)
+@value
 class And:
     """Holds when every child holds."""
 
@@ -133,7 +133,7 @@ class And:
 
 
 @final
-@dataclass(frozen=True, slots=True)
+@value
 class Or:
     """Holds when at least one child holds."""
 

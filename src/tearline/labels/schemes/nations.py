@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from tearline.errors import SchemeError
+from tearline.labels.value import value
 
 __all__ = ["Nations"]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Nations:
     """Country trigraphs and group tetragraphs, in register order.
 

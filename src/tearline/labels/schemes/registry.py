@@ -9,12 +9,12 @@ done with a registry (parsed markings, translated clearances) belong to it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tearline.errors import UnknownScheme
 from tearline.labels.schemes.model import Scheme
 from tearline.labels.schemes.nations import Nations
+from tearline.labels.value import field, value
 
 if TYPE_CHECKING:
     from tearline.labels.schemes.agreements import Agreement
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["Registry"]
 
 
-@dataclass(frozen=True)
+@value(slots=False)
 class Registry:
     """Schemes by id, the agreements between them and the nation table: immutable.
 
