@@ -3,16 +3,18 @@
 ``@dataclass`` writes the source of ``__init__``, ``__eq__``, ``__hash__``, ``__repr__`` and
 ``__setattr__`` for each class and compiles it when the module is imported: about a third of
 the instructions ``tearline label parse`` spent over the bare interpreter went to that. The
-internal value types of the hot path (scheme tables, the fast reader's tables, access-expression
-nodes, readings) use :func:`value` instead, which gives the same behaviour from functions shared
-by every class: the same positional and keyword arguments and defaults (``field(default=...)``,
-``field(default_factory=...)``, ``field(init=False)``), ``__post_init__``, equality and hash
+value types of the hot path (``Label``, ``Normalized``, scheme tables, the fast reader's tables,
+access-expression nodes, readings) use :func:`value` instead, which gives the same behaviour
+from functions shared by every class: the same positional and keyword arguments and defaults
+(``field(default=...)``, ``field(default_factory=...)``, ``field(init=False)``),
+``__post_init__``, equality and hash
 over the compared fields (``field(compare=False)`` leaves one out, as in ``dataclasses``),
 ``repr`` over the shown ones, ``__match_args__``, ``__slots__`` (``slots=False`` keeps a
 ``__dict__``) and immutability: assigning or deleting an attribute raises
 ``dataclasses.FrozenInstanceError``; copying and pickling work. :func:`replace` is
-``dataclasses.replace`` for these classes. ``Label`` itself stays a dataclass (its public
-contract names ``dataclasses.fields`` and ``dataclasses.replace``).
+``dataclasses.replace`` for these classes, without importing ``dataclasses``; and
+``dataclasses.fields``, ``replace``, ``asdict`` and ``is_dataclass`` still work on them (a
+class's dataclass description is built on first use), so ``Label``'s public contract holds.
 
 mypy reads :func:`value` as a dataclass transform (PEP 681), so the classes are checked as
 dataclasses are.
@@ -77,7 +79,9 @@ if not TYPE_CHECKING:  # typing costs an import; mypy reads the real one, import
 class _Spec:
     """A value class's fields: names, defaults and which are compared, shown and initialised."""
 
-    __slots__ = ("compared", "defaults", "init", "names", "post_init", "shown")
+    __slots__ = (
+        "annotations", "compared", "defaults", "fields", "init", "names", "post_init", "shown",
+    )  # fmt: skip
 
     def __init__(self, cls: type, namespace: dict[str, Any]) -> None:
         annotations: dict[str, str] = namespace.get("__annotations__", {})
@@ -90,6 +94,8 @@ class _Spec:
             specs[name] = (
                 given if isinstance(given, _Field) else _Field(given, None, True, True, True)
             )
+        self.fields = specs
+        self.annotations = {name: annotations[name] for name in self.names}
         self.init = tuple((name, specs[name]) for name in self.names if specs[name].init)
         self.defaults = {name: spec for name, spec in specs.items() if not spec.init}
         self.compared = tuple(name for name in self.names if specs[name].compare)
@@ -115,30 +121,15 @@ def _make_init(spec: _Spec, qualname: str) -> Callable[..., None]:
     setter = object.__setattr__
     init = spec.init
     count = len(init)
-    accepted = frozenset(name for name, _ in init)
     late = tuple(spec.defaults.items())
     post_init = spec.post_init
 
     def __init__(self: object, *args: object, **kwargs: object) -> None:  # noqa: N807
-        if len(args) > count:
-            raise TypeError(
-                f"{qualname}.__init__() takes {count + 1} positional arguments but "
-                f"{len(args) + 1} were given"
-            )
-        for index, (name, field_spec) in enumerate(init):
-            if index < len(args):
-                if name in kwargs:
-                    raise TypeError(f"{qualname}.__init__() got multiple values for {name!r}")
-                setter(self, name, args[index])
-            elif name in kwargs:
-                setter(self, name, kwargs[name])
-            elif field_spec.default is not _MISSING or field_spec.factory is not None:
-                setter(self, name, _initial(field_spec))
-            else:
-                raise TypeError(f"{qualname}.__init__() missing required argument: {name!r}")
-        if not accepted.issuperset(kwargs):
-            unknown = sorted(set(kwargs) - accepted)[0]
-            raise TypeError(f"{qualname}.__init__() got an unexpected keyword argument {unknown!r}")
+        if len(args) == count and not kwargs:  # every field given in order: the common call
+            for (name, _), item in zip(init, args, strict=True):
+                setter(self, name, item)
+        else:
+            _bind(self, init, args, kwargs, qualname)
         for name, field_spec in late:
             if field_spec.default is not _MISSING or field_spec.factory is not None:
                 setter(self, name, _initial(field_spec))
@@ -146,6 +137,35 @@ def _make_init(spec: _Spec, qualname: str) -> Callable[..., None]:
             self.__post_init__()  # type: ignore[attr-defined]
 
     return __init__
+
+
+def _bind(
+    self: object,
+    init: tuple[tuple[str, _Field], ...],
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+    qualname: str,
+) -> None:
+    """Set the fields from arguments given by keyword, or fewer than all by position."""
+    if len(args) > len(init):
+        raise TypeError(
+            f"{qualname}.__init__() takes {len(init) + 1} positional arguments but "
+            f"{len(args) + 1} were given"
+        )
+    for index, (name, field_spec) in enumerate(init):
+        if index < len(args):
+            if name in kwargs:
+                raise TypeError(f"{qualname}.__init__() got multiple values for {name!r}")
+            object.__setattr__(self, name, args[index])
+        elif name in kwargs:
+            object.__setattr__(self, name, kwargs[name])
+        elif field_spec.default is not _MISSING or field_spec.factory is not None:
+            object.__setattr__(self, name, _initial(field_spec))
+        else:
+            raise TypeError(f"{qualname}.__init__() missing required argument: {name!r}")
+    unknown = sorted(set(kwargs).difference(name for name, _ in init))
+    if unknown:
+        raise TypeError(f"{qualname}.__init__() got an unexpected keyword argument {unknown[0]!r}")
 
 
 def _make_repr(spec: _Spec) -> Callable[[object], str]:
@@ -196,6 +216,47 @@ def _setstate(self: object, state: tuple[object, ...]) -> None:
             object.__setattr__(self, name, item)
 
 
+class _DataclassFields:
+    """A value class's ``__dataclass_fields__``, described on first use.
+
+    With it ``dataclasses.fields``, ``replace``, ``asdict`` and ``is_dataclass`` treat a value
+    class as the dataclass it replaces; ``dataclasses`` is imported only when they are used.
+    The description is that of the same class made by ``@dataclass`` (public API only).
+    """
+
+    __slots__ = ("described", "spec")
+
+    def __init__(self, spec: _Spec) -> None:
+        self.spec = spec
+        self.described: dict[str, Any] | None = None
+
+    def __get__(self, instance: object, owner: type) -> dict[str, Any]:
+        if self.described is None:
+            self.described = _describe(owner, self.spec)
+        return self.described
+
+
+def _describe(owner: type, spec: _Spec) -> dict[str, Any]:
+    import dataclasses  # only when a dataclasses function asks
+
+    namespace: dict[str, Any] = {
+        "__annotations__": dict(spec.annotations),
+        "__module__": owner.__module__,
+        "__qualname__": owner.__qualname__,
+    }
+    for name, given in spec.fields.items():
+        options: dict[str, Any] = {"init": given.init, "repr": given.repr}
+        options["compare"] = given.compare
+        if given.factory is not None:
+            options["default_factory"] = given.factory
+        elif given.default is not _MISSING:
+            options["default"] = given.default
+        namespace[name] = dataclasses.field(**options)
+    shadow: type = dataclasses.dataclass(frozen=True)(type(owner.__name__, (), namespace))
+    described: dict[str, Any] = shadow.__dataclass_fields__  # type: ignore[attr-defined]
+    return described
+
+
 def _build(cls: type, eq: bool, repr: bool, slots: bool, frozen: bool) -> type:
     namespace = dict(cls.__dict__)
     namespace.pop("__dict__", None)
@@ -203,6 +264,7 @@ def _build(cls: type, eq: bool, repr: bool, slots: bool, frozen: bool) -> type:
     spec = _Spec(cls, namespace)
     qualname = cls.__qualname__
     namespace["__value_fields__"] = spec.names
+    namespace["__dataclass_fields__"] = _DataclassFields(spec)
     namespace["__match_args__"] = tuple(name for name, _ in spec.init)
     namespace.setdefault("__init__", _make_init(spec, qualname))
     if repr:
