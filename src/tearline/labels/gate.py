@@ -25,13 +25,16 @@ refuse — is refused at every door, with the parser's own message. Outside the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from tearline.errors import LabelError
 from tearline.labels.access import EMPTY, AccessExpression, And, Node
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Registry, Scheme, resolve
 from tearline.labels.value import replace
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["admit", "admitted", "read", "write"]
 

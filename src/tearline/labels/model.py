@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
 from tearline.labels.access import EMPTY, AccessExpression
 from tearline.labels.value import field, value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 
 if TYPE_CHECKING:
     from datetime import date

@@ -20,6 +20,7 @@ NOT_NEEDED = (
     "dataclasses",  # the label core's value types are built without generated source
     "inspect",
     "ast",
+    "typing",  # annotations only: imported under TYPE_CHECKING
     "tomllib",
     "pkgutil",
     "tearline.labels.access.grammar",

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Final, TypeAlias, final
 
 from tearline.errors import AccessExpressionError
 from tearline.labels.value import value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Final, TypeAlias, final
+else:
+
+    def final(cls):  # typing.final marks a class for type checkers only
+        return cls
+
 
 _BARE: Final = re.compile(r"[A-Za-z0-9_.:/-]+")
 _FORBIDDEN: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from tearline.labels.model import Tier
 from tearline.labels.schemes.nations import Nations
 from tearline.labels.value import field, value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["AuthorityForm", "Category", "Compound", "Control", "Level", "OwnerForm", "Scheme"]
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Literal
 
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
 from tearline.labels.syntax.text import lenient_key
 from tearline.labels.value import replace, value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Literal
 
 __all__ = ["FORMS", "Code", "FastTables", "Field", "Found", "Word", "fast_tables"]
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TypeVar
 
 from tearline.labels.schemes import Compound, Control, Level, Scheme
 from tearline.labels.syntax.text import lenient_key
 from tearline.labels.value import value
 
-_T = TypeVar("_T")
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
 
 __all__ = ["ControlSpelling", "Spelling", "Vocabulary", "vocabulary"]
 
