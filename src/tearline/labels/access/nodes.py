@@ -118,6 +118,9 @@ def _check_children(children: object, kind: str) -> tuple[Node, ...]:
     return tuple(checked)
 
 
+_set = object.__setattr__
+
+
 @final
 @value
 class Token:
@@ -125,8 +128,9 @@ class Token:
 
     name: str
 
-    def __post_init__(self) -> None:
-        _check_name(self.name)
+    def __init__(self, name: str) -> None:  # its own: built for every token a new field names
+        _check_name(name)
+        _set(self, "name", name)
 
 
 @final
@@ -136,8 +140,8 @@ class And:
 
     children: tuple[Node, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "children", _check_children(self.children, "And"))
+    def __init__(self, children: tuple[Node, ...]) -> None:
+        _set(self, "children", _check_children(children, "And"))
 
 
 @final
@@ -147,8 +151,8 @@ class Or:
 
     children: tuple[Node, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "children", _check_children(self.children, "Or"))
+    def __init__(self, children: tuple[Node, ...]) -> None:
+        _set(self, "children", _check_children(children, "Or"))
 
 
 Node: TypeAlias = Token | And | Or
