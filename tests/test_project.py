@@ -20,7 +20,7 @@ def test_public_surface_is_exactly_what_is_declared() -> None:
     helpers = {"annotations", "import_module", "TYPE_CHECKING", "Any"}
     modules = {
         "errors", "labels", "policy", "cli", "audit", "service", "store", "bootstrap", "config",
-        "keys", "api", "picture",
+        "keys", "api", "picture", "feed",
     }  # fmt: skip
     public = {name for name in dir(tearline) if not name.startswith("_")}
     assert public - modules - helpers == set(tearline.__all__)
