@@ -11,7 +11,10 @@ The library is the product; the ``tearline`` command is a thin shell over it::
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.2.0"
 

@@ -32,7 +32,10 @@ how to fix) so nobody parses messages, and nobody needs a traceback.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar, Final
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 __all__ = [
     "CATEGORIES",

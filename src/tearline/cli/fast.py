@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sys
 from io import TextIOWrapper
-from typing import TYPE_CHECKING, TextIO
 
 from tearline.cli.shapes import (
     EXIT_FAULT,
@@ -27,6 +26,10 @@ from tearline.cli.shapes import (
     out_lines,
 )
 from tearline.errors import TearlineError
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

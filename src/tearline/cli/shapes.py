@@ -8,9 +8,12 @@ the two print the same bytes by construction.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Final
 
 from tearline.errors import InvalidPerson, LabelError, TearlineError
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Final
 
 if TYPE_CHECKING:
     from tearline.labels.model import Label

@@ -25,12 +25,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from tearline.errors import InvalidInput
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Scheme
+from tearline.labels.value import replace
 
 __all__ = ["Authority", "AuthorityError", "read_authority", "with_authority"]
 

@@ -27,13 +27,16 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
 
 from tearline.errors import AccessExpressionError, LabelError
 from tearline.labels.access import AccessExpression
 from tearline.labels.gate import admitted
 from tearline.labels.model import Label, Tier, _building
 from tearline.labels.schemes import Registry
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 if TYPE_CHECKING:
     from datetime import date

@@ -25,13 +25,16 @@ refuse — is refused at every door, with the parser's own message. Outside the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields, replace
-from typing import Any
 
 from tearline.errors import LabelError
 from tearline.labels.access import EMPTY, AccessExpression, And, Node
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Registry, Scheme, resolve
+from tearline.labels.value import replace
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["admit", "admitted", "read", "write"]
 
@@ -155,14 +158,14 @@ def admitted(draft: Label, *, registry: Registry | None = None) -> Label:
         probe = replace(draft, access=marked)
     text = write(probe, scheme, "banner")
     parsed = read(text, scheme, "banner", True)[0]
-    for spec in fields(Label):
-        if spec.name in _NOT_IN_MARKING:
+    for name in Label.__match_args__:
+        if name in _NOT_IN_MARKING:
             continue
-        mine, theirs = getattr(probe, spec.name), getattr(parsed, spec.name)
+        mine, theirs = getattr(probe, name), getattr(parsed, name)
         if mine != theirs:
             raise LabelError(
                 "conflict",
-                f"the label's {spec.name} ({_shown(mine)}) disagrees with its own marking "
+                f"the label's {name} ({_shown(mine)}) disagrees with its own marking "
                 f"{text!r}, which gives {_shown(theirs)}; a label must be what its marking says",
                 0,
             )

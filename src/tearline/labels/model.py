@@ -8,11 +8,12 @@ value can be decided on, joined with others and rendered back in the reader's ow
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
 from tearline.labels.access import EMPTY, AccessExpression
+from tearline.labels.value import field, value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -66,7 +67,7 @@ class Tier(IntEnum):
         return cls[title.strip().upper().replace(" ", "_")]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Label:
     """A classification label in canonical form. Immutable; equal labels protect alike.
 
@@ -156,7 +157,7 @@ _new = object.__new__
     _scheme, _level, _tier, _owner, _releasable_to, _rel_groups, _displayable_to,
     _display_groups, _access, _controls, _fgi, _declassify_on, _compilation_reason,
     _level_inferred, _origins, _original,
-) = (getattr(Label, name).__set__ for name in Label.__slots__)  # fmt: skip
+) = (getattr(Label, name).__set__ for name in Label.__match_args__)  # fmt: skip
 
 
 def _label(

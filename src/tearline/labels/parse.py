@@ -6,12 +6,11 @@ Every function takes the scheme of the marking explicitly, and the registry to f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from tearline.errors import InvalidInput
 from tearline.labels.gate import read, write
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Registry, resolve
+from tearline.labels.value import replace, value
 
 __all__ = ["FORMS", "Normalized", "normalize", "parse", "parse_uncached", "render"]
 
@@ -21,7 +20,7 @@ _CACHE_MAX_CHARS = 512
 _CACHE_MAX_ENTRIES = 16384
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Normalized:
     """A sloppy marking made canonical, with what was changed."""
 

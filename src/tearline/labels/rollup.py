@@ -12,13 +12,13 @@ with their owners as foreign-government sources.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from tearline.errors import InvalidInput, LabelError
 from tearline.labels.gate import write
 from tearline.labels.lattice import combine, dominates, has_disclosure, scheme_of
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Registry, Scheme, resolve
+from tearline.labels.value import replace
 
 __all__ = ["rollup"]
 

@@ -8,7 +8,7 @@ agreement between two schemes nothing is translated (:class:`~tearline.errors.No
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tearline.errors import LabelError, NoAgreement, NotFound, TranslationError
 from tearline.labels.gate import admitted
@@ -16,6 +16,7 @@ from tearline.labels.lattice import merged_origins
 from tearline.labels.model import Label, Tier, _building
 from tearline.labels.schemes import Level, Registry, Scheme, resolve
 from tearline.labels.schemes.agreements import Agreement, Equivalence, Side
+from tearline.labels.value import replace
 
 __all__ = ["ClearanceTranslation", "Translation", "translate", "translate_clearance"]
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from support.strategies import ALLIED_MARKINGS, us_labels, us_markings
 from tearline.errors import LabelError
+from tearline.labels import value
 from tearline.labels.gate import write
 from tearline.labels.model import Label, _building
 from tearline.labels.parse import parse_uncached, render
@@ -320,7 +321,7 @@ def test_schemes_with_other_field_separators_are_not_read_fast() -> None:
 def test_eyes_only_caveats_are_left_to_the_full_reader() -> None:
     # The UK scheme's separators keep it off the fast path; with '//' alone its
     # UK/US EYES ONLY caveat must still go to the full reader (it reads a whole field).
-    scheme = dataclasses.replace(REGISTRY.scheme("gb"), field_separators=("//",), memo={})
+    scheme = value.replace(REGISTRY.scheme("gb"), field_separators=("//",), memo={})
     text = "SECRET//UK/US EYES ONLY"
     assert fast(text, scheme, None) is None
     expected = full(text, scheme, None)
@@ -346,7 +347,8 @@ def test_label_fields_are_in_the_order_assemble_gives_them() -> None:
         "display_groups", "access", "controls", "fgi", "declassify_on", "compilation_reason",
         "level_inferred", "origins", "original",
     ]  # fmt: skip
-    assert Label.__slots__ == tuple(spec.name for spec in dataclasses.fields(Label))
+    slots = Label.__slots__  # type: ignore[attr-defined]  # set by @value, unknown to mypy
+    assert slots == tuple(spec.name for spec in dataclasses.fields(Label))
 
 
 # ------------------------------------------------------------------ fields kept, labels built

@@ -2,7 +2,8 @@
 
 A fresh interpreter parses and renders ``SECRET//NOFORN``: neither ``tomllib`` (the data is
 read from its compiled JSON form), nor ``pkgutil``, nor the access-expression parser, nor the
-full CAPCO reader, nor the agreements' loading is needed for that, so none may be imported.
+full CAPCO reader, nor the agreements' loading, nor ``dataclasses`` (the value types are
+``labels/value.py`` classes) is needed for that, so none may be imported.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import pytest
 import tearline.labels.syntax.capco as capco
 
 NOT_NEEDED = (
+    "dataclasses",  # the label core's value types are built without generated source
+    "inspect",
+    "ast",
+    "typing",  # annotations only: imported under TYPE_CHECKING
     "tomllib",
     "pkgutil",
     "tearline.labels.access.grammar",

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Final, final
 
 from tearline.errors import AccessExpressionError
 from tearline.labels.access.limits import CACHE_MAX_CHARS
@@ -19,6 +17,15 @@ from tearline.labels.access.logic import (
 )
 from tearline.labels.access.nodes import And, Node
 from tearline.labels.access.normal import normalise
+from tearline.labels.value import field, value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Final, final
+else:
+
+    def final(cls):  # typing.final marks a class for type checkers only
+        return cls
 
 
 @lru_cache(maxsize=4096)
@@ -35,7 +42,7 @@ def _parsed(text: str) -> Node | None:
 
 
 @final
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@value(eq=False, repr=False)
 class AccessExpression:
     """An immutable, normalised access expression; ``root`` is ``None`` for the empty one.
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Final
+
 
 #: Deepest parenthesis nesting :meth:`AccessExpression.parse` accepts.
 MAX_DEPTH: Final = 100

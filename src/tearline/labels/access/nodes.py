@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Final, TypeAlias, final
 
 from tearline.errors import AccessExpressionError
+from tearline.labels.value import value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Final, TypeAlias, final
+else:
+
+    def final(cls):  # typing.final marks a class for type checkers only
+        return cls
+
 
 _BARE: Final = re.compile(r"[A-Za-z0-9_.:/-]+")
 _FORBIDDEN: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -110,37 +118,41 @@ def _check_children(children: object, kind: str) -> tuple[Node, ...]:
     return tuple(checked)
 
 
+_set = object.__setattr__
+
+
 @final
-@dataclass(frozen=True, slots=True)
+@value
 class Token:
     """One access token; ``name`` is the authorization it requires, unquoted and unescaped."""
 
     name: str
 
-    def __post_init__(self) -> None:
-        _check_name(self.name)
+    def __init__(self, name: str) -> None:  # its own: built for every token a new field names
+        _check_name(name)
+        _set(self, "name", name)
 
 
 @final
-@dataclass(frozen=True, slots=True)
+@value
 class And:
     """Holds when every child holds."""
 
     children: tuple[Node, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "children", _check_children(self.children, "And"))
+    def __init__(self, children: tuple[Node, ...]) -> None:
+        _set(self, "children", _check_children(children, "And"))
 
 
 @final
-@dataclass(frozen=True, slots=True)
+@value
 class Or:
     """Holds when at least one child holds."""
 
     children: tuple[Node, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "children", _check_children(self.children, "Or"))
+    def __init__(self, children: tuple[Node, ...]) -> None:
+        _set(self, "children", _check_children(children, "Or"))
 
 
 Node: TypeAlias = Token | And | Or

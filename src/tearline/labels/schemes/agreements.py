@@ -13,12 +13,15 @@ its source and its basis:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 from tearline.errors import SchemeError
 from tearline.labels.schemes.model import Scheme
+from tearline.labels.value import value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["BASES", "Agreement", "Equivalence", "Side", "agreement_from_data"]
 
@@ -26,7 +29,7 @@ __all__ = ["BASES", "Agreement", "Equivalence", "Side", "agreement_from_data"]
 BASES = ("treaty-text", "secondary", "convention", "inferred")
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Side:
     """One side of an equivalence: a level of a scheme, with the controls that go with it."""
 
@@ -35,7 +38,7 @@ class Side:
     controls: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Equivalence:
     """Two sides that an agreement treats as the same protection."""
 
@@ -53,7 +56,7 @@ class Equivalence:
         return self.sides[scheme]
 
 
-@dataclass(frozen=True)
+@value(slots=False)
 class Agreement:
     """An agreement between two schemes (or a table shared by several) and its equivalences."""
 

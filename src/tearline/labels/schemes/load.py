@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
 
 from tearline.errors import SchemeError
 from tearline.labels.model import Tier
@@ -30,6 +29,10 @@ from tearline.labels.schemes.model import (
 )
 from tearline.labels.schemes.nations import Nations
 from tearline.labels.schemes.registry import Registry
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:
     from tearline.labels.schemes.agreements import Agreement

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from tearline.labels.model import Tier
 from tearline.labels.schemes.nations import Nations
+from tearline.labels.value import field, value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["AuthorityForm", "Category", "Compound", "Control", "Level", "OwnerForm", "Scheme"]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Level:
     """One level of a scheme (``SECRET``), with its spellings and place on the common tiers."""
 
@@ -35,7 +38,7 @@ class Level:
     default_access: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Control:
     """A control token of a scheme (an SCI control, a dissemination control, …).
 
@@ -78,7 +81,7 @@ class Control:
         return text.replace("{owner}", " ".join(owner))
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Compound:
     """One word for a level with controls: ``OFFICIAL-SENSITIVE`` = OFFICIAL + SENSITIVE."""
 
@@ -88,7 +91,7 @@ class Compound:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Category:
     """A group of controls written between ``//`` separators, in banner order."""
 
@@ -99,7 +102,7 @@ class Category:
     controls: tuple[Control, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class OwnerForm:
     """How a scheme spells the levels of an international owner (``NATO SECRET``, ``NS``)."""
 
@@ -109,7 +112,7 @@ class OwnerForm:
     tier: Mapping[str, Tier]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class AuthorityForm:
     """The lines of a scheme's classification authority block and its period rules.
 
@@ -127,7 +130,7 @@ class AuthorityForm:
         return next((name for name, known in self.fields.items() if known == field), field)
 
 
-@dataclass(frozen=True)
+@value(slots=False)
 class Scheme:
     """A marking scheme loaded from its data file, with lookup tables built once."""
 

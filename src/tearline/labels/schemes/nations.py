@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 from tearline.errors import SchemeError
+from tearline.labels.value import value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Nations"]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Nations:
     """Country trigraphs and group tetragraphs, in register order.
 

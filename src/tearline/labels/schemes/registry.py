@@ -9,12 +9,15 @@ done with a registry (parsed markings, translated clearances) belong to it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from tearline.errors import UnknownScheme
 from tearline.labels.schemes.model import Scheme
 from tearline.labels.schemes.nations import Nations
+from tearline.labels.value import field, value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:
     from tearline.labels.schemes.agreements import Agreement
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["Registry"]
 
 
-@dataclass(frozen=True)
+@value(slots=False)
 class Registry:
     """Schemes by id, the agreements between them and the nation table: immutable.
 

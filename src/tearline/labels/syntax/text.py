@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 
 from tearline.errors import LabelError
+from tearline.labels.value import field, value
 
 __all__ = ["MAX_LENGTH", "Piece", "Reading", "describe_char", "lenient_key", "shown", "split"]
 
@@ -13,7 +13,7 @@ __all__ = ["MAX_LENGTH", "Piece", "Reading", "describe_char", "lenient_key", "sh
 MAX_LENGTH = 4096
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Piece:
     """A slice of the marking and the 1-based column of its first character."""
 
@@ -45,7 +45,7 @@ def shown(text: str, limit: int = 40) -> str:
     return f"'{safe}'"
 
 
-@dataclass
+@value(frozen=False)
 class Reading:
     """What one read of a marking has found so far: errors (strict) and changes (lenient)."""
 

@@ -8,7 +8,10 @@ scheme file, the grammar from here. Each name is imported from its module on fir
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "display_list",

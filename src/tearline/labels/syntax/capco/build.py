@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from tearline.labels.access import EMPTY, AccessExpression, And, Token
 from tearline.labels.model import Label, Tier
 from tearline.labels.schemes import Level, Scheme
 from tearline.labels.syntax.capco.items import Item
+from tearline.labels.value import value
 
 __all__ = ["Marked", "assemble", "build_label"]
 
@@ -17,7 +16,8 @@ _ACCESS_MEMO_MAX = 4096
 _NO_CODES: frozenset[str] = frozenset()
 
 
-class Marked(NamedTuple):
+@value
+class Marked:
     """What a marking that passed its scheme's rules says, field by field."""
 
     owner: tuple[str, ...]

@@ -23,13 +23,15 @@ tables (``bench/parsing.py`` does, to time markings whose every field is new).
 
 from __future__ import annotations
 
-from typing import Literal
-
 from tearline.labels.model import Label, Tier, _label
 from tearline.labels.schemes import Level, Scheme
 from tearline.labels.syntax.capco.build import access_of
 from tearline.labels.syntax.capco.tables import FastTables, Field, Found, Word, fast_tables
 from tearline.labels.syntax.text import MAX_LENGTH
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Literal
 
 __all__ = ["fast_read", "forget"]
 

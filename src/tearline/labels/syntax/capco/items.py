@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from tearline.labels.schemes import Control, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary
 from tearline.labels.syntax.text import Piece, Reading, lenient_key, shown, split
+from tearline.labels.value import value
 
 __all__ = ["Item", "read_items"]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Item:
     """One control as written: the control, the label token, where, and any list entries."""
 

@@ -7,7 +7,7 @@ unambiguous — case, spacing, spelling, order, a missing owner in REL TO — an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tearline.labels.model import Label, _building
 from tearline.labels.schemes import Control, Level, Scheme
@@ -17,6 +17,7 @@ from tearline.labels.syntax.capco.items import Item, read_items
 from tearline.labels.syntax.capco.rules import check_rules
 from tearline.labels.syntax.capco.vocabulary import Spelling, Vocabulary, vocabulary
 from tearline.labels.syntax.text import Piece, Reading, shown, split
+from tearline.labels.value import replace
 
 __all__ = ["Classification", "read_full", "read_marking"]
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Level, Scheme
 from tearline.labels.syntax.capco.items import Item
 from tearline.labels.syntax.text import Piece, Reading, shown
+from tearline.labels.value import replace
 
 __all__ = ["check_rules"]
 

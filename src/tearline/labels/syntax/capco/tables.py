@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Literal
 
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
 from tearline.labels.syntax.text import lenient_key
+from tearline.labels.value import replace, value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import Literal
 
 __all__ = ["FORMS", "Code", "FastTables", "Field", "Found", "Word", "fast_tables"]
 
@@ -28,7 +31,7 @@ _LIST_ALLOWED = {"banner": ("banner", "title"), "portion": ("portion",)}
 _PLAIN_CODE = re.compile(r"[A-Z0-9]+")
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Word:
     """A control as the fast reader meets it, with what the scheme's rules need precomputed."""
 
@@ -44,7 +47,7 @@ class Word:
     disclosure: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Code:
     """A current register code: its place in a list (without the head) and its members."""
 
@@ -126,7 +129,7 @@ class Field:
         self.fgi = lists.get("fgi")
 
 
-@dataclass(frozen=True)
+@value(slots=False)
 class FastTables:
     """What the fast reader looks up, for one scheme."""
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TypeVar
 
 from tearline.labels.schemes import Compound, Control, Level, Scheme
 from tearline.labels.syntax.text import lenient_key
+from tearline.labels.value import value
 
-_T = TypeVar("_T")
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
 
 __all__ = ["ControlSpelling", "Spelling", "Vocabulary", "vocabulary"]
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class Spelling:
     """A level spelt in one form (banner/portion/alias), for an owner when not the scheme's."""
 
@@ -24,7 +27,7 @@ class Spelling:
     owner: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value
 class ControlSpelling:
     """A control spelt in one form (banner/portion/title/alias)."""
 
@@ -32,7 +35,7 @@ class ControlSpelling:
     control: Control
 
 
-@dataclass(frozen=True)
+@value(slots=False)
 class Vocabulary:
     """Exact, alias and lenient spelling tables of a scheme."""
 
