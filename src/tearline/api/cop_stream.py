@@ -105,7 +105,7 @@ class _Sending:
 
     frames: dict[str, list[bytes]] = field(default_factory=dict)
     deliveries: list[tuple[str, str, Sequence[str], Sequence[str]]] = field(default_factory=list)
-    rendered: dict[tuple[str, str], str] = field(default_factory=dict)
+    rendered: dict[tuple[int, str, str], str] = field(default_factory=dict)
 
 
 class CopStreams:
@@ -248,7 +248,7 @@ class CopStreams:
         named: list[str] = []
         if feed.snapshot:
             sent = [t for t in feed.tracks if viewer.sees(t)]
-            texts = [self._text(t, viewer.person.clearance_scheme, sending) for t in sent]
+            texts = [self._text(feed, t, viewer.person.clearance_scheme, sending) for t in sent]
             viewer.shown = {t.id: (t.time, hash(x)) for t, x in zip(sent, texts, strict=True)}
             viewer.blind = False
             data = '{"tracks":[' + ",".join(texts) + "]}"
@@ -258,7 +258,7 @@ class CopStreams:
             gone: list[str] = []
             for track in feed.tracks:
                 if viewer.sees(track):
-                    text = self._text(track, viewer.person.clearance_scheme, sending)
+                    text = self._text(feed, track, viewer.person.clearance_scheme, sending)
                     before = viewer.shown.get(track.id)
                     if before is not None and before[1] == hash(text) and not viewer.blind:
                         continue  # recomputed to what the stream already holds
@@ -281,10 +281,11 @@ class CopStreams:
                 (subscription.person_id, subscription.id, [t.id for t in sent], named)
             )
 
-    def _text(self, track: Track, scheme: str, sending: _Sending) -> str:
-        """``track`` as one element of ``tracks`` for a reader of ``scheme``, as JSON text
-        (made once per round for every stream of the same scheme)."""
-        key = (track.id, scheme)
+    def _text(self, feed: Feed, track: Track, scheme: str, sending: _Sending) -> str:
+        """``track`` of ``feed`` as one element of ``tracks`` for a reader of ``scheme``, as
+        JSON text (made once per round for every stream of the same class and scheme: two
+        classes may hold a track of the same id made of different observations)."""
+        key = (id(feed), track.id, scheme)
         done = sending.rendered.get(key)
         if done is None:
             view = self._node.observations.view(track, scheme)

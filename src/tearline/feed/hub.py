@@ -39,6 +39,17 @@ _log = logging.getLogger(__name__)
 Listener = Callable[[Sequence[Entry]], None]
 
 
+async def _woken_or_after(event: asyncio.Event, seconds: float) -> None:
+    """Wait until ``event`` is set or ``seconds`` have passed. (Not ``asyncio.wait_for``: on
+    Python 3.11 it can swallow a cancellation that comes as the event is set, and a task
+    that cannot be stopped keeps a closed stream or a stopped follower alive.)"""
+    timer = asyncio.get_running_loop().call_later(seconds, event.set)
+    try:
+        await event.wait()
+    finally:
+        timer.cancel()
+
+
 def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
     """One Server-Sent Event: ``id:`` (when given), ``event:`` and one-line JSON ``data:``."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -92,8 +103,7 @@ class Subscription:
         """What to write, each time as one chunk: every queued frame at once (a comment line
         when nothing came for ``keepalive`` seconds); the last chunk says why it closed."""
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), keepalive)
+            await _woken_or_after(self._ready, keepalive)
             self._ready.clear()
             with self._lock:
                 ready, self._frames = self._frames, []
@@ -190,8 +200,7 @@ class Follower:
                 await asyncio.to_thread(self._round)
             except Exception:  # a stream must outlive a passing fault (a locked database)
                 _log.exception("following the audit log failed; trying again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), self._interval)
+            await _woken_or_after(woken, self._interval)
 
     def _timed(self) -> None:
         now = time.monotonic()
