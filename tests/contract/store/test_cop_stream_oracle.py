@@ -203,8 +203,8 @@ def test_each_stream_ends_exactly_the_fusion_of_what_its_viewer_may_read(
         for one in drawn:
             await watch.file(one)
             midway = midway or clients[person.id].copy()
-        for one in later:
-            await watch.change(one)
+        for step in later:
+            await watch.change(step)
         assert midway is not None
         # dropped off after the first observation; resumes from the last event it had
         await watch.open(person, None if midway.last is None else int(midway.last),
