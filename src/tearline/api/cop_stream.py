@@ -92,6 +92,8 @@ class _Viewer:
     #: Resumed from an event id: what the client holds is not known here, so every track
     #: gone is withdrawn (until the next snapshot).
     blind: bool = False
+    #: The benchmark's plain broadcast: every stored label, nothing audited.
+    broadcast: bool = False
 
     def sees(self, track: Track) -> bool:
         return (self.bbox is None or self.bbox.holds(track.lat, track.lon)) and (
@@ -124,20 +126,26 @@ class CopStreams:
         return len(self._open)
 
     async def open(self, person: PersonRecord, reauth: Reauthenticate, after: int | None,
-                   bbox: Bbox | None, kinds: frozenset[str] | None) -> Subscription:  # fmt: skip
-        """A new stream for ``person``: a snapshot, or what changed after event ``after``."""
+                   bbox: Bbox | None, kinds: frozenset[str] | None, *,
+                   broadcast: bool = False) -> Subscription:  # fmt: skip
+        """A new stream for ``person``: a snapshot, or what changed after event ``after``.
+        (``broadcast``: the benchmark's baseline — every stored label, nothing audited.)"""
         loop = asyncio.get_running_loop()
         self._follower.ensure_running()
         subscription = Subscription(person.id, 0, loop=loop)
-        await asyncio.to_thread(self._start, subscription, reauth, after, bbox, kinds)
+        await asyncio.to_thread(self._start, subscription, reauth, after, bbox, kinds,
+                                broadcast)  # fmt: skip
         return subscription
 
     def _start(self, subscription: Subscription, reauth: Reauthenticate, after: int | None,
-               bbox: Bbox | None, kinds: frozenset[str] | None) -> None:  # fmt: skip
+               bbox: Bbox | None, kinds: frozenset[str] | None, broadcast: bool
+               ) -> None:  # fmt: skip
         with self._lock:
             reader, key = self._node.observations.class_of(subscription.person_id)
+            if broadcast:
+                key = self._node.observations.every_label()
             viewer = _Viewer(subscription, reauth, reader, key, bbox, kinds,
-                             blind=after is not None)  # fmt: skip
+                             blind=after is not None, broadcast=broadcast)  # fmt: skip
             feed = self._node.observations.feed(key, after)
             subscription.cursor = feed.mark if after == feed.mark else -1
             self._deliver([(viewer, feed)])
@@ -193,6 +201,9 @@ class CopStreams:
         needs a new snapshot."""
         viewers = list(self._open.values())
         keys = self._node.observations.classes_of([v.person for v in viewers])
+        if any(v.broadcast for v in viewers):
+            every = self._node.observations.every_label()
+            keys = [every if v.broadcast else k for v, k in zip(viewers, keys, strict=True)]
         for viewer, key in zip(viewers, keys, strict=True):
             if key != viewer.key:
                 viewer.key = key
@@ -275,7 +286,7 @@ class CopStreams:
                 frames.append(frame("withdraw", {"id": track_id}, feed.mark))
         if frames:
             sending.frames[viewer.subscription.id] = frames
-        if sent:
+        if sent and not viewer.broadcast:
             subscription = viewer.subscription
             sending.deliveries.append(
                 (subscription.person_id, subscription.id, [t.id for t in sent], named)

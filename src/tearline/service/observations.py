@@ -566,6 +566,12 @@ class Observations:
             now = self._ctx.clock()
             return [tuple(sorted(set(self._ctx.readable.for_person(r, now)))) for r in readers]
 
+    def every_label(self) -> ClassKey:
+        """The class of a viewer who may read every stored label: for the benchmark's plain
+        broadcast (``bench/feed.py``) only — no person is ever given it."""
+        with self._ctx.store.transaction(write=False):
+            return tuple(label_id for label_id, _ in self._ctx.store.labels_after(0))
+
     def feed(self, key: ClassKey, since: int | None) -> Feed:
         """What the class ``key`` (from :meth:`class_of`) shows a stream that was brought up
         to audit seq ``since``: the changes after it, or a snapshot when ``since`` is
