@@ -107,7 +107,8 @@ class _Sending:
 
     frames: dict[str, list[bytes]] = field(default_factory=dict)
     deliveries: list[tuple[str, str, Sequence[str], Sequence[str]]] = field(default_factory=list)
-    rendered: dict[tuple[int, str, str], str] = field(default_factory=dict)
+    made: dict[tuple[int, str, str], _Made] = field(default_factory=dict)
+    new: dict[tuple[int, str], list[str]] = field(default_factory=dict)
 
 
 class CopStreams:
@@ -259,25 +260,25 @@ class CopStreams:
         named: list[str] = []
         if feed.snapshot:
             sent = [t for t in feed.tracks if viewer.sees(t)]
-            texts = [self._text(feed, t, viewer.person.clearance_scheme, sending) for t in sent]
-            viewer.shown = {t.id: (t.time, hash(x)) for t, x in zip(sent, texts, strict=True)}
+            every = [self._made(feed, t, viewer.person.clearance_scheme, sending) for t in sent]
+            viewer.shown = {t.id: (t.time, m.digest) for t, m in zip(sent, every, strict=True)}
             viewer.blind = False
-            data = '{"tracks":[' + ",".join(texts) + "]}"
+            data = '{"tracks":[' + ",".join(m.text for m in every) + "]}"
             frames.append(_frame("snapshot", data, feed.mark))
             named = [o for t in sent for o in t.observations]
         else:
             gone: list[str] = []
             for track in feed.tracks:
                 if viewer.sees(track):
-                    text = self._text(feed, track, viewer.person.clearance_scheme, sending)
+                    made = self._made(feed, track, viewer.person.clearance_scheme, sending)
                     before = viewer.shown.get(track.id)
-                    if before is not None and before[1] == hash(text) and not viewer.blind:
+                    if before is not None and before[1] == made.digest and not viewer.blind:
                         continue  # recomputed to what the stream already holds
                     fresh = viewer.blind or before is None
-                    named += [o for o in track.observations if fresh or o in feed.added]
-                    viewer.shown[track.id] = (track.time, hash(text))
+                    named += track.observations if fresh else self._new(feed, track, sending)
+                    viewer.shown[track.id] = (track.time, made.digest)
                     sent.append(track)
-                    frames.append(_frame("track", text, feed.mark))
+                    frames.append(made.frame)
                 elif viewer.blind or track.id in viewer.shown:
                     gone.append(track.id)
             gone += [t for t in feed.removed if viewer.blind or t in viewer.shown]
@@ -292,18 +293,38 @@ class CopStreams:
                 (subscription.person_id, subscription.id, [t.id for t in sent], named)
             )
 
-    def _text(self, feed: Feed, track: Track, scheme: str, sending: _Sending) -> str:
-        """``track`` of ``feed`` as one element of ``tracks`` for a reader of ``scheme``, as
-        JSON text (made once per round for every stream of the same class and scheme: two
-        classes may hold a track of the same id made of different observations)."""
+    def _new(self, feed: Feed, track: Track, sending: _Sending) -> list[str]:
+        """The observations of ``track`` that entered ``feed``'s picture since the feed's
+        starting point (made once per round and class)."""
+        key = (id(feed), track.id)
+        done = sending.new.get(key)
+        if done is None:
+            done = sending.new[key] = [o for o in track.observations if o in feed.added]
+        return done
+
+    def _made(self, feed: Feed, track: Track, scheme: str, sending: _Sending) -> _Made:
+        """``track`` of ``feed`` for a reader of ``scheme``: made once per round for every
+        stream of the same class and scheme (two classes may hold a track of the same id
+        made of different observations)."""
         key = (id(feed), track.id, scheme)
-        done = sending.rendered.get(key)
+        done = sending.made.get(key)
         if done is None:
             view = self._node.observations.view(track, scheme)
-            data = track_json(view, scheme, self._node.registry)
-            done = sending.rendered[key] = json.dumps(data, ensure_ascii=False,
-                                                      separators=(",", ":"))  # fmt: skip
+            text = json.dumps(track_json(view, scheme, self._node.registry), ensure_ascii=False,
+                              separators=(",", ":"))  # fmt: skip
+            done = sending.made[key] = _Made(text, feed.mark)
         return done
+
+
+class _Made:
+    """One track as JSON text, its digest, and its ``track`` event."""
+
+    __slots__ = ("digest", "frame", "text")
+
+    def __init__(self, text: str, mark: int) -> None:
+        self.text = text
+        self.digest = hash(text)
+        self.frame = _frame("track", text, mark)
 
 
 def _frame(event: str, data: str, event_id: int) -> bytes:
