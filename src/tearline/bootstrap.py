@@ -104,7 +104,7 @@ def _wire(
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
-        Consents(ctx, items), sessions, Peers(ctx, key), clock, committer, Outbox(ctx, key),
+        Consents(ctx, items), sessions, Peers(ctx, key, key), clock, committer, Outbox(ctx, key),
         Inbox(ctx),
         Observations(ctx, FusionConfig(timeout=timedelta(minutes=settings.cop_timeout_minutes))),
     )  # fmt: skip

@@ -36,6 +36,7 @@ from tearline.store.database import Database
 from tearline.store.observations import ObservationTables
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
+from tearline.store.sync_rows import SyncRows
 
 __all__ = ["Repository"]
 
@@ -51,7 +52,7 @@ _ITEM_COLUMNS = (
 _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
-class Repository(CredentialRows, CustodyTables, ObservationTables):
+class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
     """The node's tables over one database connection (see :class:`Database`)."""
 
     def __init__(self, db: Database, registry: Registry) -> None:
