@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from tearline.audit import Record
 from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
@@ -35,7 +35,11 @@ from tearline.service.items import created_record, marking, new_item_id
 from tearline.service.principals import PEER_PREFIX, PeerRecord
 from tearline.service.records import ItemRecord, Portion
 
-__all__ = ["Inbox"]
+__all__ = ["HELD", "Inbox"]
+
+#: The message of a success that was already held (TAXII 2.1 §4.3.1 status-details): the
+#: sender counts it as neither sent nor refused.
+HELD: Final = "held: this version was received before, with the same signature"
 
 #: Objects sent only as context for the reports and notes: not stored, not counted.
 _CONTEXT = frozenset({"marking-definition", "identity", "extension-definition"})
@@ -47,9 +51,12 @@ class Inbox:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    def add(self, principal_id: str, objects: Sequence[Any]) -> dict[str, Any]:
-        """Take the objects of an add-objects request from ``principal_id`` (a peer);
-        returns the TAXII status resource of the request (kept for :meth:`status`).
+    def add(
+        self, principal_id: str, objects: Sequence[Any], *, keep: bool = True
+    ) -> dict[str, Any]:
+        """Take the objects of an add-objects request from ``principal_id`` (a peer), or of
+        a page this node pulled from it; returns the TAXII status resource (kept for
+        :meth:`status` unless ``keep`` is false: a pull has no sender to read it).
 
         Raises:
             Denied: the caller is not a peer node (a person adds items through the API).
@@ -75,8 +82,9 @@ class Inbox:
                     continue
                 entry = {"id": str(obj.get("id"))[:120], "version": str(obj.get("modified"))[:40]}
                 try:
-                    records += self._take(peer, obj, markings, at)
-                    successes.append(entry)
+                    taken = self._take(peer, obj, markings, at)
+                    successes.append(entry if taken else {**entry, "message": HELD})
+                    records += taken
                 except Rejected as problem:
                     failures.append({**entry, "message": str(problem)})
                     records.append(_rejected(at, peer, entry["id"], problem.reason, problem))
@@ -95,7 +103,8 @@ class Inbox:
                 "success_count": len(successes), "successes": successes,
                 "failure_count": len(failures), "failures": failures, "pending_count": 0,
             }  # fmt: skip
-            ctx.store.add_taxii_status(status_id, principal_id, json.dumps(status), at)
+            if keep:
+                ctx.store.add_taxii_status(status_id, principal_id, json.dumps(status), at)
             ctx.audit.write(records)
             return status
 

@@ -103,6 +103,16 @@ class Envelope:
     more: bool
     next: str | None
 
+    def wire(self) -> list[dict[str, Any]]:
+        """The page's STIX objects as a TAXII envelope lists them: each marking-definition
+        once, ahead of the objects that refer to it."""
+        found: dict[str, dict[str, Any]] = {}
+        for shared in self.objects:
+            for definition in shared.markings:
+                found.setdefault(str(definition["id"]), definition)
+            found[str(shared.obj["id"])] = shared.obj
+        return list(found.values())
+
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
