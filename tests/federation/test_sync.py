@@ -24,7 +24,9 @@ from support.node import BACKENDS, database_url
 from tearline.api import create_app
 from tearline.bootstrap import Node, open_node
 from tearline.config import Settings
-from tearline.federation.sync import Sync, SyncLoop
+from tearline.federation.signing import sign
+from tearline.federation.sync import SyncLoop
+from tearline.service.ports import Signer
 
 SHARED = "SECRET//REL TO USA, JPN"
 # "REL TO USA" alone is not a marking (the parser says: write NOFORN); not-to-Japan is GBR.
@@ -190,10 +192,12 @@ def test_items_flow_both_ways_each_read_in_its_own_scheme(pair: tuple[Side, Side
 
 
 class Tampering(httpx.BaseTransport):
-    """A wire that alters every report in the objects pages it carries."""
+    """A wire that alters every report in the objects pages it carries (and signs it again
+    with ``signer``, if given: the same version sent with other content, validly signed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, signer: Signer | None = None) -> None:
         self._inner = httpx.HTTPTransport()
+        self._signer = signer
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self._inner.handle_request(request)
@@ -201,9 +205,13 @@ class Tampering(httpx.BaseTransport):
             return response
         body = json.loads(response.read())
         response.close()
-        for obj in body.get("objects", []):
+        objects = body.get("objects", [])
+        markings = [o for o in objects if o.get("type") == "marking-definition"]
+        for n, obj in enumerate(objects):
             if obj.get("type") == "report":
                 obj["name"] = "altered on the wire"
+                if self._signer is not None:
+                    objects[n] = sign(obj, markings, self._signer)
         return httpx.Response(response.status_code, headers=response.headers,
                               content=json.dumps(body).encode())  # fmt: skip
 
@@ -215,7 +223,7 @@ def test_a_tampered_object_is_rejected_and_audited(pair: tuple[Side, Side]) -> N
     us, jp = pair
     us.add("Bravo", SHARED)
     node = jp.node
-    wired = Sync(node.sync._ctx, node.peers, node.inbox, node.outbox, transport=Tampering())
+    wired = node.sync.through(Tampering())
     (outcome,) = wired.run("us-node")
     assert (outcome.pulled, outcome.rejected, outcome.error) == (0, 1, None)
     code, audit = jp.sh.run("audit", "search", "--as", jp.officer, "--action", "stix.reject")
@@ -225,6 +233,16 @@ def test_a_tampered_object_is_rejected_and_audited(pair: tuple[Side, Side]) -> N
     code, result = us.sync()  # the untouched object still arrives (pushed)
     assert _counts(result) == [("jp-node", 0, 1, 0)]
     assert "Bravo" in jp.titles()
+    with node.store.transaction():
+        node.store.forget_sync("us-node")  # pull everything again
+    resigned = node.sync.through(Tampering(us.node.key))
+    (outcome,) = resigned.run("us-node")
+    assert (outcome.pulled, outcome.rejected, outcome.error) == (0, 1, None)
+    code, audit = jp.sh.run("audit", "search", "--as", jp.officer, "--action", "stix.reject")
+    assert "replayed" in json.dumps(audit)  # same id and modified, another signature
+    assert "altered on the wire" not in jp.titles()
+    (outcome,) = jp.node.sync.run("us-node")  # the genuine version again: held, skipped
+    assert (outcome.pulled, outcome.pushed, outcome.rejected) == (0, 0, 0)
 
 
 def test_a_peer_that_was_down_is_caught_up(pair: tuple[Side, Side]) -> None:

@@ -94,6 +94,14 @@ class Sync:
         self._transport, self._page, self._sleep = transport, page, sleep
         self._holder = "sync-" + secrets.token_hex(8)
 
+    def through(
+        self, transport: httpx.BaseTransport, *, sleep: Callable[[float], None] | None = None
+    ) -> Sync:
+        """The same syncs over another transport (a test's, a proxy's), pausing with
+        ``sleep`` between tries if given."""
+        return Sync(self._ctx, self._peers, self._inbox, self._outbox, transport=transport,
+                    page=self._page, sleep=sleep or self._sleep)  # fmt: skip
+
     def run(self, name: str | None = None, *, wait: float = 60.0) -> list[Outcome]:
         """Sync once with the peer ``name``, or with every peer; a sync of the same peer in
         progress elsewhere is waited for (at most ``wait`` seconds).
