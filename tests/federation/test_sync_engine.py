@@ -15,6 +15,8 @@ import pytest
 
 from cli.test_cli_node import Shell
 from support.node import Cast, cast, database_url
+from tearline.config import Settings
+from tearline.errors import DataFault
 from tearline.federation.sync import Sync
 from tearline.service.peers import PeerSpec
 
@@ -159,3 +161,19 @@ def test_sync_cli_errors_have_the_one_shape(
     code, text, _ = sh.text("sync")
     assert code == 2
     assert text.startswith("jp-node: pulled 0, pushed 0, rejected 0; error: invalid-input")
+
+
+@pytest.mark.parametrize("value", ["0", "true", '"1"', "4000"])
+def test_a_bad_sync_interval_refuses_to_start(tmp_path: Path, value: str) -> None:
+    (tmp_path / "node.toml").write_text(f"sync_interval_seconds = {value}\n")
+    with pytest.raises(DataFault, match="sync_interval_seconds"):
+        Settings.load(tmp_path)
+
+
+def test_the_sync_interval_is_read_and_kept(tmp_path: Path) -> None:
+    assert Settings(tmp_path, "sqlite://").sync_interval_seconds == 1.0
+    (tmp_path / "node.toml").write_text("sync_interval_seconds = 0.5\n")
+    settings = Settings.load(tmp_path)
+    assert settings.sync_interval_seconds == 0.5
+    settings.save(remember_database=False)
+    assert Settings.load(tmp_path).sync_interval_seconds == 0.5
