@@ -147,9 +147,7 @@ def _sync_interval(data: dict[str, object], path: Path) -> float:
         not isinstance(seconds, int | float) or isinstance(seconds, bool)
         or not 0.1 <= seconds <= 3600
     ):  # fmt: skip
-        raise DataFault(
-            f"{path}: 'sync_interval_seconds' is a number of seconds from 0.1 to 3600"
-        )
+        raise DataFault(f"{path}: 'sync_interval_seconds' is a number of seconds from 0.1 to 3600")
     return float(seconds)
 
 

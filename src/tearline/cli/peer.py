@@ -46,7 +46,7 @@ def peer() -> None:
 @click.option("--nation", required=True, help="The peer's nation (GENC trigraph, e.g. JPN).")
 @click.option("--agreement", required=True, help="The agreement it reads under (e.g. us-jp).")
 @click.option("--public-key", "public_key", required=True, metavar="BASE64|FILE",
-              help="The peer's Ed25519 public key (base64), or a file holding it.")
+              help="The peer's Ed25519 public key (base64), or a file holding it.")  # fmt: skip
 @click.option("--token", default=None, metavar="TOKEN",
               help="The credential this node presents at the peer (printed by `tearline "
                    "peer add` there); kept encrypted, never shown again.")  # fmt: skip
