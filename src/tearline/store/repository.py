@@ -408,6 +408,28 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
         merged = search.merged(rows, more, query.limit)
         return search.page(merged, query, name, self.label, self._rolled)
 
+    def readable_changed(
+        self, readable: Sequence[int], since: datetime | None,
+        after: tuple[datetime, str] | None, limit: int,
+    ) -> list[str]:  # fmt: skip
+        """The ids of up to ``limit`` items a person who may read the labels in ``readable``
+        sees (as :meth:`readable_page`) whose current version was made after ``since`` and
+        comes after the position ``after`` (version time, item id), in that order (index
+        ``items_modified``): the federation's objects, read incrementally."""
+        reading = self._reading(Query(), readable)
+        if not reading.readable:
+            return []
+        visible, params = reading.visible()
+        sql = f"SELECT id FROM items WHERE {visible}"
+        if since is not None:
+            sql += " AND modified > ?"
+            params.append(to_us(since))
+        if after is not None:
+            sql += " AND (modified > ? OR (modified = ? AND id > ?))"
+            params += [to_us(after[0]), to_us(after[0]), after[1]]
+        rows = self.db.all(sql + " ORDER BY modified, id LIMIT ?", (*params, limit))
+        return [str(r[0]) for r in rows]
+
     def readable_facets(self, query: Query, readable: Sequence[int]) -> Facets:
         """How many items ``query`` matches among those the person sees (as
         :meth:`readable_page`), in all, by kind and by tier; the cursor is ignored."""

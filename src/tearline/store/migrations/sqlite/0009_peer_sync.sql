@@ -16,3 +16,6 @@ CREATE TABLE peer_sync (
     holder TEXT,
     held_until BIGINT
 );
+
+-- The federation reads what changed after a cursor (version time, item id), oldest first.
+CREATE INDEX items_modified ON items (modified, id);
