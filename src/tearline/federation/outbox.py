@@ -31,8 +31,8 @@ from typing import Any, Final
 
 from tearline.audit import Record
 from tearline.errors import InvalidInput
-from tearline.federation.signing import sign, signature_of, signed_bytes, with_signature
-from tearline.federation.stix import NAMESPACE, item_object, parse_time
+from tearline.federation.signing import markings_digest, signed_bytes, with_signature
+from tearline.federation.stix import NAMESPACE, item_object, marking_refs, parse_time
 from tearline.labels.model import Label
 from tearline.labels.rollup import rollup
 from tearline.policy.decide import decide
@@ -122,6 +122,8 @@ class _Candidate:
     stix_id: str
     label: Label
     portions: tuple[Portion, ...]
+    obj: dict[str, Any]
+    markings: list[dict[str, Any]]
 
 
 def _cursor(item: ItemRecord) -> tuple[datetime, str]:
@@ -202,9 +204,9 @@ class Outbox:
             label = item.label
         if withheld_because(label, nations) is not None:
             return None
-        stix_id = item_object(item, ctx.node, ctx.registry, label=label,
-                              portions=portions)[0]["id"]  # fmt: skip
-        return _Candidate(item, stix_id, label, portions)
+        obj, markings = item_object(item, ctx.node, ctx.registry, label=label,
+                                    portions=portions)  # fmt: skip
+        return _Candidate(item, str(obj["id"]), label, portions, obj, markings)
 
     def _select(
         self, reader: PersonRecord, at: datetime, filters: Filters
@@ -223,17 +225,18 @@ class Outbox:
             reader = ctx.reader(principal_id)
             page, more = self._select(reader, at, filters)
             shared, records = [], []
+            digests: dict[tuple[str, ...], str] = {}  # the markings' digest, once a page
             for c in page:
-                obj, markings = item_object(c.item, ctx.node, ctx.registry, label=c.label,
-                                            portions=c.portions)  # fmt: skip
-                digest = hashlib.sha256(signed_bytes(obj, markings)).hexdigest()
+                obj, markings = c.obj, c.markings
+                data = signed_bytes(obj, markings)
+                digest = hashlib.sha256(data).hexdigest()
                 kept = ctx.store.stix_signature(c.stix_id, c.item.modified, digest)
-                signed = (
-                    sign(obj, markings, self._signer)
-                    if kept is None
-                    else with_signature(obj, markings, kept, self._signer.key_id)
-                )
-                value = str(signature_of(signed))
+                value = kept or base64.b64encode(bytes.fromhex(self._signer.sign(data))).decode()
+                refs = tuple(marking_refs(obj))
+                if refs not in digests:
+                    digests[refs] = markings_digest(obj, markings)
+                signed = with_signature(obj, markings, value, self._signer.key_id,
+                                        digest=digests[refs])  # fmt: skip
                 ctx.store.add_stix_release(reader.id, c.stix_id, c.item.modified, digest,
                                            (c.item.id, c.item.version), value, at)  # fmt: skip
                 shared.append(Shared(signed, markings, c.item.modified, obj["modified"]))
@@ -258,9 +261,7 @@ class Outbox:
             reader = ctx.reader(principal_id)
             page, more = self._select(reader, at, filters)
             shared = [
-                Shared({"id": c.stix_id}, [], c.item.modified,
-                       item_object(c.item, ctx.node, ctx.registry, label=c.label,
-                                   portions=c.portions)[0]["modified"])
+                Shared({"id": c.stix_id}, [], c.item.modified, c.obj["modified"])
                 for c in page
             ]  # fmt: skip
             detail = {"objects": [c.stix_id for c in page]}
