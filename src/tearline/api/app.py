@@ -26,6 +26,7 @@ from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
 from tearline.api.cop import cop_routes
+from tearline.api.cop_stream import cop_stream_routes
 from tearline.api.language import LanguageHeaders
 from tearline.api.schemas import (
     ERRORS,
@@ -103,6 +104,7 @@ def create_app(
     app.state.follower = Follower(node)
     # before the item routes: "/items/stream" is not an item id
     app.state.streams = stream_routes(app, node, app.state.follower)
+    app.state.cop_streams = cop_stream_routes(app, node, app.state.follower)
     _routes(app, node)
     app.mount("/taxii2", taxii_app(node, app.state.limiter))
     vetting_routes(app, node)
