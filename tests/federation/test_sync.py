@@ -269,6 +269,21 @@ def test_a_peer_that_was_down_is_caught_up(pair: tuple[Side, Side]) -> None:
     assert {"Before", "While down 1", "While down 2"} <= set(jp.titles())
 
 
+def test_removing_a_peer_revokes_it_at_once(pair: tuple[Side, Side]) -> None:
+    us, jp = pair
+    assert us.sync()[0] == 0
+    code, removed = jp.sh.run("peer", "remove", "us-node", "--as", jp.officer)
+    assert (code, removed) == (0, {"removed": "us-node"})
+    code, result = us.sync()  # the running Japanese server refuses the US node's credential
+    assert code == 2
+    (entry,) = result["peers"]
+    assert entry["error"]["code"] == "peer-refused"
+    with us.node.store.transaction(write=False):
+        state = us.node.store.sync_state("jp-node")
+    assert state is not None
+    assert state.attempts == 1
+
+
 def test_the_serve_loop_delivers_within_seconds(
     pair: tuple[Side, Side], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from cli.test_cli_node import Shell
-from support.node import Cast, cast, database_url
+from support.node import BACKENDS, Cast, cast, database_url
 from tearline.config import Settings
 from tearline.errors import DataFault
 from tearline.federation.sync import Sync
@@ -25,9 +25,9 @@ TOKEN = "tlp_" + "T" * 43
 URL = "http://jp.example:8400"
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[Cast]:
-    with database_url("sqlite", tmp_path) as url:
+@pytest.fixture(params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cast]:
+    with database_url(request.param, tmp_path) as url:
         made = cast(tmp_path / "home", url)
         made.node.peers.add(made.officer.id, "jp-node",
                             PeerSpec(URL, "JPN", "us-jp", KEY, TOKEN))  # fmt: skip
