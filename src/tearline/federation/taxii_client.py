@@ -87,7 +87,8 @@ class TaxiiClient:
         self._name = name
         self._base = base_url.rstrip("/") + "/"
         headers = {"Accept": MEDIA_TYPE, "Authorization": f"Bearer {token}"}
-        self._http = httpx.Client(headers=headers, transport=transport, timeout=timeout,
+        self._http = httpx.Client(headers=headers, transport=transport,
+                                  timeout=httpx.Timeout(timeout, connect=3.0),
                                   follow_redirects=False)  # fmt: skip
         self._tries, self._pause, self._sleep = max(1, tries), pause, sleep
 
