@@ -11,7 +11,6 @@ from support.node import Cast
 from tearline.config import Settings
 from tearline.errors import DataFault, InvalidInput
 from tearline.labels.parse import parse
-from tearline.picture import Change
 from tearline.service import observations as module
 from tearline.service.observations import Bbox, Report
 
