@@ -42,7 +42,7 @@ from tearline.api.schemas import (
     answers,
 )
 from tearline.api.session import session_routes
-from tearline.api.stream import stream_routes
+from tearline.api.stream import event_stream, stream_routes
 from tearline.api.taxii import taxii_app
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
@@ -130,7 +130,7 @@ def _bare_route(app: FastAPI, node: Node) -> None:
         return JSONResponse(dict(zip(keys, row, strict=True)))
 
     @app.get("/bench/bare/cop/stream", include_in_schema=False)
-    async def bare_cop_stream(request: Request, who: Caller) -> StreamingResponse:
+    async def bare_cop_stream(who: Caller) -> StreamingResponse:
         # the picture with filtering off, for bench/feed.py: every stored label to every
         # subscriber (the caller's token only names the stream), nothing audited
         streams: CopStreams = app.state.cop_streams
@@ -139,15 +139,7 @@ def _bare_route(app: FastAPI, node: Node) -> None:
             return who
 
         subscription = await streams.open(who, reauth, None, None, None, broadcast=True)
-
-        async def body() -> Any:
-            try:
-                async for chunk in subscription.chunks():
-                    yield chunk
-            finally:
-                streams.close(subscription)
-
-        return StreamingResponse(body(), media_type="text/event-stream")
+        return event_stream(subscription, streams.close)
 
     @app.get("/bench/committer", include_in_schema=False)
     def committer() -> dict[str, int]:

@@ -33,14 +33,19 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import FastAPI, Header, Query, Request
 from starlette.responses import StreamingResponse
 
 from tearline.api.auth import Caller, authenticate
 from tearline.api.cop import track_json
-from tearline.api.stream import Reauthenticate, parse_last_event_id, still_cleared
+from tearline.api.stream import (
+    Reauthenticate,
+    event_stream,
+    parse_last_event_id,
+    still_cleared,
+)
 from tearline.audit import Entry
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
@@ -365,14 +370,6 @@ def cop_stream_routes(app: FastAPI, node: Node, follower: Follower) -> CopStream
 
         subscription = await streams.open(who, reauth, after, box, wanted)
 
-        async def body() -> Any:
-            try:
-                async for chunk in subscription.chunks():
-                    yield chunk
-            finally:
-                streams.close(subscription)
-
-        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-        return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+        return event_stream(subscription, streams.close)
 
     return streams
