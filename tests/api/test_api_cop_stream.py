@@ -150,18 +150,9 @@ def test_bad_parameters_are_refused_naming_them(served: Served) -> None:
 
 @pytest.mark.parametrize("how", ["suspended", "revoked", "token"])
 def test_a_stream_closes_within_a_second_of_losing_access(served: Served, how: str) -> None:
-    world = served.world
     with _stream(served, "jp") as events:
         assert events.next()["event"] == "snapshot"
-        if how == "token":
-            token_id = json.loads(
-                served.other.oversight.search(world.officer.id, action="token.create",
-                                              subject=world.jp_analyst.id)[0].detail
-            )["token"]  # fmt: skip
-            served.other.tokens.revoke(world.officer.id, token_id)
-        else:
-            served.other.people.set_status(world.officer.id, world.jp_analyst.id, how,
-                                           reason="test")  # fmt: skip
+        served.cut_off_jp(how)
         changed = time.monotonic()
         closing = events.next()
         took = time.monotonic() - changed

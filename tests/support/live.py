@@ -77,6 +77,18 @@ class Served:
         """``Authorization`` for ``who`` (``jp``, ``us`` or ``officer``), and ``extra``."""
         return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
 
+    def cut_off_jp(self, how: str) -> None:
+        """End the Japanese analyst's access through the other connection: their clearance
+        ``suspended`` or ``revoked``, or (``token``) their API token revoked."""
+        world = self.world
+        if how == "token":
+            created = self.other.oversight.search(world.officer.id, action="token.create",
+                                                  subject=world.jp_analyst.id)  # fmt: skip
+            self.other.tokens.revoke(world.officer.id, json.loads(created[0].detail)["token"])
+        else:
+            self.other.people.set_status(world.officer.id, world.jp_analyst.id, how,
+                                         reason="test")  # fmt: skip
+
 
 @contextmanager
 def served_node(backend: str, tmp_path: Path) -> Iterator[Served]:
