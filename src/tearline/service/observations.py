@@ -564,7 +564,7 @@ class Observations:
         labels are stored for the first time, and as authorizations run out."""
         with self._ctx.store.transaction(write=False):
             now = self._ctx.clock()
-            return [tuple(sorted(set(self._ctx.readable.for_person(r, now)))) for r in readers]
+            return [tuple(sorted(set(ids))) for ids in self._ctx.readable.for_people(readers, now)]
 
     def every_label(self) -> ClassKey:
         """The class of a viewer who may read every stored label: for the benchmark's plain

@@ -8,6 +8,7 @@ or authorization that lapses by the clock alone changes the next answer; no job 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,8 +53,9 @@ class ReadableLabels:
             if label.displayable_to:
                 self._shown.append((label_id, label))
 
-    def _answer(self, person: PersonRecord, at: datetime) -> _Answer:
-        self._refresh_labels()
+    def _answer(self, person: PersonRecord, at: datetime, refresh: bool = True) -> _Answer:
+        if refresh:
+            self._refresh_labels()
         answer = self._answers.get(person.id)
         if answer is None or answer.version != person.version or _lapsed(answer, at):
             compiled = self._compiler.person(person.as_person(), at)
@@ -77,10 +79,16 @@ class ReadableLabels:
             answer.shown_seen = len(self._shown)
         return answer.display
 
-    def for_person(self, person: PersonRecord, at: datetime) -> list[int]:
+    def for_people(self, people: Sequence[PersonRecord], at: datetime) -> list[list[int]]:
+        """:meth:`for_person` for each of ``people``, the stored labels read once."""
+        self._refresh_labels()
+        return [self.for_person(p, at, refresh=False) for p in people]
+
+    def for_person(self, person: PersonRecord, at: datetime, refresh: bool = True) -> list[int]:
         """The ids of every stored label ``person`` may read at ``at`` (call inside a
-        transaction, so labels and person are read from one state)."""
-        answer = self._answer(person, at)
+        transaction, so labels and person are read from one state; ``refresh=False``: the
+        labels were just read)."""
+        answer = self._answer(person, at, refresh)
         if answer.labels_seen < len(self._ids):
             start = answer.labels_seen
             verdicts = can_read_labels(answer.compiled, self._compiled[start:])
