@@ -162,6 +162,34 @@ def test_a_stream_closes_within_a_second_of_losing_access(served: Served, how: s
     assert took < 1.0
 
 
+def test_a_stream_closes_when_the_clearance_runs_out_by_the_clock(served: Served) -> None:
+    world = served.world
+    expiring = served.other.people.add(
+        world.officer.id, name="Kei Short", nationalities=["JPN"], clearance="極秘",
+        expires=(world.clock.now + timedelta(days=2)).date(),
+    )  # fmt: skip
+    served.tokens["short"] = served.other.tokens.create(world.officer.id, expiring.id)[1]
+    with _stream(served, "short") as events:
+        assert events.next()["event"] == "snapshot"
+        world.clock.advance(days=3)
+        started = time.monotonic()
+        closing = events.next()
+        took = time.monotonic() - started
+    assert closing == {"event": "close", "data": {"reason": "unauthorized"}}
+    assert took < 1.5  # the once-a-second check
+
+
+def test_tracks_that_time_out_are_withdrawn(served: Served) -> None:
+    old = _observe(served, minutes=20)
+    with _stream(served, "jp") as events:
+        assert [t["observations"] for t in events.next()["data"]["tracks"]] == [[old]]
+        served.world.clock.advance(minutes=11)  # 31 minutes: past the 30-minute time-out
+        gone = events.next()
+    assert gone["event"] == "withdraw"
+    assert gone["data"] == {"id": f"trk-{old}"}
+    assert _tracks(served, "jp") == []
+
+
 def test_a_label_stored_for_the_first_time_sends_a_new_snapshot(served: Served) -> None:
     with _stream(served, "jp") as events:
         assert events.next()["data"] == {"tracks": []}
