@@ -44,6 +44,7 @@ from tearline.api.schemas import (
 from tearline.api.session import session_routes
 from tearline.api.stream import event_stream, stream_routes
 from tearline.api.taxii import taxii_app
+from tearline.api.ui import ui_routes
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
@@ -111,6 +112,7 @@ def create_app(
     change_routes(app, node)
     session_routes(app, node)
     cop_routes(app, node)
+    ui_routes(app, node)
     if bare_route:
         _bare_route(app, node)
     return app
