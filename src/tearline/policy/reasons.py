@@ -150,6 +150,29 @@ class Reason:
     def control(cls, token: str, banner: str, action: str) -> Reason:
         return cls(f"control.{token}", _phrase("control.restricts", banner=banner, action=action))
 
+    # ------------------------------------------------------------------ tearline releases
+    @classmethod
+    def orcon_unconsented(cls) -> Reason:
+        """A portion kept out of a release: ORCON, and no consent of its originator."""
+        return cls("release.orcon", _phrase("withheld.orcon"))
+
+    @classmethod
+    def display_only_audience(cls, nations: list[str]) -> Reason:
+        """A portion kept out of a release: ``nations`` of the audience may only be shown it."""
+        phrase = _phrase("withheld.display-only", nations=tuple(nations))
+        return cls("release.display-only", phrase)
+
+    @classmethod
+    def relido_undecided(cls) -> Reason:
+        """A portion kept out of a release: RELIDO, and the officer did not decide it."""
+        return cls("release.relido", _phrase("withheld.relido"))
+
+    @classmethod
+    def not_releasable(cls, nations: list[str]) -> Reason:
+        """A portion kept out of a release: ``nations`` of the audience may not receive it."""
+        phrase = _phrase("withheld.not-releasable", nations=tuple(nations))
+        return cls("release.nationality", phrase)
+
 
 def _words(release: Release) -> Phrase:
     """How a reason quotes a release: the marking's words, or what the marking means."""

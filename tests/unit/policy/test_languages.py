@@ -55,3 +55,25 @@ def test_reason_text_by_language() -> None:
     assert str(reason) == reason.text("en")
     with pytest.raises(NotFound, match="known languages: en, ja"):
         reason.text("fr")
+
+
+@pytest.mark.parametrize(
+    ("reason", "english", "japanese"),
+    [
+        (Reason.orcon_unconsented(), "ORCON: the originator's consent to release is not recorded",
+         "ORCON: 発信者の提供同意が記録されていません"),
+        (Reason.display_only_audience(["JPN", "KOR"]),
+         "DISPLAY ONLY: JPN, KOR may be shown it, not given it",
+         "DISPLAY ONLY: JPN、KORには表示のみ可能で、提供はできません"),
+        (Reason.relido_undecided(),
+         "RELIDO: a releasing officer must decide it explicitly (relido)",
+         "RELIDO: 提供担当官による明示の決定（relido）が必要です"),
+        (Reason.not_releasable(["GBR", "JPN"]), "not releasable to GBR, JPN",
+         "GBR、JPNには提供できません"),
+    ],
+)  # fmt: skip
+def test_why_a_portion_stays_out_of_a_release_in_each_language(
+    reason: Reason, english: str, japanese: str
+) -> None:
+    assert reason.rule.startswith("release.")
+    assert (reason.text("en"), reason.text("ja")) == (english, japanese)
