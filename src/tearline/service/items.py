@@ -27,8 +27,8 @@ from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Decision, Outcome
-from tearline.policy.reasons import languages
-from tearline.service.context import Context, Refusal
+from tearline.policy.reasons import Reason, languages
+from tearline.service.context import Context, Refusal, denied
 from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
 
@@ -318,13 +318,11 @@ class Items:
             return False
         if author.has_role(Role.RELEASING_OFFICER):
             return True
-        problem = (
-            f"{marking(after.label, self._ctx.registry)!r} is lower than "
-            f"{marking(before.label, self._ctx.registry)!r}: lowering an item's "
-            "label takes a releasing officer"
-        )
+        reason = Reason.downgrade(marking(after.label, self._ctx.registry),
+                                  marking(before.label, self._ctx.registry))  # fmt: skip
+        problem = reason.text()
         raise Refusal(
-            Denied(problem, (problem,)),
+            denied(problem, reason),
             Record(at, author.id, "item.downgrade", before.id, "deny", {"reason": problem}),
         )
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tearline.audit import Record
-from tearline.errors import Conflict, Denied, InvalidInput
+from tearline.errors import Conflict, InvalidInput
 from tearline.labels.model import Label
 from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.policy.reasons import Reason
-from tearline.service.context import Context, Refusal
+from tearline.service.context import Context, Refusal, denied
 from tearline.service.items import Items, marking, new_item_id
 from tearline.service.records import (
     Consent,
@@ -135,8 +135,9 @@ class Releases:
     def _releasing_officer(self, officer: PersonRecord, document_id: str, at: datetime) -> None:
         if officer.has_role(Role.RELEASING_OFFICER):
             return
-        problem = f"{officer.id} is not a releasing officer"
-        raise Refusal(Denied(f"a release is refused: {problem}", (problem,)),
+        reason = Reason.not_in_role(officer.id, Role.RELEASING_OFFICER)
+        problem = reason.text()
+        raise Refusal(denied(f"a release is refused: {problem}", reason),
                       Record(at, officer.id, "document.release", document_id[:64], "deny",
                              {"reason": problem}))  # fmt: skip
 
