@@ -365,13 +365,12 @@ class Items:
         they may read (with ``display``, also one they may be shown), else a document's
         portions they may read; and the decision on its label (``None``: no such item)."""
         head, decision = self._decided(reader, item_id, at)
-        if head is None:
-            return None, None
         shown_only = display and decision.outcome is Outcome.DISPLAY_ONLY
-        if not (decision.permitted or shown_only):
-            if head[1] is not ItemKind.DOCUMENT:
-                return None, decision
-            return self._document_view(reader, item_id, at, display=display), decision
+        if head is None or not (decision.permitted or shown_only):
+            view = None
+            if self._partly_readable(reader, item_id, at, display=display):
+                view = self._document_view(reader, item_id, at, display=display)
+            return view, None if head is None else decision
         item = self._ctx.store.item(item_id)
         if item is None:  # pragma: no cover - read in the same transaction as its label
             return None, None
@@ -423,7 +422,7 @@ class Items:
             reader = self._ctx.reader(actor_id)
             head, decision = self._decided(reader, item_id, at)  # decided even if unused: #9
             view = None
-            if head is not None and head[1] is ItemKind.DOCUMENT:
+            if self._partly_readable(reader, item_id, at, display=display):
                 view = self._document_view(reader, item_id, at, display=display)
             if view is None:
                 known = None if head is None else decision
@@ -437,6 +436,19 @@ class Items:
             return view
 
         return self._ctx.read(work)
+
+    def _partly_readable(
+        self, reader: PersonRecord, item_id: str, at: datetime, *, display: bool
+    ) -> bool:
+        """Whether ``item_id`` is a document with a portion ``reader`` may read (with
+        ``display``, or be shown), from the labels of its portions and the cache of what
+        they may read — no item is read to learn it, and any id (a missing or malformed one,
+        a report's) is asked the same way: such ids have no portions."""
+        asked = item_id if _ITEM_ID.fullmatch(item_id) else _DECOY_ID
+        labels = self._ctx.store.portion_label_ids(asked)
+        readable = self._ctx.readable.for_person(reader, at)
+        shown = self._ctx.readable.display_only(reader, at) if display else {}
+        return any(label in readable or label in shown for label in labels)
 
     def _document_view(
         self, reader: PersonRecord, item_id: str, at: datetime, *, display: bool = False

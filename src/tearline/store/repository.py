@@ -314,6 +314,16 @@ class Repository(CredentialRows, CustodyTables, ObservationTables):
         row = self.db.one("SELECT label_id, kind FROM items WHERE id = ?", (item_id,))
         return None if row is None else (self.label(int(row[0])), ItemKind(row[1]))
 
+    def portion_label_ids(self, item_id: str) -> list[int]:
+        """The label ids of the portions of ``item_id``'s current version (none for an item
+        that is not a document, or no item)."""
+        rows = self.db.all(
+            "SELECT p.label_id FROM portions p JOIN items i ON i.id = p.item_id "
+            "AND i.version = p.version WHERE p.item_id = ? ORDER BY p.position",
+            (item_id,),
+        )
+        return [int(row[0]) for row in rows]
+
     def existing_sources(self, keys: Sequence[str]) -> set[str]:
         """Which of these import keys are already stored (so a re-run skips them)."""
         found: set[str] = set()

@@ -75,6 +75,10 @@ def test_forbidden_missing_and_malformed_ids_do_the_same_work(
     }
     ask = asks[route]
     asked = [forbidden, MISSING, MALFORMED]
+    if route in ("show", "document"):  # a document of which the reader may read nothing
+        hidden = Draft(ItemKind.DOCUMENT, "Hidden", "", portions=(
+            ("(TS//SI//NF)", "above"), ("(S//NF)", "us only"), ("(S//NF)", "again")))  # fmt: skip
+        asked.append(items.add(world.releaser.id, hidden).id)
     if route == "document":
         asked.append(readable)  # not a document: the same not-found, the same work
     if route == "release":
