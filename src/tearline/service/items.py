@@ -443,11 +443,13 @@ class Items:
         """Whether ``item_id`` is a document with a portion ``reader`` may read (with
         ``display``, or be shown), from the labels of its portions and the cache of what
         they may read — no item is read to learn it, and any id (a missing or malformed one,
-        a report's) is asked the same way: such ids have no portions."""
+        a report's) is asked the same way: such ids have no portions. The labels are read
+        again only when a portion's is newer than those known."""
         asked = item_id if _ITEM_ID.fullmatch(item_id) else _DECOY_ID
         labels = self._ctx.store.portion_label_ids(asked)
-        readable = self._ctx.readable.for_person(reader, at)
-        shown = self._ctx.readable.display_only(reader, at) if display else {}
+        cache = self._ctx.readable
+        readable = cache.for_person(reader, at, refresh=not cache.knows(labels))
+        shown = cache.display_only(reader, at, refresh=False) if display else {}
         return any(label in readable or label in shown for label in labels)
 
     def _document_view(
