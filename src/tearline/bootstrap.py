@@ -12,6 +12,7 @@ from tearline.config import Settings
 from tearline.errors import Conflict, InvalidInput
 from tearline.federation.inbox import Inbox
 from tearline.federation.outbox import Outbox
+from tearline.federation.sync import Sync
 from tearline.keys import NodeKey
 from tearline.labels.schemes import Registry, default_registry
 from tearline.picture import FusionConfig
@@ -69,6 +70,7 @@ class Node:
     outbox: Outbox
     inbox: Inbox
     observations: Observations
+    sync: Sync
 
     def close(self) -> None:
         """Commit the audit records still waiting, then close the database connections."""
@@ -101,12 +103,13 @@ def _wire(
         ctx, tokens, life=timedelta(hours=settings.session_hours),
         idle=timedelta(minutes=settings.session_idle_minutes),
     )  # fmt: skip
+    peers, outbox, inbox = Peers(ctx, key, key), Outbox(ctx, key), Inbox(ctx)
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
-        Consents(ctx, items), sessions, Peers(ctx, key), clock, committer, Outbox(ctx, key),
-        Inbox(ctx),
+        Consents(ctx, items), sessions, peers, clock, committer, outbox, inbox,
         Observations(ctx, FusionConfig(timeout=timedelta(minutes=settings.cop_timeout_minutes))),
+        Sync(ctx, peers, inbox, outbox),
     )  # fmt: skip
 
 

@@ -54,6 +54,9 @@ class Settings:
     #: ``cop_timeout_minutes``: how long a fused track stays current in the common
     #: operational picture without a new observation (30 to 1440 minutes).
     cop_timeout_minutes: int = 30
+    #: ``sync_interval_seconds``: the pause between the rounds of ``tearline serve``'s
+    #: background sync with its peers (0.1 to 3600 seconds).
+    sync_interval_seconds: float = 1.0
 
     @property
     def key_path(self) -> Path:
@@ -95,6 +98,7 @@ class Settings:
             *_session_settings(data, path),
             _placeholders(data.get("documents", {}), path),
             _cop_timeout(data, path),
+            _sync_interval(data, path),
         )
 
     def save(self, *, remember_database: bool) -> None:
@@ -105,6 +109,8 @@ class Settings:
             lines.append(f'database = "{escaped}"')
         if self.cop_timeout_minutes != 30:
             lines.append(f"cop_timeout_minutes = {self.cop_timeout_minutes}")
+        if self.sync_interval_seconds != 1.0:
+            lines.append(f"sync_interval_seconds = {self.sync_interval_seconds}")
         if self.placeholders:
             lines += ["", "[documents]", "placeholders = true"]
         path = self.home / SETTINGS_FILE
@@ -133,6 +139,16 @@ def _cop_timeout(data: dict[str, object], path: Path) -> int:
             f"{path}: 'cop_timeout_minutes' is a whole number of minutes from 30 to 1440"
         )
     return minutes
+
+
+def _sync_interval(data: dict[str, object], path: Path) -> float:
+    seconds = data.get("sync_interval_seconds", 1.0)
+    if (
+        not isinstance(seconds, int | float) or isinstance(seconds, bool)
+        or not 0.1 <= seconds <= 3600
+    ):  # fmt: skip
+        raise DataFault(f"{path}: 'sync_interval_seconds' is a number of seconds from 0.1 to 3600")
+    return float(seconds)
 
 
 def _sqlite(home: Path) -> str:

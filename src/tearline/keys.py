@@ -1,14 +1,22 @@
-"""The node's Ed25519 key: created once at ``init``, kept in the node's home (mode 0600)."""
+"""The node's Ed25519 key: created once at ``init``, kept in the node's home (mode 0600).
+
+It also seals the secrets the node keeps at rest (the credentials it presents at its peers):
+AES-256-GCM under a key derived from it (HKDF-SHA256), so a copy of the database alone
+reveals none of them."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import os
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from tearline.errors import DataFault, InvalidInput
 
@@ -24,6 +32,10 @@ class NodeKey:
         raw = self._public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         self.public_hex = raw.hex()
         self._key_id = hashlib.sha256(raw).hexdigest()[:16]
+        seed = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                     serialization.NoEncryption())  # fmt: skip
+        derived = HKDF(hashes.SHA256(), 32, salt=None, info=b"tearline sealing v1").derive(seed)
+        self._sealing = AESGCM(derived)
 
     @property
     def key_id(self) -> str:
@@ -77,3 +89,23 @@ class NodeKey:
         except (InvalidSignature, ValueError):
             return False
         return True
+
+    def seal(self, secret: bytes, context: bytes) -> str:
+        """``secret`` encrypted (AES-256-GCM, a random nonce) and bound to ``context``."""
+        nonce = os.urandom(12)
+        sealed = nonce + self._sealing.encrypt(nonce, secret, context)
+        return "v1:" + base64.b64encode(sealed).decode()
+
+    def unseal(self, sealed: str, context: bytes) -> bytes:
+        """The secret :meth:`seal` sealed for ``context``.
+
+        Raises:
+            DataFault: not sealed by this key for this context, or altered since.
+        """
+        try:
+            raw = base64.b64decode(sealed.removeprefix("v1:"), validate=True)
+            if not sealed.startswith("v1:") or len(raw) < 28:
+                raise ValueError(sealed[:0])
+            return self._sealing.decrypt(raw[:12], raw[12:], context)
+        except (InvalidTag, binascii.Error, ValueError):
+            raise DataFault("a sealed secret does not open with this node's key") from None

@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
+from support.live import Events, served_app
 from support.node import BACKENDS, Cast, cast, database_url
 from tearline.api import create_app
 from tearline.api.stream import ItemStreams
@@ -45,25 +43,6 @@ class Served:
         return self.other.items.add(self.world.releaser.id, draft).id
 
 
-@contextmanager
-def _server(app: Any) -> Iterator[str]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                            access_log=False, lifespan="off")  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(20)
-
-
 @pytest.fixture(params=BACKENDS)
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
     with database_url(request.param, tmp_path) as url:
@@ -72,31 +51,11 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
         tokens = {k: world.node.tokens.create(world.officer.id, p.id)[1] for k, p in people.items()}
         other = open_node(world.node.settings, clock=world.clock)
         try:
-            with _server(create_app(world.node)) as base:
+            with served_app(create_app(world.node)) as base:
                 yield Served(base, world, other, tokens)
         finally:
             other.close()
             world.node.close()
-
-
-class Events:
-    """The events of one open stream, parsed as a browser's EventSource would."""
-
-    def __init__(self, answer: httpx.Response) -> None:
-        self._lines = answer.iter_lines()
-
-    def next(self) -> dict[str, Any]:
-        event: dict[str, Any] = {}
-        for line in self._lines:
-            if not line:
-                if "event" in event:
-                    return event
-                continue
-            if line.startswith(":"):
-                continue
-            field, _, value = line.partition(": ")
-            event[field] = json.loads(value) if field == "data" else value
-        raise EOFError("the stream ended")
 
 
 @contextmanager

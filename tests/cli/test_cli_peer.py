@@ -118,3 +118,46 @@ def test_an_unreadable_key_file_exits_2(sh: Shell, people: dict[str, str], tmp_p
     assert code == 2
     assert isinstance(out, dict)
     assert "cannot read" in out["error"]["message"]
+
+
+def test_node_show_prints_the_contract(sh: Shell, people: dict[str, str]) -> None:
+    code, shown = sh.run("node", "show")
+    assert code == 0
+    assert isinstance(shown, dict)
+    assert set(shown) == {"id", "nation", "scheme", "public_key"}
+    assert (shown["nation"], shown["scheme"]) == ("USA", "us")
+    assert len(base64.b64decode(shown["public_key"], validate=True)) == 32
+    code, text, _ = sh.text("node", "show")
+    assert code == 0
+    assert f"public_key: {shown['public_key']}" in text
+
+
+def test_the_outgoing_token_is_kept_sealed_and_never_shown(
+    sh: Shell, people: dict[str, str], tmp_path: Path
+) -> None:
+    secret = "tlp_" + "S" * 43
+    code, added = peer_add(sh, people["officer"], "--token", secret)
+    assert code == 0
+    assert isinstance(added, dict)
+    assert added["token"] != secret
+    assert secret not in str(added)
+    assert added["token_set"]
+    code, listed = sh.run("peer", "list")
+    assert code == 0
+    assert isinstance(listed, dict)
+    assert listed["peers"][0]["token_set"] is True
+    assert secret not in str(listed)
+    code, text, _ = sh.text("peer", "list")
+    assert "token set" in text
+    assert secret not in text
+    for kept in (tmp_path / "node").iterdir():  # sealed at rest: the database, its WAL
+        assert secret.encode() not in kept.read_bytes()
+    code, again = peer_add(sh, people["officer"])  # an update without --token keeps it
+    assert code == 0
+    assert isinstance(again, dict)
+    assert again["token_set"]
+    code, bad = peer_add(sh, people["officer"], "--token", "with space")
+    assert code == 2
+    assert isinstance(bad, dict)
+    assert bad["error"]["code"] == "invalid-input"
+    assert "--token" in bad["error"]["message"]

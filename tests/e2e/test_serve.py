@@ -62,11 +62,15 @@ def test_serve_without_a_node_says_so(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_a_stream_closes_within_a_second_of_a_suspension_made_on_the_terminal(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("route", "change", "before"),
+    [("/api/v1/items/stream", "suspend", []), ("/api/v1/cop/stream", "revoke", ["snapshot"])],
+)
+def test_a_stream_closes_within_a_second_of_a_change_made_on_the_terminal(
+    tmp_path: Path, route: str, change: str, before: list[str]
 ) -> None:
-    """``tearline person suspend`` in another process, on the embedded SQLite default, ends
-    the person's open stream on the running server within a second."""
+    """``tearline person suspend`` (or ``revoke``) in another process, on the embedded SQLite
+    default, ends the person's open stream on the running server within a second."""
     import time
 
     import httpx
@@ -91,14 +95,17 @@ def test_a_stream_closes_within_a_second_of_a_suspension_made_on_the_terminal(
             assert server.stdout is not None
             url = server.stdout.readline().strip()
             headers = {"Authorization": f"Bearer {token}"}
-            with httpx.stream("GET", f"{url}/api/v1/items/stream", headers=headers,
+            with httpx.stream("GET", f"{url}{route}", headers=headers,
                               timeout=10) as answer:  # fmt: skip
                 assert answer.status_code == 200
-                run("person", "suspend", analyst, "--as", officer_id, "--reason", "inquiry")
-                suspended = time.monotonic()
-                lines = [line for line in answer.iter_lines() if line.startswith("event:")]
-                took = time.monotonic() - suspended
-            assert lines == ["event: close"]
+                lines = answer.iter_lines()
+                opened = [next(e for e in lines if e.startswith("event:")) for _ in before]
+                run("person", change, analyst, "--as", officer_id, "--reason", "inquiry")
+                changed = time.monotonic()
+                rest = [line for line in lines if line.startswith("event:")]
+                took = time.monotonic() - changed
+            assert opened == [f"event: {e}" for e in before]
+            assert rest == ["event: close"]
             assert took < 1.0
         finally:
             server.terminate()

@@ -16,7 +16,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from taxii2client.v21 import Server, as_pages
 
-from api.test_api_stream import _server
+from support.live import served_app
 from support.node import cast, database_url
 from tearline.api import create_app
 from tearline.federation.signing import sign, verify
@@ -61,7 +61,7 @@ def live(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
             spec = PeerSpec("http://127.0.0.1:8401", "JPN", "us-jp", jp_public)
             token = world.node.peers.add(world.officer.id, "jp-node", spec)[1]
             key = base64.b64encode(bytes.fromhex(world.node.key.public_hex)).decode()
-            with _server(create_app(world.node)) as base:
+            with served_app(create_app(world.node)) as base:
                 yield base, token, key
         finally:
             world.node.close()

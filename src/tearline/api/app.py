@@ -19,13 +19,14 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from tearline import __version__
 from tearline.api import errors
 from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
 from tearline.api.cop import cop_routes
+from tearline.api.cop_stream import CopStreams, cop_stream_routes
 from tearline.api.language import DEFAULT, LanguageHeaders
 from tearline.api.schemas import (
     ERRORS,
@@ -104,6 +105,7 @@ def create_app(
     app.state.follower = Follower(node)
     # before the item routes: "/items/stream" is not an item id
     app.state.streams = stream_routes(app, node, app.state.follower)
+    app.state.cop_streams = cop_stream_routes(app, node, app.state.follower)
     _routes(app, node)
     app.mount("/taxii2", taxii_app(node, app.state.limiter))
     vetting_routes(app, node)
@@ -127,6 +129,26 @@ def _bare_route(app: FastAPI, node: Node) -> None:
             return Response(errors.NOT_FOUND, 404, media_type="application/json")
         keys = ("id", "kind", "title", "content", "at", "version")
         return JSONResponse(dict(zip(keys, row, strict=True)))
+
+    @app.get("/bench/bare/cop/stream", include_in_schema=False)
+    async def bare_cop_stream(request: Request, who: Caller) -> StreamingResponse:
+        # the picture with filtering off, for bench/feed.py: every stored label to every
+        # subscriber (the caller's token only names the stream), nothing audited
+        streams: CopStreams = app.state.cop_streams
+
+        def reauth() -> PersonRecord:
+            return who
+
+        subscription = await streams.open(who, reauth, None, None, None, broadcast=True)
+
+        async def body() -> Any:
+            try:
+                async for chunk in subscription.chunks():
+                    yield chunk
+            finally:
+                streams.close(subscription)
+
+        return StreamingResponse(body(), media_type="text/event-stream")
 
     @app.get("/bench/committer", include_in_schema=False)
     def committer() -> dict[str, int]:

@@ -34,7 +34,7 @@ from tearline.service import PersonRecord
 from tearline.service.items import rendered
 from tearline.service.listing import Summary
 
-__all__ = ["ItemStreams", "stream_routes"]
+__all__ = ["ItemStreams", "parse_last_event_id", "still_cleared", "stream_routes"]
 
 _log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def _summary(node: Node, summary: Summary, scheme: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _last_event_id(value: str | None) -> int | None:
+def parse_last_event_id(value: str | None) -> int | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
@@ -189,7 +189,7 @@ def stream_routes(app: FastAPI, node: Node, follower: Follower) -> ItemStreams:
         who: Caller,
         last_event_id: Annotated[str | None, Header(max_length=40)] = None,
     ) -> StreamingResponse:
-        after = _last_event_id(last_event_id)
+        after = parse_last_event_id(last_event_id)
 
         def reauth() -> PersonRecord:
             return authenticate(request)

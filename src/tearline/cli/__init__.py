@@ -38,6 +38,8 @@ _COMMANDS = {
     "serve": "tearline.cli.serve",
     "token": "tearline.cli.serve",
     "peer": "tearline.cli.peer",
+    "node": "tearline.cli.node",
+    "sync": "tearline.cli.sync",
     "observation": "tearline.cli.cop",
     "cop": "tearline.cli.cop",
     "scenario": "tearline.cli.cop",

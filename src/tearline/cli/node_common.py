@@ -21,6 +21,7 @@ __all__ = [
     "EXIT_REFUSED",
     "EXIT_UNVERIFIED",
     "as_option",
+    "exit_code",
     "home_options",
     "node_errors",
     "opened",
@@ -54,7 +55,8 @@ def as_option(command: F) -> F:
     )(command)
 
 
-def _exit_code(problem: TearlineError) -> int:
+def exit_code(problem: TearlineError) -> int:
+    """The node's exit code for ``problem``."""
     if problem.category == "internal":
         return EXIT_FAULT
     if isinstance(problem, NotFound) and not isinstance(problem, UnknownScheme):
@@ -82,7 +84,7 @@ def node_errors(command: F) -> F:
             return command(*args, **kwargs)
         except TearlineError as problem:
             _report(as_json, error_json(problem))
-            raise ExitWith(_exit_code(problem)) from None
+            raise ExitWith(exit_code(problem)) from None
         except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception:

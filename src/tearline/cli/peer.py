@@ -31,7 +31,7 @@ def _shown(peer: Any) -> dict[str, Any]:
         "agreement": peer.agreement, "public_key": peer.public_key,
         "ceiling": {"level": peer.ceiling_level, "scheme": peer.ceiling_scheme},
         "version": peer.version, "created": peer.created, "created_by": peer.created_by,
-        "modified": peer.modified,
+        "modified": peer.modified, "token_set": peer.outgoing is not None,
     }  # fmt: skip
 
 
@@ -47,22 +47,27 @@ def peer() -> None:
 @click.option("--agreement", required=True, help="The agreement it reads under (e.g. us-jp).")
 @click.option("--public-key", "public_key", required=True, metavar="BASE64|FILE",
               help="The peer's Ed25519 public key (base64), or a file holding it.")  # fmt: skip
+@click.option("--token", default=None, metavar="TOKEN",
+              help="The credential this node presents at the peer (printed by `tearline "
+                   "peer add` there); kept encrypted, never shown again.")  # fmt: skip
 @as_option
 @home_options
 @node_errors
 def add_command(
-    name: str, url: str, nation: str, agreement: str, public_key: str, actor: str,
-    home: str | None, as_json: bool,
+    name: str, url: str, nation: str, agreement: str, public_key: str, token: str | None,
+    actor: str, home: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Add peer NAME, or update it: prints the credential it presents here (Bearer).
 
     The peer reads as a person of its nation cleared at the agreement's ceiling. Running
     this again for the same NAME updates the peer and prints the same credential; only its
-    hash is stored, and `tearline peer remove` revokes it.
+    hash is stored, and `tearline peer remove` revokes it. With --token, the credential
+    the peer gave for this node is kept (sealed with a key derived from the node's key) for
+    `tearline sync`; without it, one given before is kept.
     """
     from tearline.service.peers import PeerSpec
 
-    spec = PeerSpec(url, nation, agreement, _key_text(public_key))
+    spec = PeerSpec(url, nation, agreement, _key_text(public_key), token)
     with opened(home) as node:
         record, token, created = node.peers.add(actor, name, spec)
     if as_json:
@@ -87,8 +92,9 @@ def list_command(home: str | None, as_json: bool) -> None:
         print_json({"peers": [_shown(p) for p in peers]})
         return
     for p in peers:
+        token = "token set" if p.outgoing is not None else "no token"
         click.echo(f"{p.name}  {p.nation}  {p.agreement}  {p.ceiling_scheme} {p.ceiling_level}"
-                   f"  {p.url}")  # fmt: skip
+                   f"  {p.url}  {token}")  # fmt: skip
 
 
 @peer.command("remove")

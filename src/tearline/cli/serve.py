@@ -49,17 +49,27 @@ def _bare_route_wanted(host: str) -> bool:
               help="Port (0: any free port).")  # fmt: skip
 @node_errors
 def serve(home: str | None, host: str, port: int) -> None:
-    """Serve the node's HTTP API; prints the URL it listens on once ready."""
+    """Serve the node's HTTP API; prints the URL it listens on once ready.
+
+    It also syncs with the node's peers in the background, a round every
+    `sync_interval_seconds` (node.toml; default 1), as `tearline sync` does.
+    """
     import uvicorn
 
     from tearline.api import create_app
+    from tearline.federation.sync import SyncLoop
 
     bare_route = _bare_route_wanted(host)
     with opened(home) as node:
         app = create_app(node, bare_route=bare_route)
         config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                                 access_log=False, lifespan="off")  # fmt: skip
-        _Announcing(config).run()
+        loop = SyncLoop(node.sync, node.settings.sync_interval_seconds)
+        loop.start()
+        try:
+            _Announcing(config).run()
+        finally:
+            loop.stop()
 
 
 def _announcing_base() -> Any:

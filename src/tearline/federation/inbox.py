@@ -19,23 +19,28 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from tearline.audit import Record
 from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
 from tearline.federation.signing import Rejected, Verdict, signature_of, verify
 from tearline.federation.stix import Imported, imported, labels_of, stix_time
 from tearline.labels.model import Label
+from tearline.labels.schemes import Registry
 from tearline.labels.translate import translate
 from tearline.service.context import Context, Refusal
 from tearline.service.items import created_record, marking, new_item_id
 from tearline.service.principals import PEER_PREFIX, PeerRecord
 from tearline.service.records import ItemRecord, Portion
 
-__all__ = ["Inbox"]
+__all__ = ["HELD", "Inbox"]
+
+#: The message of a success that was already held (TAXII 2.1 §4.3.1 status-details): the
+#: sender counts it as neither sent nor refused.
+HELD: Final = "held: this version was received before, with the same signature"
 
 #: Objects sent only as context for the reports and notes: not stored, not counted.
 _CONTEXT = frozenset({"marking-definition", "identity", "extension-definition"})
@@ -47,9 +52,12 @@ class Inbox:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    def add(self, principal_id: str, objects: Sequence[Any]) -> dict[str, Any]:
-        """Take the objects of an add-objects request from ``principal_id`` (a peer);
-        returns the TAXII status resource of the request (kept for :meth:`status`).
+    def add(
+        self, principal_id: str, objects: Sequence[Any], *, keep: bool = True
+    ) -> dict[str, Any]:
+        """Take the objects of an add-objects request from ``principal_id`` (a peer), or of
+        a page this node pulled from it; returns the TAXII status resource (kept for
+        :meth:`status` unless ``keep`` is false: a pull has no sender to read it).
 
         Raises:
             Denied: the caller is not a peer node (a person adds items through the API).
@@ -67,6 +75,7 @@ class Inbox:
                 raise Unauthenticated("that peer node is not registered on this node")
             dicts = [o for o in objects if isinstance(o, Mapping)]
             markings = [o for o in dicts if o.get("type") == "marking-definition"]
+            page = _Page(markings)
             successes: list[dict[str, Any]] = []
             failures: list[dict[str, Any]] = []
             records: list[Record] = []
@@ -75,8 +84,9 @@ class Inbox:
                     continue
                 entry = {"id": str(obj.get("id"))[:120], "version": str(obj.get("modified"))[:40]}
                 try:
-                    records += self._take(peer, obj, markings, at)
-                    successes.append(entry)
+                    taken = self._take(peer, obj, page, at)
+                    successes.append(entry if taken else {**entry, "message": HELD})
+                    records += taken
                 except Rejected as problem:
                     failures.append({**entry, "message": str(problem)})
                     records.append(_rejected(at, peer, entry["id"], problem.reason, problem))
@@ -95,7 +105,8 @@ class Inbox:
                 "success_count": len(successes), "successes": successes,
                 "failure_count": len(failures), "failures": failures, "pending_count": 0,
             }  # fmt: skip
-            ctx.store.add_taxii_status(status_id, principal_id, json.dumps(status), at)
+            if keep:
+                ctx.store.add_taxii_status(status_id, principal_id, json.dumps(status), at)
             ctx.audit.write(records)
             return status
 
@@ -108,18 +119,18 @@ class Inbox:
         return None if found is None else dict(json.loads(found))
 
     def _take(
-        self, peer: PeerRecord, obj: Mapping[str, Any], markings: Sequence[Mapping[str, Any]],
-        at: datetime,
-    ) -> list[Record]:  # fmt: skip
+        self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page, at: datetime
+    ) -> list[Record]:
         ctx = self._ctx
         stix_id = str(obj.get("id"))
         held = ctx.store.stix_received(stix_id)
-        verdict = verify(obj, markings, peer.public_key, [(m, s) for m, s, _ in held])
+        verdict = verify(obj, page.markings, peer.public_key, [(m, s) for m, s, _ in held])
         if verdict is Verdict.HELD:
             return []
-        got = imported(obj, labels_of(markings, ctx.registry))
-        label = self._local(got.label)
-        portions = tuple(Portion(self._local(p.label), p.text) for p in got.portions)
+        got = imported(obj, page.labels(ctx.registry))
+        label = page.local(got.label, self._local)
+        portions = tuple(Portion(page.local(p.label, self._local), p.text)
+                         for p in got.portions)  # fmt: skip
         before = ctx.store.item(held[-1][2]) if held else None
         item = self._item(peer, got, label, portions, before, at)
         if before is None:
@@ -169,6 +180,29 @@ class Inbox:
         if before is None:
             return fresh
         return replace(fresh, id=before.id, version=before.version + 1, created=before.created)
+
+
+class _Page:
+    """One request's markings, their labels and each label's local form: worked out once
+    for the request rather than once for each object that refers to them."""
+
+    def __init__(self, markings: Sequence[Mapping[str, Any]]) -> None:
+        self.markings = markings
+        self._labels: dict[str, Label] | None = None
+        self._local: dict[Label, Label] = {}
+
+    def labels(self, registry: Registry) -> dict[str, Label]:
+        """The markings' labels (see :func:`labels_of`; an error is raised each time)."""
+        if self._labels is None:
+            self._labels = labels_of(self.markings, registry)
+        return self._labels
+
+    def local(self, label: Label, localise: Callable[[Label], Label]) -> Label:
+        """``localise(label)``, once for each distinct label (its refusal is not kept)."""
+        found = self._local.get(label)
+        if found is None:
+            found = self._local[label] = localise(label)
+        return found
 
 
 def _rejected(

@@ -23,21 +23,21 @@ import base64
 import binascii
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any, Final
 
 from tearline.audit import Record
 from tearline.errors import InvalidInput
-from tearline.federation.signing import sign, signature_of, signed_bytes, with_signature
-from tearline.federation.stix import NAMESPACE, item_object, parse_time
+from tearline.federation.signing import markings_digest, signed_bytes, with_signature
+from tearline.federation.stix import NAMESPACE, item_object, marking_refs, parse_time
 from tearline.labels.model import Label
 from tearline.labels.rollup import rollup
 from tearline.policy.decide import decide
-from tearline.policy.model import Action
+from tearline.policy.model import Action, Person
 from tearline.service.context import Context
-from tearline.service.listing import Query
 from tearline.service.ports import Signer
 from tearline.service.principals import PEER_PREFIX
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion
@@ -46,6 +46,8 @@ __all__ = ["Envelope", "Filters", "Outbox", "Shared", "withheld_because"]
 
 #: The most objects one page holds (TAXII 2.1 §3.4: the server may cap ``limit``).
 MAX_PAGE: Final = 1000
+#: How many changed items are read from the store at a time.
+_CHUNK: Final = 500
 _TYPES: Final = {ItemKind.REPORT: "report", ItemKind.DOCUMENT: "report",
                  ItemKind.OBSERVATION: "note"}  # fmt: skip
 
@@ -103,6 +105,16 @@ class Envelope:
     more: bool
     next: str | None
 
+    def wire(self) -> list[dict[str, Any]]:
+        """The page's STIX objects as a TAXII envelope lists them: each marking-definition
+        once, ahead of the objects that refer to it."""
+        found: dict[str, dict[str, Any]] = {}
+        for shared in self.objects:
+            for definition in shared.markings:
+                found.setdefault(str(definition["id"]), definition)
+            found[str(shared.obj["id"])] = shared.obj
+        return list(found.values())
+
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
@@ -110,10 +122,12 @@ class _Candidate:
     stix_id: str
     label: Label
     portions: tuple[Portion, ...]
+    obj: dict[str, Any]
+    markings: list[dict[str, Any]]
 
 
-def _cursor(item: ItemRecord, stix_id: str) -> tuple[datetime, str]:
-    return item.modified, stix_id
+def _cursor(item: ItemRecord) -> tuple[datetime, str]:
+    return item.modified, item.id
 
 
 def _token(position: tuple[datetime, str]) -> str:
@@ -144,55 +158,61 @@ class Outbox:
         """The id of the node's collection (the same for every principal)."""
         return str(uuid.uuid5(NAMESPACE, "collection\x00" + self._ctx.node.id))
 
-    def _candidates(self, reader: PersonRecord, at: datetime) -> list[_Candidate]:
-        """Every item ``reader`` may read and be given, with what of it goes."""
+    def _candidates(
+        self, reader: PersonRecord, at: datetime, filters: Filters
+    ) -> Iterator[_Candidate]:
+        """The items ``reader`` may read and be given, with what of each goes, oldest
+        version first from where ``filters`` start (read a chunk at a time: a page costs
+        what it holds, not the whole collection)."""
         ctx = self._ctx
         readable = ctx.readable.for_person(reader, at)
         nations = frozenset(reader.nationalities)
         person = reader.as_person()
-        found: list[_Candidate] = []
-        cursor: str | None = None
+        after = None if filters.next is None else _position(filters.next)
         while True:
-            page = ctx.store.readable_page(Query(limit=500, cursor=cursor), readable)
-            for summary in page.items:
-                item = ctx.store.item(summary.id)
+            ids = ctx.store.readable_changed(readable, filters.added_after, after, _CHUNK)
+            for item_id in ids:
+                item = ctx.store.item(item_id)
                 if item is None:  # pragma: no cover - read in the same transaction
                     continue
-                if item.created_by.startswith(PEER_PREFIX):  # the third-party rule
-                    continue
-                portions = tuple(
-                    p for p in item.portions
-                    if decide(person, p.label, Action.READ, at, registry=ctx.registry).permitted
-                    and withheld_because(p.label, nations) is None
-                )  # fmt: skip
-                if item.portions:
-                    if not portions:
-                        continue
-                    label = rollup([p.label for p in portions], registry=ctx.registry)
-                else:
-                    label = item.label
-                if withheld_because(label, nations) is not None:
-                    continue
-                stix_id = item_object(item, ctx.node, ctx.registry, label=label,
-                                      portions=portions)[0]["id"]  # fmt: skip
-                found.append(_Candidate(item, stix_id, label, portions))
-            cursor = page.next
-            if cursor is None:
-                break
-        return found
+                after = _cursor(item)
+                found = self._candidate(item, person, nations, at)
+                if found is not None and (
+                    (filters.ids is None or found.stix_id in filters.ids)
+                    and (filters.types is None or _TYPES[item.kind] in filters.types)
+                ):
+                    yield found
+            if len(ids) < _CHUNK:
+                return
 
-    def _select(self, found: list[_Candidate], filters: Filters) -> tuple[list[_Candidate], bool]:
-        chosen = [
-            c for c in found
-            if (filters.added_after is None or c.item.modified > filters.added_after)
-            and (filters.ids is None or c.stix_id in filters.ids)
-            and (filters.types is None or _TYPES[c.item.kind] in filters.types)
-        ]  # fmt: skip
-        chosen.sort(key=lambda c: _cursor(c.item, c.stix_id))
-        if filters.next is not None:
-            after = _position(filters.next)
-            chosen = [c for c in chosen if _cursor(c.item, c.stix_id) > after]
+    def _candidate(
+        self, item: ItemRecord, person: Person, nations: frozenset[str], at: datetime
+    ) -> _Candidate | None:
+        ctx = self._ctx
+        if item.created_by.startswith(PEER_PREFIX):  # the third-party rule
+            return None
+        portions = tuple(
+            p for p in item.portions
+            if decide(person, p.label, Action.READ, at, registry=ctx.registry).permitted
+            and withheld_because(p.label, nations) is None
+        )  # fmt: skip
+        if item.portions:
+            if not portions:
+                return None
+            label = rollup([p.label for p in portions], registry=ctx.registry)
+        else:
+            label = item.label
+        if withheld_because(label, nations) is not None:
+            return None
+        obj, markings = item_object(item, ctx.node, ctx.registry, label=label,
+                                    portions=portions)  # fmt: skip
+        return _Candidate(item, str(obj["id"]), label, portions, obj, markings)
+
+    def _select(
+        self, reader: PersonRecord, at: datetime, filters: Filters
+    ) -> tuple[list[_Candidate], bool]:
         limit = max(1, min(filters.limit, MAX_PAGE))
+        chosen = list(islice(self._candidates(reader, at, filters), limit + 1))
         return chosen[:limit], len(chosen) > limit
 
     def objects(self, principal_id: str, filters: Filters) -> Envelope:
@@ -203,19 +223,20 @@ class Outbox:
             ctx = self._ctx
             at = ctx.clock()
             reader = ctx.reader(principal_id)
-            page, more = self._select(self._candidates(reader, at), filters)
+            page, more = self._select(reader, at, filters)
             shared, records = [], []
+            digests: dict[tuple[str, ...], str] = {}  # the markings' digest, once a page
             for c in page:
-                obj, markings = item_object(c.item, ctx.node, ctx.registry, label=c.label,
-                                            portions=c.portions)  # fmt: skip
-                digest = hashlib.sha256(signed_bytes(obj, markings)).hexdigest()
+                obj, markings = c.obj, c.markings
+                data = signed_bytes(obj, markings)
+                digest = hashlib.sha256(data).hexdigest()
                 kept = ctx.store.stix_signature(c.stix_id, c.item.modified, digest)
-                signed = (
-                    sign(obj, markings, self._signer)
-                    if kept is None
-                    else with_signature(obj, markings, kept, self._signer.key_id)
-                )
-                value = str(signature_of(signed))
+                value = kept or base64.b64encode(bytes.fromhex(self._signer.sign(data))).decode()
+                refs = tuple(marking_refs(obj))
+                if refs not in digests:
+                    digests[refs] = markings_digest(obj, markings)
+                signed = with_signature(obj, markings, value, self._signer.key_id,
+                                        digest=digests[refs])  # fmt: skip
                 ctx.store.add_stix_release(reader.id, c.stix_id, c.item.modified, digest,
                                            (c.item.id, c.item.version), value, at)  # fmt: skip
                 shared.append(Shared(signed, markings, c.item.modified, obj["modified"]))
@@ -224,7 +245,7 @@ class Outbox:
                 records.append(Record(at, reader.id, "stix.release", c.item.id, "permit",
                                       detail))  # fmt: skip
             ctx.audit.write(records)
-            token = _token(_cursor(page[-1].item, page[-1].stix_id)) if more else None
+            token = _token(_cursor(page[-1].item)) if more else None
             return Envelope(shared, more, token)
 
         return self._ctx.run(work)
@@ -238,16 +259,14 @@ class Outbox:
             ctx = self._ctx
             at = ctx.clock()
             reader = ctx.reader(principal_id)
-            page, more = self._select(self._candidates(reader, at), filters)
+            page, more = self._select(reader, at, filters)
             shared = [
-                Shared({"id": c.stix_id}, [], c.item.modified,
-                       item_object(c.item, ctx.node, ctx.registry, label=c.label,
-                                   portions=c.portions)[0]["modified"])
+                Shared({"id": c.stix_id}, [], c.item.modified, c.obj["modified"])
                 for c in page
             ]  # fmt: skip
             detail = {"objects": [c.stix_id for c in page]}
             ctx.audit.write([Record(at, reader.id, "stix.manifest", "", "permit", detail)])
-            token = _token(_cursor(page[-1].item, page[-1].stix_id)) if more else None
+            token = _token(_cursor(page[-1].item)) if more else None
             return Envelope(shared, more, token)
 
         return self._ctx.run(work)

@@ -40,7 +40,8 @@ from tearline.federation.stix import EXTENSION_ID, marking_refs, parse_time
 from tearline.service.ports import Signer
 
 __all__ = [
-    "Rejected", "Verdict", "sign", "signature_of", "signed_bytes", "verify", "with_signature",
+    "Rejected", "Verdict", "markings_digest", "sign", "signature_of", "signed_bytes", "verify",
+    "with_signature",
 ]  # fmt: skip
 
 _PREFIX: Final = b"tearline-stix-signature-v1\n"
@@ -103,15 +104,22 @@ def sign(
     return with_signature(obj, markings, base64.b64encode(value).decode(), signer.key_id)
 
 
+def markings_digest(obj: Mapping[str, Any], markings: Iterable[Mapping[str, Any]]) -> str:
+    """The digest of the markings ``obj`` refers to, as its signature names it."""
+    return _digest(_markings(obj, markings))
+
+
 def with_signature(
-    obj: Mapping[str, Any], markings: Iterable[Mapping[str, Any]], value: str, key_id: str
-) -> dict[str, Any]:
-    """A copy of ``obj`` carrying ``value`` (base64), a signature made earlier (and kept)."""
+    obj: Mapping[str, Any], markings: Iterable[Mapping[str, Any]], value: str, key_id: str,
+    *, digest: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A copy of ``obj`` carrying ``value`` (base64), a signature made earlier (and kept);
+    ``digest``: :func:`markings_digest` of the same, if already known."""
     chosen = _markings(obj, markings)
     signed = _unsigned(obj)
     signed["extensions"][EXTENSION_ID]["signature"] = {
         "alg": "Ed25519", "canonicalization": "RFC8785", "key_id": key_id,
-        "markings": _digest(chosen), "value": value,
+        "markings": digest or _digest(chosen), "value": value,
     }  # fmt: skip
     return signed
 

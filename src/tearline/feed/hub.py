@@ -3,8 +3,12 @@
 Every change a node makes — by any process on the same database: another ``tearline serve``,
 or ``tearline person revoke`` on the node's terminal — is appended to the audit log in the
 transaction that makes it. The log is therefore the node's ordered change feed, on SQLite and
-on PostgreSQL alike: :class:`Follower` polls its head every ``interval`` seconds (a one-row
-query), reads what was appended since, and hands the entries to its listeners. Event ids on a
+on PostgreSQL alike: :class:`Follower` reads what was appended since its last look and hands
+the entries to its listeners. It looks at once when told of a commit — by this process's own
+connections (:meth:`~tearline.store.database.Database.on_commit`) or, on PostgreSQL, by any
+process through ``LISTEN``/``NOTIFY`` (:meth:`~tearline.store.database.Database.watch`) — and
+otherwise polls the log's head every ``interval`` seconds (a one-row query): how it learns of
+another process's writes on SQLite. Event ids on a
 stream are audit sequence numbers, so a client that resumes with ``Last-Event-ID`` is replayed
 exactly what came after, nothing lost and nothing repeated.
 
@@ -33,6 +37,17 @@ __all__ = ["Follower", "Subscription", "frame"]
 
 _log = logging.getLogger(__name__)
 Listener = Callable[[Sequence[Entry]], None]
+
+
+async def _woken_or_after(event: asyncio.Event, seconds: float) -> None:
+    """Wait until ``event`` is set or ``seconds`` have passed. (Not ``asyncio.wait_for``: on
+    Python 3.11 it can swallow a cancellation that comes as the event is set, and a task
+    that cannot be stopped keeps a closed stream or a stopped follower alive.)"""
+    timer = asyncio.get_running_loop().call_later(seconds, event.set)
+    try:
+        await event.wait()
+    finally:
+        timer.cancel()
 
 
 def frame(event: str, data: Any, event_id: int | None = None) -> bytes:
@@ -88,8 +103,7 @@ class Subscription:
         """What to write, each time as one chunk: every queued frame at once (a comment line
         when nothing came for ``keepalive`` seconds); the last chunk says why it closed."""
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), keepalive)
+            await _woken_or_after(self._ready, keepalive)
             self._ready.clear()
             with self._lock:
                 ready, self._frames = self._frames, []
@@ -113,7 +127,11 @@ class Follower:
         self._listeners: list[Listener] = []
         self._timers: list[list[Any]] = []  # [period, next due (monotonic), callback]
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._woken: asyncio.Event | None = None
+        self._watch: Any = None
         self.seq = self.head()
+        node.store.db.on_commit(self.wake)
 
     def head(self) -> int:
         """The audit log's last sequence number now."""
@@ -128,11 +146,22 @@ class Follower:
         """Call ``callback`` about every ``seconds`` while following."""
         self._timers.append([seconds, time.monotonic() + seconds, callback])
 
+    def wake(self) -> None:
+        """Look at the log now rather than at the next poll (callable from any thread)."""
+        loop, woken = self._loop, self._woken
+        if loop is not None and woken is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody follows
+                loop.call_soon_threadsafe(woken.set)
+
     def ensure_running(self) -> None:
         """Start following, if not already (call from the event loop)."""
         if self._task is None or self._task.done():
             self.seq = self.head()
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            self._loop = asyncio.get_running_loop()
+            self._woken = asyncio.Event()
+            if self._watch is None:
+                self._watch = self._node.store.db.watch(self.wake)
+            self._task = self._loop.create_task(self._run(self._woken))
 
     async def stop(self) -> None:
         """Stop following."""
@@ -141,6 +170,9 @@ class Follower:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._watch is not None:
+            watch, self._watch = self._watch, None
+            await asyncio.to_thread(watch.close)
 
     def poll(self) -> int:
         """Read what was appended since the last poll and hand it to the listeners; returns
@@ -161,13 +193,14 @@ class Follower:
             pass
         self._timed()
 
-    async def _run(self) -> None:
+    async def _run(self, woken: asyncio.Event) -> None:
         while True:
+            woken.clear()
             try:  # in a worker thread: a request holding the database never stalls the loop
                 await asyncio.to_thread(self._round)
             except Exception:  # a stream must outlive a passing fault (a locked database)
                 _log.exception("following the audit log failed; trying again")
-            await asyncio.sleep(self._interval)
+            await _woken_or_after(woken, self._interval)
 
     def _timed(self) -> None:
         now = time.monotonic()

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, NamedTuple
@@ -187,6 +187,18 @@ def _key(obs: Observation) -> _ScanKey:
     return _ScanKey(obs.time, obs.source_nation, obs.sensor)
 
 
+class _Lazy(dict[str, "_Filter"]):
+    """A mapping whose values are made when first asked for."""
+
+    def __init__(self, make: Callable[[str], _Filter]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: str) -> _Filter:
+        value = self[key] = self._make(key)
+        return value
+
+
 def _offset(lat: float, lon: float, to_lat: float, to_lon: float) -> tuple[float, float]:
     """East and north metres from (lat, lon) to (to_lat, to_lon), in the local plane."""
     dlon = (to_lon - lon + 180.0) % 360.0 - 180.0
@@ -329,16 +341,22 @@ class Picture:
             tid: track for tid, track in self._active.items() if track.filters[-1].time >= horizon
         }
         candidates = sorted(self._active)
-        predicted = {tid: self._predict(self._active[tid], time) for tid in candidates}
-        pairs = self._assign(scan, candidates, predicted)
+        # each track's filter carried forward to this scan, made when first asked for (only
+        # the tracks near a report are); the gate is first applied to all at once (numpy)
+        predicted = _Lazy(lambda tid: self._predict(self._active[tid], time))
+        ahead = self._ahead(candidates, time)
+        pairs = self._assign(scan, candidates, predicted, (ahead[0], ahead[1], ahead[2]))
         # Second chance: a report no track gated may be a manoeuvre (a turn, a change of
         # speed) of a track this scan left alone; gate them again with the track's velocity
         # uncertain by its manoeuvre allowance before starting a new track.
         left = [row for row in range(len(scan)) if row not in pairs]
-        spare = sorted(set(candidates) - set(pairs.values()))
-        if left and spare:
-            widened = {tid: self._manoeuvre(self._active[tid], predicted[tid]) for tid in spare}
-            more = self._assign([scan[row] for row in left], spare, widened)
+        taken = set(pairs.values())
+        spare_at = [i for i, tid in enumerate(candidates) if tid not in taken]
+        if left and spare_at:
+            spare = [candidates[i] for i in spare_at]
+            widened = _Lazy(lambda tid: self._manoeuvre(self._active[tid], predicted[tid]))
+            lat, lon, _, wide = (column[spare_at] for column in ahead)
+            more = self._assign([scan[row] for row in left], spare, widened, (lat, lon, wide))
             for index, chosen in more.items():
                 pairs[left[index]] = chosen
                 predicted[chosen] = widened[chosen]
@@ -353,19 +371,45 @@ class Picture:
             touched.append(track.id)
         return tuple(touched)
 
+    def _ahead(self, candidates: Sequence[str], time: datetime) -> tuple[np.ndarray, ...]:
+        """Every candidate's predicted latitude, longitude and position variance at ``time``,
+        and that variance widened by the manoeuvre allowance: :meth:`_predict` and
+        :meth:`_manoeuvre` for all tracks at once, for gating only (the pairs gated are
+        then costed with the exact filters)."""
+        config = self._config
+        n = len(candidates)
+        values = np.empty((n, 9))
+        for i, tid in enumerate(candidates):
+            track = self._active[tid]
+            state = track.filters[-1]
+            air = track.domain == "air"
+            values[i] = (
+                state.lat, state.lon, state.ve, state.vn, state.a, state.b, state.c,
+                max((time - state.time).total_seconds(), 0.0), 1.0 if air else 0.0,
+            )  # fmt: skip
+        lat, lon, ve, vn, a, b, c, dt, in_air = values.T
+        q = np.where(in_air > 0, config.air_noise, config.surface_noise)
+        allowance = np.where(in_air > 0, config.air_manoeuvre, config.surface_manoeuvre)
+        new_lat = np.clip(lat + np.degrees(vn * dt / EARTH_RADIUS), -90.0, 90.0)
+        scale = np.maximum(np.cos(np.radians(lat)), 1e-6)
+        new_lon = (lon + np.degrees(ve * dt / (EARTH_RADIUS * scale)) + 180.0) % 360.0 - 180.0
+        spread = a + 2.0 * dt * b + dt * dt * c + q * dt**3 / 3.0
+        extra = (allowance * np.maximum(1.0, np.hypot(ve, vn))) ** 2
+        return new_lat, new_lon, spread, spread + dt * dt * extra
+
     def _assign(
-        self, scan: Sequence[Observation], candidates: Sequence[str], predicted: dict[str, _Filter]
-    ) -> dict[int, str]:
+        self, scan: Sequence[Observation], candidates: Sequence[str],
+        predicted: Mapping[str, _Filter], ahead: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ) -> dict[int, str]:  # fmt: skip
         """Global nearest neighbour: the least-cost one-to-one gated pairs (row -> track)."""
         pairs: dict[int, str] = {}
         if not candidates or not scan:
             return pairs
-        costs = np.array(
-            [
-                [self._cost(obs, self._active[tid], predicted[tid]) for tid in candidates]
-                for obs in scan
-            ]
-        )
+        costs = np.full((len(scan), len(candidates)), _UNGATED)
+        rows, columns = self._near(scan, *ahead)
+        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+            tid = candidates[column]
+            costs[row, column] = self._cost(scan[row], self._active[tid], predicted[tid])
         used = np.flatnonzero((costs < _UNGATED).any(axis=0))
         if used.size:
             chosen, columns = linear_sum_assignment(costs[:, used])
@@ -373,6 +417,23 @@ class Picture:
                 if costs[row, used[column]] < _UNGATED:
                     pairs[row] = candidates[int(used[column])]
         return pairs
+
+    def _near(
+        self, scan: Sequence[Observation], lat: np.ndarray, lon: np.ndarray, spread: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The (row, column) pairs whose distance may be within the gate — the distance of
+        :meth:`_cost`, computed for every pair at once (numpy) with a margin, so that
+        :meth:`_cost`, which decides, is asked only about pairs it might admit."""
+        t_lat, t_lon, t_a = np.radians(lat), lon, spread
+        o_lat = np.radians(np.array([o.lat for o in scan]))
+        o_lon = np.array([o.lon for o in scan])
+        o_var = np.array([self._variance(o) for o in scan])
+        dlon = (o_lon[:, None] - t_lon[None, :] + 180.0) % 360.0 - 180.0
+        east = np.radians(dlon) * EARTH_RADIUS * np.cos(t_lat)[None, :]
+        north = (o_lat[:, None] - t_lat[None, :]) * EARTH_RADIUS
+        distance = (east * east + north * north) / (t_a[None, :] + o_var[:, None])
+        rows, columns = np.nonzero(distance <= self._config.gate * 1.01)
+        return rows, columns
 
     def _manoeuvre(self, track: _Track, state: _Filter) -> _Filter:
         """``state`` with the velocity uncertain by the manoeuvre allowance since last seen."""

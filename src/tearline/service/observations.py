@@ -54,6 +54,8 @@ __all__ = [
     "NO_SUCH_OBSERVATION",
     "NO_SUCH_TRACK",
     "Bbox",
+    "ClassKey",
+    "Feed",
     "Observations",
     "Report",
     "Sight",
@@ -61,6 +63,8 @@ __all__ = [
     "new_observation_id",
 ]
 
+#: A visibility class: the sorted ids of the labels its viewers may read.
+ClassKey = tuple[int, ...]
 #: The one answer for an observation that is missing, retracted, forbidden or malformed.
 NO_SUCH_OBSERVATION: Final = "no such observation, or none you may read"
 #: The one answer for a track that is missing or that the caller's picture does not hold.
@@ -161,21 +165,57 @@ class Sight:
     tracks: tuple[TrackView, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """What a visibility class's picture gives a live stream, current as of audit seq
+    ``mark``: a **snapshot** (every track current at ``at``) or an **update** since an
+    earlier mark (the tracks changed since and current at ``at``; ``removed``: tracks gone,
+    or changed and no longer current). ``added`` names the observations that entered the
+    picture since (for the stream's audit record)."""
+
+    key: ClassKey
+    mark: int
+    at: datetime
+    snapshot: bool
+    tracks: tuple[Track, ...] = ()
+    removed: tuple[str, ...] = ()
+    added: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class _Class:
     """One visibility class's fused picture, current as of audit seq ``mark``."""
 
     picture: Picture
     mark: int
-    #: (mark, change) of each update since ``floor``, oldest first.
-    journal: list[tuple[int, Change]] = field(default_factory=list)
+    #: (mark, change, observations added) of each update since ``floor``, oldest first.
+    journal: list[tuple[int, Change, frozenset[str]]] = field(default_factory=list)
     #: The journal tells every change after this mark (the one the picture was built at,
     #: until old entries are dropped).
     floor: int = 0
+    #: A digest of each track as it stands, so that a track recomputed to the same thing
+    #: (a withdrawal replays every later scan) is not journalled as changed.
+    digests: dict[str, int] = field(default_factory=dict)
 
-    def journalled(self, mark: int, change: Change) -> None:
-        """Record that the picture moved to ``mark`` by ``change``."""
-        self.journal.append((mark, change))
+    def settled(self, change: Change) -> Change:
+        """``change`` without the tracks that were recomputed to what they were."""
+        updated: list[str] = []
+        for track_id in change.updated:
+            track = self.picture.track(track_id)
+            if track is None:  # pragma: no cover - an updated track exists
+                continue
+            digest = hash((track.observations, track.time, track.lat, track.lon, track.kind,
+                           track.identity, track.course, track.speed, track.labels))  # fmt: skip
+            if self.digests.get(track_id) != digest:
+                self.digests[track_id] = digest
+                updated.append(track_id)
+        for track_id in change.removed:
+            self.digests.pop(track_id, None)
+        return Change(tuple(updated), change.removed)
+
+    def journalled(self, mark: int, change: Change, added: frozenset[str]) -> None:
+        """Record that the picture moved to ``mark`` by ``change``, taking in ``added``."""
+        self.journal.append((mark, change, added))
         if len(self.journal) > JOURNAL_KEPT:
             self.floor = self.journal.pop(0)[0]
         self.mark = mark
@@ -426,9 +466,10 @@ class Observations:
                         total = _merge(total, picture.withdraw(observation_id))
                 fresh = store.readable_observations_among(changed, key)
                 total = _merge(total, picture.add_many(fresh))
-                found.journalled(mark, total)
+                found.journalled(mark, found.settled(total), frozenset(o.id for o in fresh))
         if found is None or found.mark > mark:
             found = _Class(fuse(store.readable_observations(key), self._config), mark, floor=mark)
+            found.settled(Change(found.picture.track_ids))
             self._classes[key] = found
         self._classes.move_to_end(key)
         while len(self._classes) > CLASSES_KEPT:
@@ -509,6 +550,84 @@ class Observations:
 
         return self._ctx.run(work)
 
+    # ------------------------------------------------------------------ live streams
+    def class_of(self, actor_id: str) -> tuple[PersonRecord, ClassKey]:
+        """Who ``actor_id`` reads as now, and their visibility class (the key of the picture
+        they see). Nothing is delivered, so nothing is audited."""
+        with self._ctx.store.transaction(write=False):
+            reader = self._ctx.reader(actor_id)
+            readable = self._ctx.readable.for_person(reader, self._ctx.clock())
+            return reader, tuple(sorted(set(readable)))
+
+    def classes_of(self, readers: Sequence[PersonRecord]) -> list[ClassKey]:
+        """The visibility class of each of ``readers`` (as last read) now — it changes as
+        labels are stored for the first time, and as authorizations run out."""
+        with self._ctx.store.transaction(write=False):
+            now = self._ctx.clock()
+            return [tuple(sorted(set(self._ctx.readable.for_person(r, now)))) for r in readers]
+
+    def every_label(self) -> ClassKey:
+        """The class of a viewer who may read every stored label: for the benchmark's plain
+        broadcast (``bench/feed.py``) only — no person is ever given it."""
+        with self._ctx.store.transaction(write=False):
+            return tuple(label_id for label_id, _ in self._ctx.store.labels_after(0))
+
+    def feed(self, key: ClassKey, since: int | None) -> Feed:
+        """What the class ``key`` (from :meth:`class_of`) shows a stream that was brought up
+        to audit seq ``since``: the changes after it, or a snapshot when ``since`` is
+        ``None``, beyond the class's mark, or older than its journal reaches (or the picture
+        was rebuilt since). Nothing is audited here: the stream records what it sends (see
+        :meth:`streamed`)."""
+        with self._ctx.store.transaction(write=False):
+            now = self._ctx.clock()
+            _, found = self._class(key)
+            picture = found.picture
+            if since is None or since > found.mark or since < found.floor:
+                tracks = tuple(picture.tracks(now))
+                every = frozenset(o for t in tracks for o in t.observations)
+                return Feed(key, found.mark, now, True, tracks, (), every)
+            change = Change()
+            added: frozenset[str] = frozenset()
+            for mark, step, joined in found.journal:
+                if mark > since:
+                    change = _merge(change, step)
+                    added |= joined
+            current: list[Track] = []
+            removed = list(change.removed)
+            for track_id in change.updated:
+                track = picture.track(track_id, now)
+                if track is None:
+                    removed.append(track_id)
+                else:
+                    current.append(track)
+            return Feed(key, found.mark, now, False, tuple(current), tuple(sorted(removed)), added)
+
+    def view(self, track: Track, scheme: str) -> TrackView:
+        """``track`` with its marking rolled up for a reader of ``scheme`` (memoized)."""
+        return self._view(track, scheme)
+
+    def streamed(self, deliveries: Sequence[tuple[str, str, Sequence[str], Sequence[str]]]
+                 ) -> None:  # fmt: skip
+        """Audit what live streams were sent: one ``cop.stream`` record per (person, stream,
+        tracks, observations), appended by the group committer.
+
+        Raises:
+            CommitFailed: the records could not be committed (the caller must not send).
+        """
+        if not deliveries:
+            return
+
+        def work() -> None:
+            at = self._ctx.clock()
+            self._ctx.audit.write([
+                Record(at, person, "cop.stream", "", "permit",
+                       {"stream": stream, "tracks": list(tracks),
+                        "observations": list(observations)})
+                for person, stream, tracks, observations in deliveries
+            ])  # fmt: skip
+
+        self._ctx.read(work)
+
     def changes_since(self, actor_id: str, seq: int) -> tuple[Hashable, int, Change | None]:
         """For a live stream: the viewer's visibility class, the audit seq its picture is now
         current as of, and what changed in it after audit seq ``seq`` (tracks updated and
@@ -525,7 +644,7 @@ class Observations:
             if seq < found.floor:
                 return key, found.mark, None
             total = Change()
-            for mark, change in found.journal:
+            for mark, change, _added in found.journal:
                 if mark > seq:
                     total = _merge(total, change)
             return key, found.mark, total

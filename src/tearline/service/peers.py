@@ -32,7 +32,7 @@ from tearline.policy.decide import day_of
 from tearline.policy.model import Status
 from tearline.policy.reasons import Reason
 from tearline.service.context import Context, Refusal, denied, scheme_of_nation
-from tearline.service.ports import Signer
+from tearline.service.ports import Sealer, Signer
 from tearline.service.principals import PeerRecord
 from tearline.service.records import PersonRecord, Role
 
@@ -40,18 +40,23 @@ __all__ = ["PeerSpec", "Peers"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _SHAPE = re.compile(r"tlp_[A-Za-z0-9_-]{43}")
+_OUTGOING = re.compile(r"[!-~]{8,512}")
 _NOT_AUTHENTICATED = "a valid API token is required: Authorization: Bearer TOKEN"
 
 
 @dataclass(frozen=True, slots=True)
 class PeerSpec:
     """What an administrator says of a peer: where it serves, its nation, the agreement it
-    reads under and its Ed25519 public key (base64 of the 32 raw bytes)."""
+    reads under, its Ed25519 public key (base64 of the 32 raw bytes), and the credential
+    this node presents there."""
 
     url: str
     nation: str
     agreement: str
     public_key: str
+    #: The credential this node presents at the peer (kept sealed); ``None`` keeps the one
+    #: already held, if any.
+    token: str | None = None
 
 
 def _digest(token: str) -> str:
@@ -101,12 +106,26 @@ def _public_key(text: str) -> str:
     return base64.b64encode(raw).decode()
 
 
+def _sealing_context(name: str) -> bytes:
+    return b"tearline peer token\x00" + name.encode()
+
+
+def _outgoing(token: str) -> str:
+    if not _OUTGOING.fullmatch(token):
+        raise InvalidInput(
+            "--token: give the credential the peer's administrator printed for this node "
+            "(`tearline peer add` there): 8 to 512 printable characters, no spaces"
+        )
+    return token
+
+
 class Peers:
     """Use cases over the peer registry."""
 
-    def __init__(self, ctx: Context, signer: Signer) -> None:
+    def __init__(self, ctx: Context, signer: Signer, sealer: Sealer) -> None:
         self._ctx = ctx
         self._signer = signer
+        self._sealer = sealer
 
     def _admin(self, actor_id: str, action: str, subject: str, at: datetime) -> PersonRecord:
         actor = self._ctx.actor(actor_id)
@@ -177,14 +196,21 @@ class Peers:
             before = self._ctx.store.peer(name)
             nonce = before.nonce if before else secrets.token_hex(16)
             token = self._credential(name, nonce)
+            outgoing = before.outgoing if before else None
+            if spec.token is not None:
+                outgoing = self._sealer.seal(_outgoing(spec.token).encode(),
+                                             _sealing_context(name))  # fmt: skip
             peer = PeerRecord(
                 name, url, nation, spec.agreement, key, level, scheme, nonce, _digest(token),
                 before.version + 1 if before else 1, before.created if before else at,
-                before.created_by if before else actor.id, at,
+                before.created_by if before else actor.id, at, outgoing,
             )  # fmt: skip
             self._ctx.store.put_peer(peer)
+            if before is not None and (before.url, before.public_key) != (url, key):
+                self._ctx.store.forget_sync(name)  # another node: sync it from the start
             detail = {"url": url, "nation": nation, "agreement": spec.agreement,
-                      "ceiling": f"{scheme}:{level}", "public_key": key}  # fmt: skip
+                      "ceiling": f"{scheme}:{level}", "public_key": key,
+                      "token_set": outgoing is not None}  # fmt: skip
             action = "peer.update" if before else "peer.add"
             self._ctx.audit.write([Record(at, actor.id, action, peer.principal, "done", detail)])
             return peer, token, before is None
@@ -195,6 +221,16 @@ class Peers:
         """Every peer, by name (no credential: only its hash is kept)."""
         with self._ctx.store.transaction(write=False):
             return self._ctx.store.peers()
+
+    def outgoing_token(self, peer: PeerRecord) -> str | None:
+        """The credential this node presents at ``peer`` (``None``: none was given).
+
+        Raises:
+            DataFault: the sealed credential does not open with this node's key.
+        """
+        if peer.outgoing is None:
+            return None
+        return self._sealer.unseal(peer.outgoing, _sealing_context(peer.name)).decode()
 
     def remove(self, actor_id: str, name: str) -> None:
         """Remove a peer: its credential is refused from the next request on.

@@ -11,7 +11,7 @@ from tearline.audit import Checkpoint, Entry
 from tearline.labels.model import Label
 from tearline.picture.observation import Observation
 from tearline.service.listing import Facets, Page, Query, Summary
-from tearline.service.principals import PeerRecord, SessionRecord
+from tearline.service.principals import PeerRecord, SessionRecord, SyncState
 from tearline.service.records import (
     Consent,
     Incident,
@@ -23,7 +23,7 @@ from tearline.service.records import (
     VettingEvent,
 )
 
-__all__ = ["Clock", "Signer", "Store"]
+__all__ = ["Clock", "Sealer", "Signer", "Store"]
 
 #: The time now (timezone-aware); tests inject their own.
 Clock = Callable[[], datetime]
@@ -41,6 +41,20 @@ class Signer(Protocol):
 
     def verify(self, message: bytes, signature: str) -> bool:
         """Whether ``signature`` is this key's signature of ``message``."""
+
+
+class Sealer(Protocol):
+    """Authenticated encryption under a key only this node holds (secrets kept at rest)."""
+
+    def seal(self, secret: bytes, context: bytes) -> str:
+        """``secret`` encrypted and bound to ``context`` (text to store)."""
+
+    def unseal(self, sealed: str, context: bytes) -> bytes:
+        """The secret :meth:`seal` sealed with the same ``context``.
+
+        Raises:
+            DataFault: it was not sealed by this node's key for this context, or was altered.
+        """
 
 
 class Store(Protocol):
@@ -121,6 +135,18 @@ class Store(Protocol):
     def peer_by_token(self, digest: str) -> PeerRecord | None: ...
     def peers(self) -> list[PeerRecord]: ...
     def remove_peer(self, name: str) -> bool: ...
+    def readable_changed(
+        self,
+        readable: Sequence[int],
+        since: datetime | None,
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> list[str]: ...
+    def sync_state(self, peer: str) -> SyncState | None: ...
+    def put_sync_state(self, state: SyncState) -> None: ...
+    def claim_sync(self, peer: str, holder: str, at: datetime, until: datetime) -> bool: ...
+    def release_sync(self, peer: str, holder: str) -> None: ...
+    def forget_sync(self, peer: str) -> None: ...
     def stix_signature(self, stix_id: str, modified: datetime, digest: str) -> str | None: ...
     def add_stix_release(
         self,

@@ -14,7 +14,7 @@ from datetime import datetime
 from tearline.policy.model import Status
 from tearline.service.records import PersonRecord
 
-__all__ = ["PEER_PREFIX", "PeerRecord", "SessionRecord"]
+__all__ = ["PEER_PREFIX", "PeerRecord", "SessionRecord", "SyncState"]
 
 #: A peer acts, and is audited, as ``peer:NAME``.
 PEER_PREFIX = "peer:"
@@ -42,6 +42,8 @@ class PeerRecord:
     created: datetime
     created_by: str
     modified: datetime
+    #: The credential this node presents at the peer, sealed (``Sealer``); ``None``: none.
+    outgoing: str | None = None
 
     @property
     def principal(self) -> str:
@@ -78,3 +80,18 @@ class SessionRecord:
     last_seen: datetime
     expires: datetime
     ended: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """How far this node has synced with a peer: the peer's ``date_added`` it has pulled up
+    to, the version time of its own objects it has pushed up to, its last success and error,
+    how many attempts in a row failed and when the next may start."""
+
+    peer: str
+    pull_cursor: datetime | None = None
+    push_cursor: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    attempts: int = 0
+    next_attempt: datetime | None = None

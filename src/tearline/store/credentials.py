@@ -13,7 +13,7 @@ __all__ = ["CredentialRows"]
 
 _PEER_COLUMNS = (
     "name, url, nation, agreement, public_key, ceiling_level, ceiling_scheme, nonce, "
-    "token_hash, version, created, created_by, modified"
+    "token_hash, version, created, created_by, modified, outgoing_token"
 )
 _SESSION_COLUMNS = "hash, person_id, token_id, csrf_hash, created, last_seen, expires, ended"
 
@@ -21,7 +21,7 @@ _SESSION_COLUMNS = "hash, person_id, token_id, csrf_hash, created, last_seen, ex
 def _peer(row: Any) -> PeerRecord:
     name, url, nation, agreement, key, level, scheme, nonce, digest, version = row[:10]
     return PeerRecord(name, url, nation, agreement, key, level, scheme, nonce, digest,
-                      version, from_us(row[10]), row[11], from_us(row[12]))  # fmt: skip
+                      version, from_us(row[10]), row[11], from_us(row[12]), row[13])  # fmt: skip
 
 
 class CredentialRows:
@@ -71,10 +71,11 @@ class CredentialRows:
         """Keep a peer, replacing the one of the same name."""
         self.db.execute("DELETE FROM peers WHERE name = ?", (peer.name,))
         self.db.execute(
-            f"INSERT INTO peers ({_PEER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO peers ({_PEER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (peer.name, peer.url, peer.nation, peer.agreement, peer.public_key,
              peer.ceiling_level, peer.ceiling_scheme, peer.nonce, peer.token_hash,
-             peer.version, to_us(peer.created), peer.created_by, to_us(peer.modified)),
+             peer.version, to_us(peer.created), peer.created_by, to_us(peer.modified),
+             peer.outgoing),
         )  # fmt: skip
 
     def peer(self, name: str) -> PeerRecord | None:
@@ -177,4 +178,5 @@ class CredentialRows:
         if self.db.one("SELECT 1 FROM peers WHERE name = ?", (name,)) is None:
             return False
         self.db.execute("DELETE FROM peers WHERE name = ?", (name,))
+        self.db.execute("DELETE FROM peer_sync WHERE peer = ?", (name,))
         return True

@@ -3,13 +3,19 @@
 SQL is written once with ``?`` placeholders; the PostgreSQL connection turns them into
 ``%s``. A transaction is a context manager: it commits on success and rolls back on any
 error, so an operation and its audit entry are written together or not at all.
+
+Live streams learn of new writes without waiting for their next poll: every committed write
+transaction calls the connection's :meth:`~Database.on_commit` callbacks (shared by its
+siblings), and on PostgreSQL it also sends ``NOTIFY tearline_commits``, which
+:meth:`~Database.watch` turns into calls in every other process on the same database.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +25,45 @@ from urllib.parse import unquote, urlsplit
 
 from tearline.errors import DataFault, InvalidInput
 
-__all__ = ["Database", "PostgresDatabase", "SqliteDatabase", "open_database"]
+__all__ = [
+    "COMMITS_CHANNEL",
+    "Commits",
+    "Database",
+    "PostgresDatabase",
+    "SqliteDatabase",
+    "Watch",
+    "open_database",
+]
 
 Row = tuple[Any, ...]
+_log = logging.getLogger(__name__)
+#: The PostgreSQL channel every committed write transaction notifies.
+COMMITS_CHANNEL = "tearline_commits"
+
+
+class Commits:
+    """The callbacks told of each committed write transaction (shared by siblings)."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[], None]] = []
+
+    def add(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (with no arguments) after every committed write."""
+        self._callbacks.append(callback)
+
+    def __call__(self) -> None:
+        for callback in self._callbacks:
+            try:
+                callback()
+            except Exception:  # a listener's fault never undoes a committed write
+                _log.exception("a commit callback failed")
+
+
+class Watch(Protocol):
+    """A running watch on other processes' commits (see :meth:`Database.watch`)."""
+
+    def close(self) -> None:
+        """Stop watching."""
 
 
 class Database(Protocol):
@@ -52,6 +94,15 @@ class Database(Protocol):
         """A second connection to the same database whose write transactions take turns
         with this one's (the audit committer writes on it while this one reads)."""
 
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after each write transaction this connection or a sibling
+        commits (in the thread that committed)."""
+
+    def watch(self, callback: Callable[[], None]) -> Watch | None:
+        """Call ``callback`` (from a thread of its own) whenever another connection —
+        another process included — commits a write; ``None`` where the backend cannot tell
+        (SQLite: followers poll)."""
+
     def close(self) -> None:
         """Close the connection."""
 
@@ -61,9 +112,11 @@ class SqliteDatabase:
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path, writer: RLock | None = None) -> None:
+    def __init__(self, path: Path, writer: RLock | None = None,
+                 commits: Commits | None = None) -> None:  # fmt: skip
         self.url = f"sqlite:///{path}"
         self._path = path
+        self._commits = commits or Commits()
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
         # Shared by this connection's siblings: their write transactions take turns in the
@@ -89,6 +142,8 @@ class SqliteDatabase:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+        if write:
+            self._commits()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self._lock:
@@ -118,7 +173,13 @@ class SqliteDatabase:
             raise DataFault("a migration ends in an incomplete statement")
 
     def sibling(self) -> SqliteDatabase:
-        return SqliteDatabase(self._path, self._writer)
+        return SqliteDatabase(self._path, self._writer, self._commits)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self._commits.add(callback)
+
+    def watch(self, callback: Callable[[], None]) -> Watch | None:
+        return None
 
     def close(self) -> None:
         with self._lock:
@@ -139,10 +200,11 @@ class PostgresDatabase:
 
     dialect = "postgres"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, commits: Commits | None = None) -> None:
         import psycopg
 
         self.url = url
+        self._commits = commits or Commits()
         try:
             self._conn = psycopg.connect(url, autocommit=True)
             self._lock = threading.RLock()
@@ -161,6 +223,10 @@ class PostgresDatabase:
                 self._conn.execute("SELECT pg_advisory_xact_lock(?)".replace("?", "%s"),
                                    (_WRITER_LOCK,))  # fmt: skip
             yield
+            if write:  # delivered to the listeners when (and only if) this commits
+                self._conn.execute(f"NOTIFY {COMMITS_CHANNEL}")
+        if write:
+            self._commits()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self._lock:
@@ -184,11 +250,53 @@ class PostgresDatabase:
 
     def sibling(self) -> PostgresDatabase:
         # Write transactions take turns through the advisory lock, across connections too.
-        return PostgresDatabase(self.url)
+        return PostgresDatabase(self.url, self._commits)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self._commits.add(callback)
+
+    def watch(self, callback: Callable[[], None]) -> Watch | None:
+        return _Listener(self.url, callback)
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+class _Listener:
+    """``LISTEN tearline_commits`` on a connection of its own, calling back on each
+    notification (several arriving together call once). Reconnects after a lost connection."""
+
+    def __init__(self, url: str, callback: Callable[[], None]) -> None:
+        self._url = url
+        self._callback = callback
+        self._stop = threading.Event()
+        self._conn: Any = None
+        self._thread = threading.Thread(target=self._run, name="tearline-listen", daemon=True)
+        self._ready = threading.Event()
+        self._thread.start()
+        self._ready.wait(5.0)
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._url, autocommit=True) as conn:
+                    self._conn = conn
+                    conn.execute(f"LISTEN {COMMITS_CHANNEL}")
+                    self._ready.set()
+                    while not self._stop.is_set():
+                        if any(True for _ in conn.notifies(timeout=0.5, stop_after=1)):
+                            self._callback()
+            except Exception:  # the database went away: the follower still polls; retry
+                _log.warning("listening for commits failed; retrying in 1 s")
+                self._ready.set()
+                self._stop.wait(1.0)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2.0)
 
 
 def _safe(url: str) -> str:

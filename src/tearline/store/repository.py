@@ -36,6 +36,7 @@ from tearline.store.database import Database
 from tearline.store.observations import ObservationTables
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
+from tearline.store.sync_rows import SyncRows
 
 __all__ = ["Repository"]
 
@@ -51,7 +52,7 @@ _ITEM_COLUMNS = (
 _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
-class Repository(CredentialRows, CustodyTables, ObservationTables):
+class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
     """The node's tables over one database connection (see :class:`Database`)."""
 
     def __init__(self, db: Database, registry: Registry) -> None:
@@ -426,6 +427,28 @@ class Repository(CredentialRows, CustodyTables, ObservationTables):
         name = f"{statement.name}+partial" if statement else "partial"
         merged = search.merged(rows, more, query.limit)
         return search.page(merged, query, name, self.label, self._rolled)
+
+    def readable_changed(
+        self, readable: Sequence[int], since: datetime | None,
+        after: tuple[datetime, str] | None, limit: int,
+    ) -> list[str]:  # fmt: skip
+        """The ids of up to ``limit`` items a person who may read the labels in ``readable``
+        sees (as :meth:`readable_page`) whose current version was made after ``since`` and
+        comes after the position ``after`` (version time, item id), in that order (index
+        ``items_modified``): the federation's objects, read incrementally."""
+        reading = self._reading(Query(), readable)
+        if not reading.readable:
+            return []
+        visible, params = reading.visible()
+        sql = f"SELECT id FROM items WHERE {visible}"
+        if since is not None:
+            sql += " AND modified > ?"
+            params.append(to_us(since))
+        if after is not None:
+            sql += " AND (modified > ? OR (modified = ? AND id > ?))"
+            params += [to_us(after[0]), to_us(after[0]), after[1]]
+        rows = self.db.all(sql + " ORDER BY modified, id LIMIT ?", (*params, limit))
+        return [str(r[0]) for r in rows]
 
     def readable_facets(self, query: Query, readable: Sequence[int]) -> Facets:
         """How many items ``query`` matches among those the person sees (as

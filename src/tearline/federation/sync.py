@@ -1,0 +1,275 @@
+"""Sync with peer nodes over TAXII 2.1: pull what each peer releases to this node, push
+what this node releases to it — resumable, idempotent, retried, one sync per peer at a time.
+
+**Pull.** The peer's collection is found by discovery (§4.1) and read page by page (§5.4)
+with ``added_after`` the peer's ``date_added`` this node has taken up to. Each page goes
+through :class:`~tearline.federation.inbox.Inbox` — the same intake as a peer's
+add-objects: verified against the peer's key, translated, stored with provenance, audited —
+and only once it is taken (its transaction committed) does the cursor move past it.
+
+**Push.** What this node releases to the peer — :class:`~tearline.federation.outbox.Outbox`
+with the peer as reader: the release filter, signed once, each release recorded and audited
+— from the version time this node has pushed up to, POSTed to the peer's add-objects
+(§5.5); the cursor moves once the peer has answered.
+
+**Idempotent** on STIX id + ``modified`` + signature: a version the receiver already holds
+is skipped and counted neither pulled nor pushed; the same id and ``modified`` with other
+content or another signature is rejected (and audited by the receiver). When a page ends
+with ``more`` the cursor stops a microsecond short of its last ``date_added``, so objects of
+the same instant cut by the page's end are fetched again (and skipped) rather than lost.
+
+**Failures.** Each request is retried with exponential backoff (a few tries); a peer that
+still fails is recorded (``last_error``, ``attempts``) and the background loop tries it
+again after a pause that doubles with each failure (at most five minutes) and resumes from
+its cursors, so a peer that was down is caught up. **One sync per peer at a time**, across
+processes: a lease kept in the peer's sync row, renewed as pages are taken, so ``tearline
+sync`` may run while ``tearline serve``'s loop does.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any, Final
+
+import httpx
+
+from tearline.errors import Conflict, DataFault, InvalidInput, NotFound, TearlineError
+from tearline.federation.inbox import HELD, Inbox
+from tearline.federation.outbox import Filters, Outbox
+from tearline.federation.taxii_client import Collection, TaxiiClient
+from tearline.service.context import Context
+from tearline.service.peers import Peers
+from tearline.service.principals import PeerRecord, SyncState
+
+__all__ = ["Outcome", "Sync", "SyncLoop"]
+
+_LEASE: Final = timedelta(seconds=60)
+_TICK: Final = timedelta(microseconds=1)
+_MOST_PAUSE: Final = 300.0
+_log = logging.getLogger("tearline.sync")
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One peer's sync: objects pulled and pushed (new to the receiver), objects refused
+    (by either side), and the error that stopped it, if one did."""
+
+    name: str
+    pulled: int = 0
+    pushed: int = 0
+    rejected: int = 0
+    error: TearlineError | None = field(default=None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"name", "pulled", "pushed", "rejected"}``, and ``error`` if it failed."""
+        shown: dict[str, Any] = {"name": self.name, "pulled": self.pulled,
+                                 "pushed": self.pushed, "rejected": self.rejected}  # fmt: skip
+        if self.error is not None:
+            shown["error"] = self.error.as_dict()
+        return shown
+
+
+def _counted(status: dict[str, Any]) -> tuple[int, int]:
+    """(new, refused) of a TAXII status: held versions count as neither."""
+    successes = status.get("successes") or []
+    new = sum(1 for s in successes if not (isinstance(s, dict) and s.get("message") == HELD))
+    return new, int(status.get("failure_count") or 0)
+
+
+class Sync:
+    """This node's syncs with its peers."""
+
+    def __init__(
+        self, ctx: Context, peers: Peers, inbox: Inbox, outbox: Outbox, *,
+        transport: httpx.BaseTransport | None = None, page: int = 500,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:  # fmt: skip
+        self._ctx, self._peers, self._inbox, self._outbox = ctx, peers, inbox, outbox
+        self._transport, self._page, self._sleep = transport, page, sleep
+        self._holder = "sync-" + secrets.token_hex(8)
+
+    def through(
+        self, transport: httpx.BaseTransport, *, sleep: Callable[[float], None] | None = None
+    ) -> Sync:
+        """The same syncs over another transport (a test's, a proxy's), pausing with
+        ``sleep`` between tries if given."""
+        return Sync(self._ctx, self._peers, self._inbox, self._outbox, transport=transport,
+                    page=self._page, sleep=sleep or self._sleep)  # fmt: skip
+
+    def run(self, name: str | None = None, *, wait: float = 60.0) -> list[Outcome]:
+        """Sync once with the peer ``name``, or with every peer; a sync of the same peer in
+        progress elsewhere is waited for (at most ``wait`` seconds).
+
+        Raises:
+            NotFound: no peer of that name.
+        """
+        with self._ctx.store.transaction(write=False):
+            peers = self._ctx.store.peers()
+        if name is not None:
+            peers = [p for p in peers if p.name == name]
+            if not peers:
+                raise NotFound(f"no peer {name[:63]!r} on this node; `tearline peer list`")
+        return [self._one(p, wait) or self._busy(p) for p in peers]
+
+    def due(self) -> list[Outcome]:
+        """One round of the background loop: each peer this node holds a credential for,
+        whose pause after a failure is over and that nobody else is syncing now."""
+        with self._ctx.store.transaction(write=False):
+            peers = self._ctx.store.peers()
+            states = {p.name: self._ctx.store.sync_state(p.name) for p in peers}
+        at = self._ctx.clock()
+        done = []
+        for peer in peers:
+            state = states[peer.name]
+            if peer.outgoing is None or (state and state.next_attempt and state.next_attempt > at):
+                continue
+            outcome = self._one(peer, 0.0)
+            if outcome is not None:
+                done.append(outcome)
+        return done
+
+    def _busy(self, peer: PeerRecord) -> Outcome:
+        problem = Conflict(f"another process is syncing {peer.name}; try again shortly")
+        return Outcome(peer.name, error=problem)
+
+    def _claim(self, peer: str, wait: float) -> bool:
+        deadline = time.monotonic() + wait
+        while True:
+            at = self._ctx.clock()
+            with self._ctx.store.transaction():
+                if self._ctx.store.claim_sync(peer, self._holder, at, at + _LEASE):
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            self._sleep(0.05)
+
+    def _one(self, peer: PeerRecord, wait: float) -> Outcome | None:
+        if not self._claim(peer.name, wait):
+            return None
+        outcome = Outcome(peer.name)
+        try:
+            self._sync(peer, outcome)
+        except TearlineError as problem:
+            outcome.error = problem
+        except Exception:  # a fault of this node's own: logged here, never shown to a peer
+            _log.exception("sync with peer %s failed", peer.name)
+            outcome.error = DataFault("internal error during the sync; see the node's log")
+        finally:
+            self._finish(peer.name, outcome.error)
+        return outcome
+
+    def _state(self, name: str) -> SyncState:
+        with self._ctx.store.transaction(write=False):
+            return self._ctx.store.sync_state(name) or SyncState(name)
+
+    def _keep(self, name: str, **changes: Any) -> None:
+        at = self._ctx.clock()
+        with self._ctx.store.transaction():
+            state = self._ctx.store.sync_state(name) or SyncState(name)
+            self._ctx.store.put_sync_state(replace(state, **changes))
+            self._ctx.store.claim_sync(name, self._holder, at, at + _LEASE)  # renew
+
+    def _finish(self, name: str, error: TearlineError | None) -> None:
+        at = self._ctx.clock()
+        with self._ctx.store.transaction():
+            store = self._ctx.store
+            state = store.sync_state(name) or SyncState(name)
+            if error is None:
+                state = replace(state, last_success=at, last_error=None, attempts=0,
+                                next_attempt=None)  # fmt: skip
+            else:
+                pause = min(2.0**state.attempts, _MOST_PAUSE)
+                state = replace(state, last_error=str(error)[:300], attempts=state.attempts + 1,
+                                next_attempt=at + timedelta(seconds=pause))  # fmt: skip
+            if store.peer(name) is not None:  # removed meanwhile: keep nothing of it
+                store.put_sync_state(state)
+            store.release_sync(name, self._holder)
+
+    def _sync(self, peer: PeerRecord, outcome: Outcome) -> None:
+        token = self._peers.outgoing_token(peer)
+        if token is None:
+            raise InvalidInput(
+                f"this node holds no credential for peer {peer.name}: `tearline peer add "
+                f"{peer.name} … --token TOKEN` with the one its administrator printed"
+            )
+        with TaxiiClient(peer.name, peer.url, token, transport=self._transport,
+                         sleep=self._sleep) as client:  # fmt: skip
+            collection = client.collection()
+            self._pull(peer, client, collection, outcome)
+            if collection.can_write:
+                self._push(peer, client, collection, outcome)
+
+    def _pull(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
+    ) -> None:
+        cursor = self._state(peer.name).pull_cursor
+        token: str | None = None
+        while True:
+            page = client.objects(collection, added_after=cursor, next_=token, limit=self._page)
+            if page.objects:
+                new, refused = _counted(self._inbox.add(peer.principal, page.objects, keep=False))
+                outcome.pulled += new
+                outcome.rejected += refused
+            if page.last_added is not None:
+                last = page.last_added - _TICK if page.more else page.last_added
+                if cursor is None or last > cursor:
+                    self._keep(peer.name, pull_cursor=last)
+            if not page.more or not page.next or not page.objects:
+                return
+            token = page.next
+
+    def _push(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
+    ) -> None:
+        cursor = self._state(peer.name).push_cursor
+        token: str | None = None
+        while True:
+            filters = Filters(added_after=None if token else cursor, limit=self._page,
+                              next=token)  # fmt: skip
+            envelope = self._outbox.objects(peer.principal, filters)
+            if not envelope.objects:
+                return
+            new, refused = _counted(client.add(collection, envelope.wire()))
+            outcome.pushed += new
+            outcome.rejected += refused
+            latest = max(s.added for s in envelope.objects)
+            last = latest - _TICK if envelope.more else latest
+            if cursor is None or last > cursor:
+                self._keep(peer.name, push_cursor=last)
+            if not envelope.more or envelope.next is None:
+                return
+            token = envelope.next
+
+
+class SyncLoop:
+    """The background sync of ``tearline serve``: a round every ``interval`` seconds over
+    the peers as they are then (added, updated or removed peers count from the next round)."""
+
+    def __init__(self, sync: Sync, interval: float) -> None:
+        self._sync, self._interval = sync, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tearline-sync", daemon=True)
+
+    def start(self) -> None:
+        """Start the rounds (the first at once)."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the round in progress."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._sync.due()
+            except Exception:  # the loop outlives any one round's fault; it is logged
+                _log.exception("a sync round failed")
+            self._stop.wait(self._interval)
