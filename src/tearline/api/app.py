@@ -27,7 +27,7 @@ from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
 from tearline.api.cop import cop_routes
 from tearline.api.cop_stream import CopStreams, cop_stream_routes
-from tearline.api.language import LanguageHeaders
+from tearline.api.language import DEFAULT, LanguageHeaders
 from tearline.api.schemas import (
     ERRORS,
     DocumentIn,
@@ -50,6 +50,7 @@ from tearline.bootstrap import Node
 from tearline.errors import TearlineError
 from tearline.feed import Follower
 from tearline.labels.codec import to_dict
+from tearline.policy.reasons import languages as reason_languages
 from tearline.service import Draft, ItemKind, ItemView, PersonRecord
 from tearline.service import Query as Listing
 from tearline.service.items import marking, portions, printable_text, rendered
@@ -185,6 +186,11 @@ def _document(node: Node, view: ItemView) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _reasons_language(language: str) -> str:
+    """``language`` if reasons are written in it, else English."""
+    return language if language in reason_languages() else DEFAULT
+
+
 def _shown(who: PersonRecord) -> bool:
     """Whether DISPLAY ONLY material may be shown to ``who``: to people viewing it, never to
     a peer node (federation takes copies)."""
@@ -255,13 +261,17 @@ def _routes(app: FastAPI, node: Node) -> None:
     @app.post("/api/v1/documents/{item_id}/releases",
               summary="Release a document to an audience (releasing officers)",
               **answers(ReleaseOut, 201, 403, 409))  # fmt: skip
-    def post_release(item_id: str, body: ReleaseIn, who: Caller) -> JSONResponse:
+    def post_release(
+        item_id: str, body: ReleaseIn, who: Caller, request: Request
+    ) -> JSONResponse:  # fmt: skip
         made = node.releases.release(who.id, item_id, body.audience, relido=body.relido)
         view = ItemView(made.document, made.document.label, made.document.portions,
                         who.clearance_scheme)  # fmt: skip
+        language = _reasons_language(errors.language_of(request))
+        withheld = [{"position": p, "rule": r.rule, "reason": r.text(language)}
+                    for p, r in made.withheld]  # fmt: skip
         data = {**_document(node, view), "source": made.source_id,
-                "audience": sorted(made.audience),
-                "withheld": [{"position": p, "reason": r} for p, r in made.withheld]}  # fmt: skip
+                "audience": sorted(made.audience), "withheld": withheld}  # fmt: skip
         return JSONResponse(data, 201)
 
     @app.get("/api/v1/documents/{item_id}", summary="A document: only the caller's portions",

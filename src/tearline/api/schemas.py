@@ -307,7 +307,12 @@ class DocumentOut(BaseModel):
 
 
 class WithheldOut(BaseModel):
+    """A portion kept out of a release: its position (from 0), the rule that kept it
+    (``release.orcon``, ``release.relido``, ``release.display-only``,
+    ``release.nationality``) and why, in the language ``Accept-Language`` asks for."""
+
     position: int
+    rule: str
     reason: str
 
 
