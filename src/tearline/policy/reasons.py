@@ -207,6 +207,18 @@ class Reason:
         """Lowering a label from ``higher`` to ``lower`` takes a releasing officer."""
         return cls("label.downgrade", _phrase("label.downgrade", lower=lower, higher=higher))
 
+    @classmethod
+    def observation_downgrade(cls, lower: str, higher: str) -> Reason:
+        """Lowering an observation's label from ``higher`` to ``lower`` takes a releasing
+        officer."""
+        phrase = _phrase("observation.downgrade", lower=lower, higher=higher)
+        return cls("label.downgrade", phrase)
+
+    @classmethod
+    def not_author(cls) -> Reason:
+        """Only an observation's author or a security officer may retract it."""
+        return cls("observation.retract", _phrase("observation.not-author"))
+
 
 def _words(release: Release) -> Phrase:
     """How a reason quotes a release: the marking's words, or what the marking means."""

@@ -45,8 +45,8 @@ from tearline.picture import (
 )
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
-from tearline.policy.reasons import languages
-from tearline.service.context import Context, Refusal
+from tearline.policy.reasons import Reason, languages
+from tearline.service.context import Context, Refusal, denied
 from tearline.service.items import marking as written
 from tearline.service.records import ObservationRecord, PersonRecord, Role
 
@@ -387,10 +387,11 @@ class Observations:
             actor = self._ctx.actor(actor_id)
             before = self._readable(actor, observation_id, at, "observation.retract")
             if before.created_by != actor.id and not actor.has_role(Role.SECURITY_OFFICER):
-                problem = "only its author or a security officer may retract an observation"
+                reason = Reason.not_author()
+                problem = reason.text()
                 record = Record(at, actor.id, "observation.retract", before.id, "deny",
                                 {"reason": problem})  # fmt: skip
-                raise Refusal(Denied(problem, (problem,)), record)
+                raise Refusal(denied(problem, reason), record)
             after = replace(before, version=before.version + 1, retracted=at)
             detail = {"version": after.version, "reason": reason,
                       "marking": written(before.label, self._ctx.registry)}  # fmt: skip
@@ -427,11 +428,11 @@ class Observations:
             lowered = not _raises(label, before.label, self._ctx.registry)
             old, new = written(before.label, self._ctx.registry), written(label, self._ctx.registry)
             if lowered and not actor.has_role(Role.RELEASING_OFFICER):
-                problem = (f"{new!r} is lower than {old!r}: lowering an observation's label "
-                           "takes a releasing officer")  # fmt: skip
+                reason = Reason.observation_downgrade(new, old)
+                problem = reason.text()
                 record = Record(at, actor.id, "observation.downgrade", before.id, "deny",
                                 {"reason": problem})  # fmt: skip
-                raise Refusal(Denied(problem, (problem,)), record)
+                raise Refusal(denied(problem, reason), record)
             after = replace(
                 before, observation=replace(before.observation, label=label),
                 version=before.version + 1,
