@@ -387,11 +387,11 @@ class Observations:
             actor = self._ctx.actor(actor_id)
             before = self._readable(actor, observation_id, at, "observation.retract")
             if before.created_by != actor.id and not actor.has_role(Role.SECURITY_OFFICER):
-                reason = Reason.not_author()
-                problem = reason.text()
+                why = Reason.not_author()
+                problem = why.text()
                 record = Record(at, actor.id, "observation.retract", before.id, "deny",
                                 {"reason": problem})  # fmt: skip
-                raise Refusal(denied(problem, reason), record)
+                raise Refusal(denied(problem, why), record)
             after = replace(before, version=before.version + 1, retracted=at)
             detail = {"version": after.version, "reason": reason,
                       "marking": written(before.label, self._ctx.registry)}  # fmt: skip
@@ -428,11 +428,11 @@ class Observations:
             lowered = not _raises(label, before.label, self._ctx.registry)
             old, new = written(before.label, self._ctx.registry), written(label, self._ctx.registry)
             if lowered and not actor.has_role(Role.RELEASING_OFFICER):
-                reason = Reason.observation_downgrade(new, old)
-                problem = reason.text()
+                why = Reason.observation_downgrade(new, old)
+                problem = why.text()
                 record = Record(at, actor.id, "observation.downgrade", before.id, "deny",
                                 {"reason": problem})  # fmt: skip
-                raise Refusal(denied(problem, reason), record)
+                raise Refusal(denied(problem, why), record)
             after = replace(
                 before, observation=replace(before.observation, label=label),
                 version=before.version + 1,
