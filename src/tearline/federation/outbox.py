@@ -26,11 +26,13 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from itertools import islice
 from typing import Any, Final
 
 from tearline.audit import Record
 from tearline.errors import InvalidInput
+from tearline.federation.observed import observation_object, stix_id_of
 from tearline.federation.signing import markings_digest, signed_bytes, with_signature
 from tearline.federation.stix import NAMESPACE, item_object, marking_refs, parse_time
 from tearline.labels.model import Label
@@ -40,7 +42,13 @@ from tearline.policy.model import Action, Person
 from tearline.service.context import Context
 from tearline.service.ports import Signer
 from tearline.service.principals import PEER_PREFIX
-from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion
+from tearline.service.records import (
+    ItemKind,
+    ItemRecord,
+    ObservationRecord,
+    PersonRecord,
+    Portion,
+)
 
 __all__ = ["Envelope", "Filters", "Outbox", "Shared", "withheld_because"]
 
@@ -249,6 +257,86 @@ class Outbox:
             return Envelope(shared, more, token)
 
         return self._ctx.run(work)
+
+    def observations(self, principal_id: str, after: int, limit: int) -> tuple[Envelope, int]:
+        """The next page of this node's observations for ``principal_id`` (a peer) changed
+        after audit sequence number ``after``, as ``observed-data``, and the sequence number
+        the page reaches (the cursor to continue from).
+
+        A live observation the peer may read and be given (the release filter, as for
+        items) goes as its current version; one retracted, or relabelled beyond what the
+        peer may be given, that went to the peer before goes as its revocation (``revoked:
+        true``, under the label the peer was given), so that it disappears there too.
+        Each is signed once, recorded and audited (``stix.release``) like an item."""
+        limit = max(1, min(limit, MAX_PAGE))
+
+        def work() -> tuple[Envelope, int]:
+            ctx = self._ctx
+            at = ctx.clock()
+            reader = ctx.reader(principal_id)
+            readable = ctx.readable.for_person(reader, at)
+            rows = ctx.store.observations_to_release(readable, reader.id, after, limit)
+            reach = rows[-1][2] if len(rows) == limit else max(after, ctx.store.observation_mark())
+            shared: list[Shared] = []
+            records: list[Record] = []
+            person, nations = reader.as_person(), frozenset(reader.nationalities)
+            for record, modified, _change in rows:
+                made = self._observed(record, modified, person, nations, reader.id, at)
+                if made is None:
+                    continue
+                obj, markings, version = made
+                shared.append(self._signed(reader.id, obj, markings, (record.id, version), at))
+                detail = {"stix_id": obj["id"], "version": version, "to": reader.id,
+                          "revoked": bool(obj.get("revoked"))}  # fmt: skip
+                records.append(Record(at, reader.id, "stix.release", record.id, "permit",
+                                      detail))  # fmt: skip
+            ctx.audit.write(records)
+            return Envelope(shared, len(rows) == limit, None), reach
+
+        return self._ctx.run(work)
+
+    def _observed(
+        self, record: ObservationRecord, modified: datetime, person: Person,
+        nations: frozenset[str], principal: str, at: datetime,
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], int] | None:  # fmt: skip
+        """What of ``record`` goes to the peer: its current version, its revocation, or
+        nothing (never released and not releasable now)."""
+        ctx = self._ctx
+        obs = record.observation
+        readable = decide(person, obs.label, Action.READ, at, registry=ctx.registry).permitted
+        export = partial(observation_object, obs, ctx.node, ctx.registry, modified=modified,
+                         created=record.created, version=record.version)  # fmt: skip
+        if record.retracted is None and readable and withheld_because(obs.label, nations) is None:
+            obj, markings = export()
+            return obj, markings, record.version
+        given = ctx.store.released_version(principal, stix_id_of(ctx.node, obs.id))
+        if given is None:
+            return None
+        label = obs.label if given == record.version else next(
+            (old for version, old, _ in ctx.store.observation_versions(obs.id)
+             if version == given), None,
+        )  # fmt: skip
+        if label is None:  # pragma: no cover - every version released is kept
+            return None
+        obj, markings = export(label=label, revoked=True)
+        return obj, markings, record.version
+
+    def _signed(
+        self, principal: str, obj: dict[str, Any], markings: list[dict[str, Any]],
+        local: tuple[str, int], at: datetime,
+    ) -> Shared:  # fmt: skip
+        """``obj`` signed (once: a signature kept for the same content is reused), and its
+        release to ``principal`` recorded."""
+        data = signed_bytes(obj, markings)
+        digest = hashlib.sha256(data).hexdigest()
+        modified = parse_time(obj["modified"], "modified")
+        kept = self._ctx.store.stix_signature(str(obj["id"]), modified, digest)
+        value = kept or base64.b64encode(bytes.fromhex(self._signer.sign(data))).decode()
+        signed = with_signature(obj, markings, value, self._signer.key_id,
+                                digest=markings_digest(obj, markings))  # fmt: skip
+        self._ctx.store.add_stix_release(principal, str(obj["id"]), modified, digest, local,
+                                         value, at)  # fmt: skip
+        return Shared(signed, markings, modified, str(obj["modified"]))
 
     def manifest(self, principal_id: str, filters: Filters) -> Envelope:
         """The same page as :meth:`objects` describes, without the objects' content (ids,

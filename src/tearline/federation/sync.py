@@ -204,6 +204,7 @@ class Sync:
             self._pull(peer, client, collection, outcome)
             if collection.can_write:
                 self._push(peer, client, collection, outcome)
+                self._push_observations(peer, client, collection, outcome)
 
     def _pull(
         self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
@@ -245,6 +246,24 @@ class Sync:
             if not envelope.more or envelope.next is None:
                 return
             token = envelope.next
+
+    def _push_observations(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
+    ) -> None:
+        """Push this node's observations changed since the observation cursor (the audit
+        sequence number of their last change): new ones, new labels and revocations."""
+        cursor = self._state(peer.name).observation_cursor
+        while True:
+            envelope, reach = self._outbox.observations(peer.principal, cursor, self._page)
+            if envelope.objects:
+                new, refused = _counted(client.add(collection, envelope.wire()))
+                outcome.pushed += new
+                outcome.rejected += refused
+            if reach > cursor:
+                self._keep(peer.name, observation_cursor=reach)
+            if not envelope.more:
+                return
+            cursor = reach
 
 
 class SyncLoop:

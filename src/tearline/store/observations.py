@@ -141,6 +141,35 @@ class ObservationTables:
         )
         return [r[0] for r in rows]
 
+    def observations_to_release(
+        self, readable: Sequence[int], principal: str, after: int, limit: int
+    ) -> list[tuple[ObservationRecord, datetime, int]]:
+        """The observations of this node (none received from a peer) changed after audit
+        sequence number ``after``, oldest change first, at most ``limit``, each with the time
+        and sequence number of its last change: the live ones carrying a ``readable`` label
+        id, and any that went to ``principal`` before (its revocation may be due). The
+        database filters; nothing else is read."""
+        member, ids = membership(sorted(set(readable)) or [-1], self.db.dialect)
+        rows = self.db.all(
+            f"SELECT {_RECORD}, modified, change FROM observations WHERE change > ? "
+            "AND created_by NOT LIKE 'peer:%' AND ((retracted IS NULL AND "
+            f"{member}) OR id IN (SELECT s.item_id FROM stix_releases r JOIN stix_signatures s "
+            "ON s.stix_id = r.stix_id AND s.modified = r.modified AND s.digest = r.digest "
+            "WHERE r.principal = ?)) ORDER BY change LIMIT ?",
+            (after, *ids, principal, limit),
+        )
+        return [(self._record(r), from_us(int(r[17])), int(r[18])) for r in rows]
+
+    def released_version(self, principal: str, stix_id: str) -> int | None:
+        """The latest version of ``stix_id`` that went to ``principal``, if any did."""
+        row = self.db.one(
+            "SELECT MAX(s.version) FROM stix_releases r JOIN stix_signatures s "
+            "ON s.stix_id = r.stix_id AND s.modified = r.modified AND s.digest = r.digest "
+            "WHERE r.principal = ? AND r.stix_id = ?",
+            (principal, stix_id),
+        )
+        return None if row is None or row[0] is None else int(row[0])
+
     def _observation(self, row: Sequence[Any]) -> Observation:
         return Observation(
             id=row[0], time=from_us(int(row[1])), lat=float(row[2]), lon=float(row[3]),
