@@ -126,3 +126,25 @@ def test_an_observation_reaches_the_peers_live_picture_within_2_s(
     finally:
         for loop in loops:
             loop.stop()
+
+
+def test_a_batch_is_paged_through_one_change_at_a_time(pair: tuple[Side, Side]) -> None:  # noqa: F811
+    us, jp = pair
+    when = datetime.now(UTC) - timedelta(seconds=5)
+    reports = [Report(time=when, lat=30.0 + n / 10, lon=135.0, kind="vessel",
+                      source_nation="USA", sensor="test radar",
+                      marking=US_SHARED if n % 5 else "SECRET//NOFORN")
+               for n in range(25)]  # fmt: skip
+    us.node.observations.add_many(us.author, reports)  # one change for the whole batch
+    cursor, seen = (0, ""), []
+    for _ in range(10):
+        page, cursor = us.node.outbox.observations("peer:jp-node", cursor, 7)
+        seen += [s.obj["id"] for s in page.objects]
+        if not page.more:
+            break
+    assert len(seen) == len(set(seen)) == 20  # every releasable one once; no NOFORN
+    assert us.node.outbox.observations("peer:jp-node", cursor, 7)[0].objects == []
+    code, result = us.sync()
+    assert code == 0, result
+    assert _counts(result) == [("jp-node", 0, 20, 0)]
+    assert sum(len(t["observations"]) for t in _tracks(jp)) == 20

@@ -223,6 +223,8 @@ class Inbox:
         if label.releasable_to is not None and nation not in label.releasable_to:
             raise Rejected("unreleasable", f"{marking(label, self._ctx.registry)} is not "
                            f"releasable to {nation}")  # fmt: skip
+        if label.scheme == "tlp":  # every node reads TLP as it is: nothing to translate
+            return label
         try:
             return translate(label, self._ctx.node.scheme, registry=self._ctx.registry).label
         except TearlineError as problem:

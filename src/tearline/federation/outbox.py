@@ -258,10 +258,12 @@ class Outbox:
 
         return self._ctx.run(work)
 
-    def observations(self, principal_id: str, after: int, limit: int) -> tuple[Envelope, int]:
-        """The next page of this node's observations for ``principal_id`` (a peer) changed
-        after audit sequence number ``after``, as ``observed-data``, and the sequence number
-        the page reaches (the cursor to continue from).
+    def observations(
+        self, principal_id: str, after: tuple[int, str], limit: int
+    ) -> tuple[Envelope, tuple[int, str]]:
+        """The next page of this node's observations for ``principal_id`` (a peer) after
+        ``after`` (the audit sequence number of their last change, then their id), as
+        ``observed-data``, and the position the page reaches (the cursor to go on from).
 
         A live observation the peer may read and be given (the release filter, as for
         items) goes as its current version; one retracted, or relabelled beyond what the
@@ -270,13 +272,16 @@ class Outbox:
         Each is signed once, recorded and audited (``stix.release``) like an item."""
         limit = max(1, min(limit, MAX_PAGE))
 
-        def work() -> tuple[Envelope, int]:
+        def work() -> tuple[Envelope, tuple[int, str]]:
             ctx = self._ctx
             at = ctx.clock()
             reader = ctx.reader(principal_id)
             readable = ctx.readable.for_person(reader, at)
             rows = ctx.store.observations_to_release(readable, reader.id, after, limit)
-            reach = rows[-1][2] if len(rows) == limit else max(after, ctx.store.observation_mark())
+            if len(rows) == limit:
+                reach = (rows[-1][2], rows[-1][0].id)
+            else:  # every change up to the latest has been seen ("~" is after every id)
+                reach = max(after, (ctx.store.observation_mark(), "~"))
             shared: list[Shared] = []
             records: list[Record] = []
             person, nations = reader.as_person(), frozenset(reader.nationalities)

@@ -96,5 +96,6 @@ class SyncState:
     last_error: str | None = None
     attempts: int = 0
     next_attempt: datetime | None = None
-    #: The audit sequence number of the last change to this node's observations pushed.
-    observation_cursor: int = 0
+    #: How far this node's observations were pushed: the audit sequence number of their
+    #: last change, then their id (a batch filed at once is one change).
+    observation_cursor: tuple[int, str] = (0, "")

@@ -142,21 +142,21 @@ class ObservationTables:
         return [r[0] for r in rows]
 
     def observations_to_release(
-        self, readable: Sequence[int], principal: str, after: int, limit: int
+        self, readable: Sequence[int], principal: str, after: tuple[int, str], limit: int
     ) -> list[tuple[ObservationRecord, datetime, int]]:
-        """The observations of this node (none received from a peer) changed after audit
-        sequence number ``after``, oldest change first, at most ``limit``, each with the time
-        and sequence number of its last change: the live ones carrying a ``readable`` label
-        id, and any that went to ``principal`` before (its revocation may be due). The
-        database filters; nothing else is read."""
+        """The observations of this node (none received from a peer) after ``after`` (the
+        audit sequence number of their last change, then their id), in that order, at most
+        ``limit``, each with the time and sequence number of its last change: the live ones
+        carrying a ``readable`` label id, and any that went to ``principal`` before (its
+        revocation may be due). The database filters; nothing else is read."""
         member, ids = membership(sorted(set(readable)) or [-1], self.db.dialect)
         rows = self.db.all(
-            f"SELECT {_RECORD}, modified, change FROM observations WHERE change > ? "
-            "AND created_by NOT LIKE 'peer:%' AND ((retracted IS NULL AND "
+            f"SELECT {_RECORD}, modified, change FROM observations WHERE (change > ? OR "
+            "(change = ? AND id > ?)) AND created_by NOT LIKE 'peer:%' AND ((retracted IS NULL AND "
             f"{member}) OR id IN (SELECT s.item_id FROM stix_releases r JOIN stix_signatures s "
             "ON s.stix_id = r.stix_id AND s.modified = r.modified AND s.digest = r.digest "
-            "WHERE r.principal = ?)) ORDER BY change LIMIT ?",
-            (after, *ids, principal, limit),
+            "WHERE r.principal = ?)) ORDER BY change, id LIMIT ?",
+            (after[0], after[0], after[1], *ids, principal, limit),
         )
         return [(self._record(r), from_us(int(r[17])), int(r[18])) for r in rows]
 
