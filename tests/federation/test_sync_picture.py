@@ -72,6 +72,11 @@ def test_observations_flow_both_ways_and_revocations_follow(pair: tuple[Side, Si
     assert code == 0, result
     assert _counts(result) == [("jp-node", 0, 2, 0)]
     assert sorted(t["lat"] for t in _tracks(jp)) == [30.0, 31.0]
+    token = jp.node.tokens.create(jp.officer, jp.analyst)[1]
+    answer = httpx.get(f"{jp.served.base}/api/v1/cop/tracks",
+                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert answer.status_code == 200
+    assert sorted(t["lat"] for t in answer.json()["tracks"]) == [30.0, 31.0]
     code, audit = jp.sh.run("audit", "search", "--as", jp.officer, "--action",
                             "observation.retract")  # fmt: skip
     assert code == 0, audit
@@ -148,3 +153,34 @@ def test_a_batch_is_paged_through_one_change_at_a_time(pair: tuple[Side, Side]) 
     assert code == 0, result
     assert _counts(result) == [("jp-node", 0, 20, 0)]
     assert sum(len(t["observations"]) for t in _tracks(jp)) == 20
+
+
+def test_an_item_raised_beyond_the_peer_is_revoked_there(pair: tuple[Side, Side]) -> None:  # noqa: F811
+    us, jp = pair
+    for title in ("Stays", "Raised", "Edited, still shared"):
+        us.add(title, US_SHARED)
+    assert _counts(us.sync()[1]) == [("jp-node", 0, 3, 0)]
+    assert {"Stays", "Raised", "Edited, still shared"} <= set(jp.titles())
+    ids = {
+        row["title"]: row["id"] for row in us.sh.run("item", "list", "--as", us.author)[1]["items"]
+    }
+    code, made = us.sh.run("item", "edit", ids["Raised"], "--as", us.author, "--marking",
+                           "SECRET//NOFORN", "--reason", "source protection")  # fmt: skip
+    assert code == 0, made
+    code, made = us.sh.run("item", "edit", ids["Edited, still shared"], "--as", us.author,
+                           "--title", "Edited twice", "--reason", "typo")  # fmt: skip
+    assert code == 0, made
+    code, result = us.sync()
+    assert code == 0, result
+    assert _counts(result) == [("jp-node", 0, 2, 0)]  # the new version; the revocation
+    titles = set(jp.titles())
+    assert "Raised" not in titles  # gone from the peer's readers
+    assert {"Stays", "Edited twice"} <= titles
+    code, audit = jp.sh.run("audit", "search", "--as", jp.officer, "--action", "item.revoke")
+    assert code == 0, audit
+    assert "revoked by us-node" in json.dumps(audit)
+    assert "source protection" not in json.dumps(jp.sh.run("audit", "search", "--as",
+                                                            jp.officer)[1])  # fmt: skip
+    for side in (us, jp):  # a second sync moves nothing: the revocation is not sent again
+        code, again = side.sync()
+        assert [c[1:] for c in _counts(again)] == [(0, 0, 0)]

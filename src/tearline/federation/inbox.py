@@ -28,7 +28,7 @@ from tearline.audit import Record
 from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
 from tearline.federation.observed import OBSERVED, received
 from tearline.federation.signing import Rejected, Verdict, signature_of, verify
-from tearline.federation.stix import Imported, imported, labels_of, stix_time
+from tearline.federation.stix import Imported, imported, labels_of, parse_time, stix_time
 from tearline.labels.model import Label
 from tearline.labels.schemes import Registry
 from tearline.labels.translate import translate
@@ -133,6 +133,8 @@ class Inbox:
             return None
         if obj.get("type") == OBSERVED:
             return self._observation(peer, obj, page, held, at)
+        if obj.get("revoked") is True:
+            return self._revoked(peer, obj, held, at)
         got = imported(obj, page.labels(ctx.registry))
         label = page.local(got.label, self._local)
         portions = tuple(Portion(page.local(p.label, self._local), p.text)
@@ -155,6 +157,33 @@ class Inbox:
                   "originator": got.originator_nation, "node": got.node,
                   "signature": signature, "version": item.version}  # fmt: skip
         return [made, Record(at, peer.principal, "stix.receive", item.id, "done", detail)]
+
+    def _revoked(
+        self, peer: PeerRecord, obj: Mapping[str, Any],
+        held: Sequence[tuple[datetime, str, str]], at: datetime,
+    ) -> list[Record]:  # fmt: skip
+        """A peer revoked an item it gave: it is withdrawn from every reader here as a spill
+        is — purged with every document released from it, in this transaction — and the
+        audit record (``item.revoke``, beside ``stix.receive``) names who had been given it.
+        (No incident is opened: an incident is declared by a person of this node.)"""
+        ctx = self._ctx
+        stix_id = str(obj.get("id"))
+        modified = parse_time(obj.get("modified"), stix_id[:80] + " modified")
+        local = held[-1][2] if held else ""
+        records = []
+        if local and ctx.store.item(local) is not None:
+            purged = ctx.store.derived(local)
+            readers = ctx.store.readers(purged)
+            ctx.store.purge_items(purged)
+            detail = {"purged": purged, "reason": f"revoked by {peer.name}",
+                      "readers": sorted({r.person_id for r in readers})}  # fmt: skip
+            records.append(Record(at, peer.principal, "item.revoke", local, "done", detail))
+        signature = str(signature_of(obj))
+        ctx.store.add_stix_received(stix_id, modified, signature, peer.name, local, peer.nation,
+                                    at)  # fmt: skip
+        receipt = {"stix_id": stix_id, "modified": stix_time(modified), "from": peer.name,
+                   "signature": signature, "revoked": True}  # fmt: skip
+        return [*records, Record(at, peer.principal, "stix.receive", local, "done", receipt)]
 
     def _observation(
         self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page,

@@ -24,7 +24,7 @@ import binascii
 import hashlib
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from itertools import islice
@@ -297,6 +297,46 @@ class Outbox:
                                       detail))  # fmt: skip
             ctx.audit.write(records)
             return Envelope(shared, len(rows) == limit, None), reach
+
+        return self._ctx.run(work)
+
+    def revocations(self, principal_id: str, since: datetime | None) -> list[Shared]:
+        """The revocations due to ``principal_id`` (a peer) for items it was given whose
+        newer version (made after ``since``) it may not be given — raised beyond the peer,
+        made NOFORN, ORCON, … — each a ``report`` with ``revoked: true`` under the label of
+        the version the peer was given, carrying no content of the new version. Each is
+        signed once, recorded and audited (``stix.release``). (A document given in part is
+        revoked only when that label may itself go: its cut banner is not kept.)"""
+
+        def work() -> list[Shared]:
+            ctx = self._ctx
+            at = ctx.clock()
+            reader = ctx.reader(principal_id)
+            person, nations = reader.as_person(), frozenset(reader.nationalities)
+            shared, records = [], []
+            for item_id in ctx.store.released_items_changed(reader.id, since):
+                item = ctx.store.item(item_id)
+                if item is None or (
+                    decide(person, item.label, Action.READ, at, registry=ctx.registry).permitted
+                    and self._candidate(item, person, nations, at) is not None
+                ):  # still given: its new version goes the usual way
+                    continue
+                stix_id = str(item_object(item, ctx.node, ctx.registry)[0]["id"])
+                given = ctx.store.released_version(reader.id, stix_id)
+                label = next((old for version, old, *_ in ctx.store.versions(item.id)
+                              if version == given), None)  # fmt: skip
+                if label is None or withheld_because(label, nations) is not None:
+                    continue
+                gone = replace(item, label=label, title="(revoked)", content="", portions=(),
+                               kind=ItemKind.REPORT, lat=None, lon=None)  # fmt: skip
+                obj, markings = item_object(gone, ctx.node, ctx.registry)
+                obj["revoked"] = True
+                shared.append(self._signed(reader.id, obj, markings, (item.id, item.version), at))
+                detail = {"stix_id": stix_id, "version": item.version, "to": reader.id,
+                          "revoked": True}  # fmt: skip
+                records.append(Record(at, reader.id, "stix.release", item.id, "permit", detail))
+            ctx.audit.write(records)
+            return shared
 
         return self._ctx.run(work)
 

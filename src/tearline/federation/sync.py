@@ -34,14 +34,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import httpx
 
 from tearline.errors import Conflict, DataFault, InvalidInput, NotFound, TearlineError
 from tearline.federation.inbox import HELD, Inbox
-from tearline.federation.outbox import Filters, Outbox
+from tearline.federation.outbox import Envelope, Filters, Outbox
 from tearline.federation.taxii_client import Collection, TaxiiClient
 from tearline.service.context import Context
 from tearline.service.peers import Peers
@@ -203,7 +203,9 @@ class Sync:
             collection = client.collection()
             self._pull(peer, client, collection, outcome)
             if collection.can_write:
+                since = self._state(peer.name).push_cursor
                 self._push(peer, client, collection, outcome)
+                self._push_revocations(peer, client, collection, outcome, since)
                 self._push_observations(peer, client, collection, outcome)
 
     def _pull(
@@ -246,6 +248,19 @@ class Sync:
             if not envelope.more or envelope.next is None:
                 return
             token = envelope.next
+
+    def _push_revocations(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome,
+        since: datetime | None,
+    ) -> None:  # fmt: skip
+        """Push the revocations of items the peer was given and may no longer be (their
+        new version made after ``since``, the push cursor at the round's start)."""
+        revoked = self._outbox.revocations(peer.principal, since)
+        if revoked:
+            envelope = Envelope(revoked, False, None)
+            new, refused = _counted(client.add(collection, envelope.wire()))
+            outcome.pushed += new
+            outcome.rejected += refused
 
     def _push_observations(
         self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
