@@ -155,12 +155,14 @@ def test_a_batch_is_paged_through_one_change_at_a_time(pair: tuple[Side, Side]) 
     assert sum(len(t["observations"]) for t in _tracks(jp)) == 20
 
 
-def test_an_item_raised_beyond_the_peer_is_revoked_there(pair: tuple[Side, Side]) -> None:  # noqa: F811
+def test_an_item_raised_beyond_the_peer_or_spilled_is_revoked_there(
+    pair: tuple[Side, Side],  # noqa: F811
+) -> None:
     us, jp = pair
-    for title in ("Stays", "Raised", "Edited, still shared"):
+    for title in ("Stays", "Raised", "Edited, still shared", "Spilled"):
         us.add(title, US_SHARED)
-    assert _counts(us.sync()[1]) == [("jp-node", 0, 3, 0)]
-    assert {"Stays", "Raised", "Edited, still shared"} <= set(jp.titles())
+    assert _counts(us.sync()[1]) == [("jp-node", 0, 4, 0)]
+    assert {"Stays", "Raised", "Edited, still shared", "Spilled"} <= set(jp.titles())
     ids = {
         row["title"]: row["id"] for row in us.sh.run("item", "list", "--as", us.author)[1]["items"]
     }
@@ -170,15 +172,19 @@ def test_an_item_raised_beyond_the_peer_is_revoked_there(pair: tuple[Side, Side]
     code, made = us.sh.run("item", "edit", ids["Edited, still shared"], "--as", us.author,
                            "--title", "Edited twice", "--reason", "typo")  # fmt: skip
     assert code == 0, made
+    code, made = us.sh.run("item", "spill", ids["Spilled"], "--as", us.officer, "--reason",
+                           "written too low")  # fmt: skip
+    assert code == 0, made
     code, result = us.sync()
     assert code == 0, result
-    assert _counts(result) == [("jp-node", 0, 2, 0)]  # the new version; the revocation
+    assert _counts(result) == [("jp-node", 0, 3, 0)]  # the new version; two revocations
     titles = set(jp.titles())
-    assert "Raised" not in titles  # gone from the peer's readers
+    assert not {"Raised", "Spilled"} & titles  # gone from the peer's readers
     assert {"Stays", "Edited twice"} <= titles
     code, audit = jp.sh.run("audit", "search", "--as", jp.officer, "--action", "item.revoke")
     assert code == 0, audit
-    assert "revoked by us-node" in json.dumps(audit)
+    assert json.dumps(audit).count("revoked by us-node") == 2
+    assert "written too low" not in json.dumps(audit)
     assert "source protection" not in json.dumps(jp.sh.run("audit", "search", "--as",
                                                             jp.officer)[1])  # fmt: skip
     for side in (us, jp):  # a second sync moves nothing: the revocation is not sent again

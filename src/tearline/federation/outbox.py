@@ -43,6 +43,7 @@ from tearline.service.context import Context
 from tearline.service.ports import Signer
 from tearline.service.principals import PEER_PREFIX
 from tearline.service.records import (
+    Given,
     ItemKind,
     ItemRecord,
     ObservationRecord,
@@ -247,6 +248,7 @@ class Outbox:
                                         digest=digests[refs])  # fmt: skip
                 ctx.store.add_stix_release(reader.id, c.stix_id, c.item.modified, digest,
                                            (c.item.id, c.item.version), value, at)  # fmt: skip
+                ctx.store.keep_stix_label(c.stix_id, c.item.modified, digest, c.label)
                 shared.append(Shared(signed, markings, c.item.modified, obj["modified"]))
                 detail = {"stix_id": c.stix_id, "version": c.item.version,
                           "portions": len(c.portions), "to": reader.id}  # fmt: skip
@@ -335,10 +337,31 @@ class Outbox:
                 detail = {"stix_id": stix_id, "version": item.version, "to": reader.id,
                           "revoked": True}  # fmt: skip
                 records.append(Record(at, reader.id, "stix.release", item.id, "permit", detail))
+            for spilled in ctx.store.spilled_given(reader.id):
+                shared.append(self._spilled(reader.id, spilled, at))
+                detail = {"stix_id": spilled.stix_id, "version": spilled.version + 1,
+                          "to": reader.id, "revoked": True, "spilled": True}  # fmt: skip
+                records.append(Record(at, reader.id, "stix.release", spilled.item_id, "permit",
+                                      detail))  # fmt: skip
             ctx.audit.write(records)
             return shared
 
         return self._ctx.run(work)
+
+    def _spilled(self, principal: str, given: Given, at: datetime) -> Shared:
+        """The revocation of a spilled item (purged here): no content, the label the peer
+        was given, the version made at the incident's time (``created`` too: the item's own
+        is gone with it)."""
+        when = given.purged_at
+        gone = ItemRecord(
+            id=given.item_id, kind=ItemKind.REPORT, label=given.label, title="(revoked)",
+            content="", at=when, created=when, modified=when, created_by="",
+            originator_nation=self._ctx.node.nation, originator_org="",
+            version=given.version + 1,
+        )  # fmt: skip
+        obj, markings = item_object(gone, self._ctx.node, self._ctx.registry)
+        obj["revoked"] = True
+        return self._signed(principal, obj, markings, (given.item_id, given.version + 1), at)
 
     def _observed(
         self, record: ObservationRecord, modified: datetime, person: Person,

@@ -160,29 +160,6 @@ class ObservationTables:
         )
         return [(self._record(r), from_us(int(r[17])), int(r[18])) for r in rows]
 
-    def released_version(self, principal: str, stix_id: str) -> int | None:
-        """The latest version of ``stix_id`` that went to ``principal``, if any did."""
-        row = self.db.one(
-            "SELECT MAX(s.version) FROM stix_releases r JOIN stix_signatures s "
-            "ON s.stix_id = r.stix_id AND s.modified = r.modified AND s.digest = r.digest "
-            "WHERE r.principal = ? AND r.stix_id = ?",
-            (principal, stix_id),
-        )
-        return None if row is None or row[0] is None else int(row[0])
-
-    def released_items_changed(self, principal: str, since: datetime | None) -> list[str]:
-        """The items that went to ``principal`` and have a newer version than any that went
-        (made after ``since``, if given): each may have to be revoked there."""
-        rows = self.db.all(
-            "SELECT i.id FROM items i JOIN (SELECT s.item_id, MAX(s.version) AS given "
-            "FROM stix_releases r JOIN stix_signatures s ON s.stix_id = r.stix_id "
-            "AND s.modified = r.modified AND s.digest = r.digest WHERE r.principal = ? "
-            "GROUP BY s.item_id) g ON g.item_id = i.id WHERE i.version > g.given "
-            "AND i.modified > ? ORDER BY i.modified, i.id",
-            (principal, -1 if since is None else to_us(since)),
-        )
-        return [str(r[0]) for r in rows]
-
     def _observation(self, row: Sequence[Any]) -> Observation:
         return Observation(
             id=row[0], time=from_us(int(row[1])), lat=float(row[2]), lon=float(row[3]),

@@ -7,3 +7,7 @@
 -- as for items, the local id in item_id.
 ALTER TABLE peer_sync ADD COLUMN observation_cursor BIGINT;
 ALTER TABLE peer_sync ADD COLUMN observation_cursor_id TEXT;
+
+-- The label each signed object version was given under, so that its revocation can carry it
+-- when the item itself is gone (purged by a spill). NULL for versions signed before.
+ALTER TABLE stix_signatures ADD COLUMN label_id BIGINT;
