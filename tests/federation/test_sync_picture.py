@@ -19,6 +19,7 @@ import pytest
 
 from federation.test_sync import Side, _counts, pair  # noqa: F401 - the two-node fixture
 from support.live import Events
+from tearline.federation.changes import Changes
 from tearline.federation.sync import SyncLoop
 from tearline.service.observations import Report
 
@@ -141,14 +142,15 @@ def test_a_batch_is_paged_through_one_change_at_a_time(pair: tuple[Side, Side]) 
                       marking=US_SHARED if n % 5 else "SECRET//NOFORN")
                for n in range(25)]  # fmt: skip
     us.node.observations.add_many(us.author, reports)  # one change for the whole batch
+    changes = Changes(us.node.outbox)
     cursor, seen = (0, ""), []
     for _ in range(10):
-        page, cursor = us.node.outbox.observations("peer:jp-node", cursor, 7)
+        page, cursor = changes.observations("peer:jp-node", cursor, 7)
         seen += [s.obj["id"] for s in page.objects]
         if not page.more:
             break
     assert len(seen) == len(set(seen)) == 20  # every releasable one once; no NOFORN
-    assert us.node.outbox.observations("peer:jp-node", cursor, 7)[0].objects == []
+    assert changes.observations("peer:jp-node", cursor, 7)[0].objects == []
     code, result = us.sync()
     assert code == 0, result
     assert _counts(result) == [("jp-node", 0, 20, 0)]

@@ -40,6 +40,7 @@ from typing import Any, Final
 import httpx
 
 from tearline.errors import Conflict, DataFault, InvalidInput, NotFound, TearlineError
+from tearline.federation.changes import Changes
 from tearline.federation.inbox import HELD, Inbox
 from tearline.federation.outbox import Envelope, Filters, Outbox
 from tearline.federation.taxii_client import Collection, TaxiiClient
@@ -91,6 +92,7 @@ class Sync:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:  # fmt: skip
         self._ctx, self._peers, self._inbox, self._outbox = ctx, peers, inbox, outbox
+        self._changes = Changes(outbox)
         self._transport, self._page, self._sleep = transport, page, sleep
         self._holder = "sync-" + secrets.token_hex(8)
 
@@ -255,7 +257,7 @@ class Sync:
     ) -> None:  # fmt: skip
         """Push the revocations of items the peer was given and may no longer be (their
         new version made after ``since``, the push cursor at the round's start)."""
-        revoked = self._outbox.revocations(peer.principal, since)
+        revoked = self._changes.revocations(peer.principal, since)
         if revoked:
             envelope = Envelope(revoked, False, None)
             new, refused = _counted(client.add(collection, envelope.wire()))
@@ -269,7 +271,7 @@ class Sync:
         sequence number of their last change): new ones, new labels and revocations."""
         cursor = self._state(peer.name).observation_cursor
         while True:
-            envelope, reach = self._outbox.observations(peer.principal, cursor, self._page)
+            envelope, reach = self._changes.observations(peer.principal, cursor, self._page)
             if envelope.objects:
                 new, refused = _counted(client.add(collection, envelope.wire()))
                 outcome.pushed += new
