@@ -151,11 +151,11 @@ class ObservationTables:
         revocation may be due). The database filters; nothing else is read."""
         member, ids = membership(sorted(set(readable)) or [-1], self.db.dialect)
         rows = self.db.all(
-            f"SELECT {_RECORD}, modified, change FROM observations WHERE (change > ? OR "
-            "(change = ? AND id > ?)) AND created_by NOT LIKE 'peer:%' AND ((retracted IS NULL AND "
-            f"{member}) OR id IN (SELECT s.item_id FROM stix_releases r JOIN stix_signatures s "
-            "ON s.stix_id = r.stix_id AND s.modified = r.modified AND s.digest = r.digest "
-            "WHERE r.principal = ?)) ORDER BY change, id LIMIT ?",
+            f"SELECT {_RECORD}, modified, change FROM observations o WHERE change >= ? AND "
+            "(change > ? OR id > ?) AND created_by NOT LIKE 'peer:%' AND ((retracted IS NULL "
+            f"AND {member}) OR EXISTS (SELECT 1 FROM stix_signatures s JOIN stix_releases r "
+            "ON r.stix_id = s.stix_id AND r.modified = s.modified AND r.digest = s.digest "
+            "WHERE s.item_id = o.id AND r.principal = ?)) ORDER BY change, id LIMIT ?",
             (after[0], after[0], after[1], *ids, principal, limit),
         )
         return [(self._record(r), from_us(int(r[17])), int(r[18])) for r in rows]

@@ -42,12 +42,10 @@ class RevocationRows:
         """The items that went to ``principal`` and have a newer version than any that went
         (made after ``since``, if given): each may have to be revoked there."""
         rows = self.db.all(
-            "SELECT i.id FROM items i JOIN (SELECT s.item_id, MAX(s.version) AS given "
-            "FROM stix_releases r JOIN stix_signatures s ON s.stix_id = r.stix_id "
-            "AND s.modified = r.modified AND s.digest = r.digest WHERE r.principal = ? "
-            "GROUP BY s.item_id) g ON g.item_id = i.id WHERE i.version > g.given "
-            "AND i.modified > ? ORDER BY i.modified, i.id",
-            (principal, -1 if since is None else to_us(since)),
+            "SELECT i.id FROM items i WHERE i.modified > ? AND i.version > (SELECT "
+            f"MAX(s.version) {_RELEASED} WHERE s.item_id = i.id AND r.principal = ?) "
+            "ORDER BY i.modified, i.id",
+            (-1 if since is None else to_us(since), principal),
         )
         return [str(r[0]) for r in rows]
 
