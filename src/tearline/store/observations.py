@@ -153,9 +153,9 @@ class ObservationTables:
         rows = self.db.all(
             f"SELECT {_RECORD}, modified, change FROM observations o WHERE change >= ? AND "
             "(change > ? OR id > ?) AND created_by NOT LIKE 'peer:%' AND ((retracted IS NULL "
-            f"AND {member}) OR EXISTS (SELECT 1 FROM stix_signatures s JOIN stix_releases r "
-            "ON r.stix_id = s.stix_id AND r.modified = s.modified AND r.digest = s.digest "
-            "WHERE s.item_id = o.id AND r.principal = ?)) ORDER BY change, id LIMIT ?",
+            f"AND {member}) OR EXISTS (SELECT 1 FROM stix_signatures s CROSS JOIN stix_releases r "
+            "WHERE s.item_id = o.id AND r.principal = ? AND r.stix_id = s.stix_id "
+            "AND r.modified = s.modified AND r.digest = s.digest)) ORDER BY change, id LIMIT ?",
             (after[0], after[0], after[1], *ids, principal, limit),
         )
         return [(self._record(r), from_us(int(r[17])), int(r[18])) for r in rows]

@@ -20,6 +20,12 @@ _RELEASED = (
     "FROM stix_releases r JOIN stix_signatures s ON s.stix_id = r.stix_id "
     "AND s.modified = r.modified AND s.digest = r.digest"
 )
+#: The same, walked from an item's signatures (index stix_signatures_item) to their releases
+#: (SQLite joins a CROSS JOIN in the order written).
+_BY_ITEM = (
+    "FROM stix_signatures s CROSS JOIN stix_releases r WHERE s.stix_id = r.stix_id "
+    "AND s.modified = r.modified AND s.digest = r.digest"
+)
 
 
 class RevocationRows:
@@ -43,7 +49,7 @@ class RevocationRows:
         (made after ``since``, if given): each may have to be revoked there."""
         rows = self.db.all(
             "SELECT i.id FROM items i WHERE i.modified > ? AND i.version > (SELECT "
-            f"MAX(s.version) {_RELEASED} WHERE s.item_id = i.id AND r.principal = ?) "
+            f"MAX(s.version) {_BY_ITEM} AND s.item_id = i.id AND r.principal = ?) "
             "ORDER BY i.modified, i.id",
             (-1 if since is None else to_us(since), principal),
         )
