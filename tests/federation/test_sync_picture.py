@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest.mock import ANY
@@ -20,7 +21,11 @@ import pytest
 from federation.test_sync import Side, _counts, pair  # noqa: F401 - the two-node fixture
 from support.live import Events
 from tearline.federation.changes import Changes
+from tearline.federation.observed import observation_object
+from tearline.federation.signing import sign
+from tearline.federation.stix import EXTENSION_ID
 from tearline.federation.sync import SyncLoop
+from tearline.labels.parse import parse
 from tearline.service.observations import Report
 
 US_SHARED = "SECRET//REL TO USA, JPN"
@@ -192,3 +197,34 @@ def test_an_item_raised_beyond_the_peer_or_spilled_is_revoked_there(
     for side in (us, jp):  # a second sync moves nothing: the revocation is not sent again
         code, again = side.sync()
         assert [c[1:] for c in _counts(again)] == [(0, 0, 0)]
+
+
+def test_a_tampered_or_relabelled_observation_is_rejected_and_audited(
+    pair: tuple[Side, Side],  # noqa: F811
+) -> None:
+    us, jp = pair
+    mine = us.node.observations.add(us.author, Report(
+        time=datetime.now(UTC) - timedelta(seconds=5), lat=34.0, lon=135.0, kind="vessel",
+        source_nation="USA", sensor="test radar", marking=US_SHARED))  # fmt: skip
+    registry = us.node.registry
+    when = mine.created
+    obj, markings = observation_object(mine.observation, us.node.info, registry, created=when,
+                                       modified=when, version=1)  # fmt: skip
+    signed = sign(obj, markings, us.node.key)
+    moved = {**signed, "extensions": json.loads(json.dumps(signed["extensions"]))}
+    moved["extensions"][EXTENSION_ID]["observation"]["lat"] = 35.0  # moved on the wire
+    other, other_markings = observation_object(
+        replace(mine.observation, label=parse("SECRET//NOFORN", "us", registry=registry)),
+        us.node.info, registry, created=mine.created, modified=mine.created, version=1,
+    )  # fmt: skip
+    relabelled = {**signed, "object_marking_refs": other["object_marking_refs"]}
+    status = jp.node.inbox.add("peer:us-node", [*markings, *other_markings, moved, relabelled])
+    assert status["success_count"] == 0
+    reasons = sorted(f["message"].split(":")[0] for f in status["failures"])
+    assert reasons == ["altered", "relabelled"]
+    code, audit = jp.sh.run("audit", "search", "--as", jp.officer, "--action", "stix.reject")
+    assert code == 0, audit
+    assert _tracks(jp) == []
+    status = jp.node.inbox.add("peer:us-node", [*markings, signed])  # the genuine one
+    assert status["success_count"] == 1
+    assert [t["lat"] for t in _tracks(jp)] == [34.0]
