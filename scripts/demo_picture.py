@@ -123,6 +123,17 @@ def picture(home: Path, viewer: str, *, show: bool = False) -> dict[str, Any]:
             "markings": markings}  # fmt: skip
 
 
+def releasable() -> tuple[int, int]:
+    """How many of the scenario's US reports may go to Japan (all but NOFORN) and of its
+    Japanese reports to the United States (the national ones; not the community's TLP)."""
+    from tearline.picture.scenario import scenario
+
+    run = scenario(SEED, MINUTES).observations
+    us = sum(1 for o in run if o.source_nation == "USA" and not o.label.has_control("NF"))
+    jp = sum(1 for o in run if o.source_nation == "JPN" and o.label.scheme == "jp")
+    return us, jp
+
+
 def settle(homes: list[Path]) -> int:
     """Run ``tearline sync`` on each node until a round moves nothing (it waits for a sync
     the serve loop has in progress): everything releasable has crossed. Returns how many
@@ -159,6 +170,46 @@ def main() -> int:
     return 1  # pragma: no cover - the stack does not swallow
 
 
+def compare(
+    us: Path, jp: Path, people: dict[Path, dict[str, str]], filed: dict[Path, int]
+) -> list[str]:
+    """Show each node's picture for its two viewers and what stayed home; what is not as
+    it should be."""
+    failures: list[str] = []
+    seen = {}
+    for home in (us, jp):
+        for key, label in (("USA", "US analyst"), ("JPN", "Japanese liaison officer")):
+            shown = home == jp and key == "JPN"  # one of the four as the command itself
+            seen[home, key] = found = picture(home, people[home][key], show=shown)
+            nations = ", ".join(f"{n} {c}" for n, c in sorted(found["nations"].items()))
+            say(f"  {home.name}, {label}: {found['tracks']} tracks from "
+                f"{found['observations']} observations (tracks by contributing nations: "
+                f"{nations})")  # fmt: skip
+            for marking, count in found["markings"].most_common(3):
+                say(f"      {count:4} × {marking}")
+            if not {"USA", "JPN"} <= {n for k in found["nations"] for n in k.split("+")}:
+                failures.append(f"{home.name} {label} does not see both nations' reports")
+    us_gave = seen[jp, "USA"]["observations"] - filed[jp]
+    jp_gave = seen[us, "USA"]["observations"] - filed[us]
+    say(f"  The US node filed {filed[us]} reports and gave the Japan node {us_gave}: the "
+        f"{filed[us] - us_gave} US-only (NOFORN) ones stayed home — the Japanese liaison "
+        "officer does not see them even on the US node.")  # fmt: skip
+    say(f"  The Japan node filed {filed[jp]} and gave the US node {jp_gave}; the other "
+        f"{filed[jp] - jp_gave} (TLP:GREEN for the maritime community) stayed home: a peer "
+        "node reads as its nation at the agreement's ceiling, with no community.")  # fmt: skip
+    say("  (A track fused from US and Japanese reports is marked JOINT, releasable to its two "
+        "owners only — written //NOFORN in the US scheme, //JPN USA ONLY in the Japanese: no "
+        "NOFORN report is in it.)")  # fmt: skip
+    if (us_gave, jp_gave) != releasable():
+        failures.append(f"given {us_gave} and {jp_gave}; the scenario's labels allow "
+                        f"{releasable()}")  # fmt: skip
+    if seen[us, "JPN"]["observations"] != us_gave + jp_gave or filed[us] - us_gave <= 0:
+        failures.append("the Japanese viewer on the US node reads a US-only report")
+    if not 0 < jp_gave <= filed[jp] or seen[jp, "JPN"]["observations"] != filed[jp] + us_gave:
+        failures.append("the Japan node does not hold what the US node gave it")
+    return failures
+
+
 def run(stack: ExitStack, us: Path, jp: Path, began: float) -> int:
     say("== Part 3: a US node and a Japan node share one live picture ==")
     say("Two nodes, each with its own home, database, key and people:")
@@ -190,35 +241,7 @@ def run(stack: ExitStack, us: Path, jp: Path, began: float) -> int:
     say(f"The serve loops shared what each may give the other (a last `tearline sync` round "
         "checks nothing is left) "
         f"({time.monotonic() - began:.1f} s so far). What each viewer sees now:")  # fmt: skip
-    failures = []
-    seen = {}
-    for home in (us, jp):
-        for key, label in (("USA", "US analyst"), ("JPN", "Japanese liaison officer")):
-            shown = home == jp and key == "JPN"  # one of the four as the command itself
-            seen[home, key] = found = picture(home, people[home][key], show=shown)
-            nations = ", ".join(f"{n} {c}" for n, c in sorted(found["nations"].items()))
-            say(f"  {home.name}, {label}: {found['tracks']} tracks from "
-                f"{found['observations']} observations (tracks by contributing nations: "
-                f"{nations})")  # fmt: skip
-            for marking, count in found["markings"].most_common(3):
-                say(f"      {count:4} × {marking}")
-            if not {"USA", "JPN"} <= {n for k in found["nations"] for n in k.split("+")}:
-                failures.append(f"{home.name} {label} does not see both nations' reports")
-    us_gave = seen[jp, "USA"]["observations"] - filed[jp]
-    jp_gave = seen[us, "USA"]["observations"] - filed[us]
-    say(f"  The US node filed {filed[us]} reports and gave the Japan node {us_gave}: the "
-        f"{filed[us] - us_gave} US-only (NOFORN) ones stayed home — the Japanese liaison "
-        "officer does not see them even on the US node.")  # fmt: skip
-    say(f"  The Japan node filed {filed[jp]} and gave the US node {jp_gave}; the other "
-        f"{filed[jp] - jp_gave} (TLP:GREEN for the maritime community) stayed home: a peer "
-        "node reads as its nation at the agreement's ceiling, with no community.")  # fmt: skip
-    say("  (A track fused from US and Japanese reports is marked JOINT, releasable to its two "
-        "owners only — written //NOFORN in the US scheme, //JPN USA ONLY in the Japanese: no "
-        "NOFORN report is in it.)")  # fmt: skip
-    if seen[us, "JPN"]["observations"] != us_gave + jp_gave or filed[us] - us_gave <= 0:
-        failures.append("the Japanese viewer on the US node reads a US-only report")
-    if not 0 < jp_gave <= filed[jp] or seen[jp, "JPN"]["observations"] != filed[jp] + us_gave:
-        failures.append("the Japan node does not hold what the US node gave it")
+    failures = compare(us, jp, people, filed)
     say("Both audit chains verified:")
     for home in (us, jp):
         verified = tearline(home, "audit", "verify")
