@@ -46,6 +46,8 @@ __all__ = [
     "ReleaseIn",
     "ReleaseOut",
     "RetractIn",
+    "RollupIn",
+    "RollupOut",
     "SessionOut",
     "SpillIn",
     "StoredDocumentOut",
@@ -124,6 +126,15 @@ class PortionIn(_Strict):
 
     marking: str = Field(max_length=2000, examples=["(S//REL TO USA, JPN)"])
     text: str = Field(min_length=1)
+
+
+class RollupIn(_Strict):
+    """Markings to roll up into one banner (each in the caller's scheme, or TLP; a track's
+    mark may join several with " + ")."""
+
+    markings: list[str] = Field(
+        min_length=1, max_length=500, examples=[["SECRET//REL TO USA, JPN", "SECRET//NOFORN"]]
+    )
 
 
 class ReleaseIn(_Strict):
@@ -296,8 +307,21 @@ class DocumentOut(BaseModel):
 
 
 class WithheldOut(BaseModel):
+    """A portion kept out of a release: its position (from 0), the rule that kept it
+    (``release.orcon``, ``release.relido``, ``release.display-only``,
+    ``release.nationality``) and why, in the language ``Accept-Language`` asks for."""
+
     position: int
+    rule: str
     reason: str
+
+
+class RollupOut(BaseModel):
+    """The banner that covers every marking given, in the caller's scheme (a label that
+    cannot be carried there, such as TLP, follows after " + "), and its highest tier."""
+
+    banner: str
+    tier: str = Field(examples=["secret"])
 
 
 class ReleaseOut(DocumentOut):
