@@ -64,6 +64,11 @@ def test_the_banner_refuses_what_it_cannot_read_and_strangers(api: Api) -> None:
     )
     assert bad.status_code == 422
     assert "markings[1]" in bad.json()["error"]["message"]
-    for body in ({"markings": []}, {"markings": ["x" * 501]}, {"markings": "SECRET"}):
+    bodies: list[dict[str, object]] = [
+        {"markings": []},
+        {"markings": ["x" * 501]},
+        {"markings": "SECRET"},
+    ]
+    for body in bodies:
         assert rollup("/api/v1/labels/rollup", headers=api.as_("us"), json=body).status_code == 422
     assert rollup("/api/v1/labels/rollup", json={"markings": ["SECRET"]}).status_code == 401
