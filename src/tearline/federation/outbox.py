@@ -208,6 +208,19 @@ class Outbox:
                                     portions=portions)  # fmt: skip
         return _Candidate(item, str(obj["id"]), label, portions, obj, markings)
 
+    @property
+    def context(self) -> Context:
+        """The node's context (the changes given to peers work in it too)."""
+        return self._ctx
+
+    def still_given(
+        self, item: ItemRecord, person: Person, nations: frozenset[str], at: datetime
+    ) -> bool:
+        """Whether ``item`` as it now is may be read by ``person`` and given to ``nations``
+        (its new version then goes the usual way, not a revocation)."""
+        readable = decide(person, item.label, Action.READ, at, registry=self._ctx.registry)
+        return readable.permitted and self._candidate(item, person, nations, at) is not None
+
     def _select(
         self, reader: PersonRecord, at: datetime, filters: Filters
     ) -> tuple[list[_Candidate], bool]:
@@ -239,6 +252,7 @@ class Outbox:
                                         digest=digests[refs])  # fmt: skip
                 ctx.store.add_stix_release(reader.id, c.stix_id, c.item.modified, digest,
                                            (c.item.id, c.item.version), value, at)  # fmt: skip
+                ctx.store.keep_stix_label(c.stix_id, c.item.modified, digest, c.label)
                 shared.append(Shared(signed, markings, c.item.modified, obj["modified"]))
                 detail = {"stix_id": c.stix_id, "version": c.item.version,
                           "portions": len(c.portions), "to": reader.id}  # fmt: skip
@@ -249,6 +263,24 @@ class Outbox:
             return Envelope(shared, more, token)
 
         return self._ctx.run(work)
+
+    def sign_release(
+        self, principal: str, obj: dict[str, Any], markings: list[dict[str, Any]],
+        local: tuple[str, int], at: datetime,
+    ) -> Shared:  # fmt: skip
+        """``obj`` signed (once: a signature kept for the same content is reused), and its
+        release to ``principal`` recorded (for :class:`~tearline.federation.changes.Changes`:
+        observations and revocations)."""
+        data = signed_bytes(obj, markings)
+        digest = hashlib.sha256(data).hexdigest()
+        modified = parse_time(obj["modified"], "modified")
+        kept = self._ctx.store.stix_signature(str(obj["id"]), modified, digest)
+        value = kept or base64.b64encode(bytes.fromhex(self._signer.sign(data))).decode()
+        signed = with_signature(obj, markings, value, self._signer.key_id,
+                                digest=markings_digest(obj, markings))  # fmt: skip
+        self._ctx.store.add_stix_release(principal, str(obj["id"]), modified, digest, local,
+                                         value, at)  # fmt: skip
+        return Shared(signed, markings, modified, str(obj["modified"]))
 
     def manifest(self, principal_id: str, filters: Filters) -> Envelope:
         """The same page as :meth:`objects` describes, without the objects' content (ids,

@@ -34,14 +34,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import httpx
 
 from tearline.errors import Conflict, DataFault, InvalidInput, NotFound, TearlineError
+from tearline.federation.changes import Changes
 from tearline.federation.inbox import HELD, Inbox
-from tearline.federation.outbox import Filters, Outbox
+from tearline.federation.outbox import Envelope, Filters, Outbox
 from tearline.federation.taxii_client import Collection, TaxiiClient
 from tearline.service.context import Context
 from tearline.service.peers import Peers
@@ -91,6 +92,7 @@ class Sync:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:  # fmt: skip
         self._ctx, self._peers, self._inbox, self._outbox = ctx, peers, inbox, outbox
+        self._changes = Changes(outbox)
         self._transport, self._page, self._sleep = transport, page, sleep
         self._holder = "sync-" + secrets.token_hex(8)
 
@@ -203,7 +205,10 @@ class Sync:
             collection = client.collection()
             self._pull(peer, client, collection, outcome)
             if collection.can_write:
+                since = self._state(peer.name).push_cursor
                 self._push(peer, client, collection, outcome)
+                self._push_revocations(peer, client, collection, outcome, since)
+                self._push_observations(peer, client, collection, outcome)
 
     def _pull(
         self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
@@ -245,6 +250,37 @@ class Sync:
             if not envelope.more or envelope.next is None:
                 return
             token = envelope.next
+
+    def _push_revocations(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome,
+        since: datetime | None,
+    ) -> None:  # fmt: skip
+        """Push the revocations of items the peer was given and may no longer be (their
+        new version made after ``since``, the push cursor at the round's start)."""
+        revoked = self._changes.revocations(peer.principal, since)
+        if revoked:
+            envelope = Envelope(revoked, False, None)
+            new, refused = _counted(client.add(collection, envelope.wire()))
+            outcome.pushed += new
+            outcome.rejected += refused
+
+    def _push_observations(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
+    ) -> None:
+        """Push this node's observations changed since the observation cursor (the audit
+        sequence number of their last change): new ones, new labels and revocations."""
+        cursor = self._state(peer.name).observation_cursor
+        while True:
+            envelope, reach = self._changes.observations(peer.principal, cursor, self._page)
+            if envelope.objects:
+                new, refused = _counted(client.add(collection, envelope.wire()))
+                outcome.pushed += new
+                outcome.rejected += refused
+            if reach > cursor:
+                self._keep(peer.name, observation_cursor=reach)
+            if not envelope.more:
+                return
+            cursor = reach
 
 
 class SyncLoop:

@@ -16,6 +16,7 @@ from tearline.policy.model import Authorization, Clearance, Person, Status
 
 __all__ = [
     "Consent",
+    "Given",
     "Grant",
     "Incident",
     "ItemKind",
@@ -202,3 +203,15 @@ class ObservationRecord:
     def label(self) -> Label:
         """The observation's current label."""
         return self.observation.label
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """The latest version of a purged item a peer was given: its STIX id, the local item
+    id, version and label, and when the incident purged it."""
+
+    stix_id: str
+    item_id: str
+    version: int
+    label: Label
+    purged_at: datetime
