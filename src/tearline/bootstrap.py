@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from tearline.audit import Record
 from tearline.config import Settings
 from tearline.errors import Conflict, InvalidInput
+from tearline.federation.anchors import Anchors
 from tearline.federation.inbox import Inbox
 from tearline.federation.outbox import Outbox
 from tearline.federation.sync import Sync
@@ -23,6 +24,7 @@ from tearline.service.committer import Committer, Opened
 from tearline.service.consents import Consents
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
 from tearline.service.items import Items
+from tearline.service.ledger import Ledger
 from tearline.service.observations import Observations
 from tearline.service.oversight import Oversight
 from tearline.service.peers import Peers
@@ -71,6 +73,8 @@ class Node:
     inbox: Inbox
     observations: Observations
     sync: Sync
+    ledger: Ledger
+    anchors: Anchors
 
     def close(self) -> None:
         """Commit the audit records still waiting, then close the database connections."""
@@ -104,12 +108,13 @@ def _wire(
         idle=timedelta(minutes=settings.session_idle_minutes),
     )  # fmt: skip
     peers, outbox, inbox = Peers(ctx, key, key), Outbox(ctx, key), Inbox(ctx)
+    anchors = Anchors(ctx, key, peers)
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
         Consents(ctx, items), sessions, peers, clock, committer, outbox, inbox,
         Observations(ctx, FusionConfig(timeout=timedelta(minutes=settings.cop_timeout_minutes))),
-        Sync(ctx, peers, inbox, outbox),
+        Sync(ctx, peers, inbox, outbox, anchors=anchors), Ledger(ctx), anchors,
     )  # fmt: skip
 
 

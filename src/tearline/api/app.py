@@ -27,6 +27,7 @@ from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
 from tearline.api.cop import cop_routes
 from tearline.api.cop_stream import CopStreams, cop_stream_routes
+from tearline.api.exchange import exchange_routes
 from tearline.api.language import LanguageHeaders
 from tearline.api.schemas import (
     ERRORS,
@@ -111,6 +112,7 @@ def create_app(
     change_routes(app, node)
     session_routes(app, node)
     cop_routes(app, node)
+    exchange_routes(app, node)
     if bare_route:
         _bare_route(app, node)
     return app

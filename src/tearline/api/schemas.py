@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "ERRORS",
+    "AnchorIn",
+    "AnchorOut",
+    "AnchorsIn",
+    "AnchorsOut",
     "AuditEntryOut",
     "AuditOut",
     "AuthorizationOut",
@@ -31,6 +35,9 @@ __all__ = [
     "ItemOut",
     "ItemSummaryOut",
     "Json",
+    "LedgerOut",
+    "LedgerPeerOut",
+    "LedgerRowOut",
     "ObservationBatchIn",
     "ObservationBatchOut",
     "ObservationChangedOut",
@@ -524,3 +531,70 @@ class SessionOut(BaseModel):
     csrf: str
     expires: str
     idle_minutes: int
+
+
+class LedgerRowOut(BaseModel):
+    """Objects given to and received from one peer in one span of time, at one tier (or TLP
+    level), of one kind; the balance is given − received."""
+
+    peer: str
+    bucket: str
+    tier: str
+    kind: str
+    given: int
+    received: int
+    balance: int
+
+
+class LedgerPeerOut(BaseModel):
+    """One peer's totals."""
+
+    peer: str
+    given: int
+    received: int
+    balance: int
+
+
+class LedgerOut(BaseModel):
+    """The ledger: what each peer was given and sent, grouped by span (``by``), tier and
+    kind, from ``since`` on."""
+
+    by: Literal["day", "week", "month"]
+    since: str | None
+    rows: list[LedgerRowOut]
+    peers: list[LedgerPeerOut]
+
+
+class AnchorIn(_Strict):
+    """A signed audit checkpoint of the sending node: entry ``seq`` had hash ``hash``."""
+
+    seq: int = Field(ge=1, le=2**62)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signature: str = Field(pattern=r"^[0-9a-f]{128}$")
+    key_id: str = Field(max_length=64)
+
+
+class AnchorsIn(_Strict):
+    """The sending node's id (signed within each checkpoint) and its checkpoints."""
+
+    node: str = Field(min_length=1, max_length=100)
+    anchors: list[AnchorIn] = Field(min_length=1, max_length=1000)
+
+
+class AnchorOut(BaseModel):
+    """A checkpoint this node holds of the calling peer."""
+
+    node: str
+    seq: int
+    hash: str
+    signature: str
+    key_id: str
+
+
+class AnchorsOut(BaseModel):
+    """Checkpoints of the calling peer held here (after ``after``, in order), and the
+    highest ``seq`` held."""
+
+    anchors: list[AnchorOut]
+    held: int
+    accepted: int | None = None

@@ -40,6 +40,7 @@ _COMMANDS = {
     "peer": "tearline.cli.peer",
     "node": "tearline.cli.node",
     "sync": "tearline.cli.sync",
+    "ledger": "tearline.cli.ledger",
     "observation": "tearline.cli.cop",
     "cop": "tearline.cli.cop",
     "scenario": "tearline.cli.cop",

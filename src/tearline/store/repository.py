@@ -33,6 +33,7 @@ from tearline.store import search
 from tearline.store.credentials import CredentialRows
 from tearline.store.custody import CustodyTables
 from tearline.store.database import Database
+from tearline.store.exchange import ExchangeRows
 from tearline.store.observations import ObservationTables
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
@@ -52,7 +53,7 @@ _ITEM_COLUMNS = (
 _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
-class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
+class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows, ExchangeRows):
     """The node's tables over one database connection (see :class:`Database`)."""
 
     def __init__(self, db: Database, registry: Registry) -> None:

@@ -1,0 +1,157 @@
+"""The rows of what crossed between this node and its peers, counted (the ledger), and the
+audit anchors: the signed checkpoints peers sent here, and how far this node sent its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from tearline.audit import Checkpoint
+from tearline.service.principals import PEER_PREFIX
+from tearline.store.database import Database
+from tearline.store.rows import to_us
+
+__all__ = ["ExchangeRows"]
+
+_DAY_US = 86_400_000_000
+# The kind of what crossed: an item's kind, or an observation of the picture; "unknown"
+# when its content was purged since (a spill) and only the record of the exchange is left.
+_KIND = (
+    "CASE WHEN i.kind IS NOT NULL THEN i.kind "
+    "WHEN o.id IS NOT NULL THEN 'observation' ELSE 'unknown' END"
+)
+# The label of the version released: an earlier version's row, or the current one's.
+_RELEASED_LABEL = (
+    "COALESCE(v.label_id, CASE WHEN i.version = s.version THEN i.label_id END, "
+    "ov.label_id, CASE WHEN o.version = s.version THEN o.label_id END)"
+)
+_GIVEN = (
+    "SELECT r.principal, {label}, {kind}, r.at / {day}, COUNT(*) "
+    "FROM stix_releases r "
+    "JOIN stix_signatures s ON s.stix_id = r.stix_id AND s.modified = r.modified "
+    "AND s.digest = r.digest "
+    "LEFT JOIN items i ON i.id = s.item_id "
+    "LEFT JOIN item_versions v ON v.item_id = s.item_id AND v.version = s.version "
+    "LEFT JOIN observations o ON o.id = s.item_id "
+    "LEFT JOIN observation_versions ov ON ov.observation_id = s.item_id "
+    "AND ov.version = s.version "
+    "WHERE {where} GROUP BY r.principal, {label}, {kind}, r.at / {day}"
+)
+_RECEIVED = (
+    "SELECT r.peer, COALESCE(i.label_id, o.label_id), {kind}, r.at / {day}, COUNT(*) "
+    "FROM stix_received r "
+    "LEFT JOIN items i ON i.id = r.item_id "
+    "LEFT JOIN observations o ON o.id = r.item_id "
+    "WHERE {where} GROUP BY r.peer, COALESCE(i.label_id, o.label_id), {kind}, r.at / {day}"
+)
+#: ``(direction, peer, label id or None, kind, day number since the epoch, count)``
+LedgerRow = tuple[str, str, int | None, str, int, int]
+_ANCHOR_COLUMNS = "seq, hash, signature, key_id"
+
+
+class ExchangeRows:
+    """Ledger counts and audit anchors over the repository's database connection."""
+
+    db: Database
+
+    # ------------------------------------------------------------------ ledger
+    def ledger_counts(self, peer: str | None, since: datetime | None) -> list[LedgerRow]:
+        """What went to each peer and came from each, counted in the database by peer,
+        label, kind and day (UTC): ``(direction, peer, label_id, kind, day, count)`` with
+        direction ``given`` or ``received``; from ``since`` on, of ``peer`` only if given."""
+        found: list[LedgerRow] = []
+        given_where = ["r.principal >= ?", "r.principal < ?"]
+        given_params: list[object] = [PEER_PREFIX, PEER_PREFIX[:-1] + chr(ord(":") + 1)]
+        received_where: list[str] = ["1 = 1"]
+        received_params: list[object] = []
+        if peer is not None:
+            given_where.append("r.principal = ?")
+            given_params.append(PEER_PREFIX + peer)
+            received_where.append("r.peer = ?")
+            received_params.append(peer)
+        if since is not None:
+            given_where.append("r.at >= ?")
+            given_params.append(to_us(since))
+            received_where.append("r.at >= ?")
+            received_params.append(to_us(since))
+        for direction, sql, where, params in (
+            ("given", _GIVEN, given_where, given_params),
+            ("received", _RECEIVED, received_where, received_params),
+        ):
+            statement = sql.format(label=_RELEASED_LABEL, kind=_KIND, day=_DAY_US,
+                                   where=" AND ".join(where))  # fmt: skip
+            for who, label_id, kind, day, count in self.db.all(statement, params):
+                name = str(who).removeprefix(PEER_PREFIX)
+                label = None if label_id is None else int(label_id)
+                found.append((direction, name, label, str(kind), int(day), int(count)))
+        return found
+
+    # ------------------------------------------------------------------ anchors held
+    def anchors_held(
+        self, peer: str, public_key: str, after: int = 0, limit: int = 1000
+    ) -> list[tuple[str, Checkpoint]]:
+        """The checkpoints ``peer`` sent here signed with ``public_key``, after ``after``,
+        in order: ``(node_id, checkpoint)``."""
+        rows = self.db.all(
+            f"SELECT node_id, {_ANCHOR_COLUMNS} FROM audit_anchors WHERE peer = ? AND "
+            "public_key = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (peer, public_key, after, limit),
+        )
+        return [(str(r[0]), Checkpoint(int(r[1]), r[2], r[3], r[4])) for r in rows]
+
+    def anchor_held(self, peer: str, public_key: str, seq: int) -> Checkpoint | None:
+        """The checkpoint ``seq`` that ``peer`` sent here with ``public_key``, if any."""
+        row = self.db.one(
+            f"SELECT {_ANCHOR_COLUMNS} FROM audit_anchors WHERE peer = ? AND public_key = ? "
+            "AND seq = ?",
+            (peer, public_key, seq),
+        )
+        return None if row is None else Checkpoint(int(row[0]), row[1], row[2], row[3])
+
+    def anchors_highest(self, peer: str, public_key: str) -> int:
+        """The highest ``seq`` of the checkpoints ``peer`` sent with ``public_key`` (0: none)."""
+        row = self.db.one(
+            "SELECT MAX(seq) FROM audit_anchors WHERE peer = ? AND public_key = ?",
+            (peer, public_key),
+        )
+        return 0 if row is None or row[0] is None else int(row[0])
+
+    def add_anchors(
+        self, peer: str, public_key: str, node_id: str, anchors: Sequence[Checkpoint],
+        at: datetime,
+    ) -> None:  # fmt: skip
+        """Keep checkpoints ``peer`` sent (verified by the caller, none held before)."""
+        self.db.executemany(
+            "INSERT INTO audit_anchors (peer, public_key, node_id, seq, hash, signature, "
+            "key_id, received) VALUES (?,?,?,?,?,?,?,?)",
+            [(peer, public_key, node_id, a.seq, a.hash, a.signature, a.key_id, to_us(at))
+             for a in anchors],
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ anchors sent
+    def checkpoints_after(self, seq: int, limit: int = 1000) -> list[Checkpoint]:
+        """This node's own checkpoints after ``seq``, in order."""
+        rows = self.db.all(
+            "SELECT seq, hash, signature, key_id FROM audit_checkpoints WHERE seq > ? "
+            "ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [Checkpoint(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    def anchors_sent(self, peer: str, public_key: str, url: str) -> int:
+        """How far this node's checkpoints were sent to ``peer`` as registered now (0: none)."""
+        row = self.db.one(
+            "SELECT seq FROM audit_anchors_sent WHERE peer = ? AND public_key = ? AND url = ?",
+            (peer, public_key, url),
+        )
+        return 0 if row is None else int(row[0])
+
+    def put_anchors_sent(
+        self, peer: str, public_key: str, url: str, seq: int, at: datetime
+    ) -> None:
+        """Record that ``peer`` (as registered now) holds this node's checkpoints to ``seq``."""
+        self.db.execute("DELETE FROM audit_anchors_sent WHERE peer = ?", (peer,))
+        self.db.execute(
+            "INSERT INTO audit_anchors_sent (peer, public_key, url, seq, at) VALUES (?,?,?,?,?)",
+            (peer, public_key, url, seq, to_us(at)),
+        )
