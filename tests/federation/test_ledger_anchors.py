@@ -22,7 +22,7 @@ from tearline.config import Settings
 EVERY = 5  # a checkpoint every five audit entries, so a few are anchored in a short test
 
 
-def _side(sh: Shell, url: str | None, nation: str, clearance: str) -> Side:
+def _side(sh: Shell, url: str | None, nation: str, clearance: str, extra: str = "") -> Side:
     database = [] if url is None else ["--database", url]
     code, made = sh.run("init", "--nation", nation, "--officer", "Officer",
                         "--officer-clearance", clearance, *database)  # fmt: skip
@@ -38,7 +38,7 @@ def _side(sh: Shell, url: str | None, nation: str, clearance: str) -> Side:
     settings = sh.home / "node.toml"
     text = settings.read_text("utf-8").replace("checkpoint_every = 1000",
                                                 f"checkpoint_every = {EVERY}")  # fmt: skip
-    settings.write_text(text, "utf-8")
+    settings.write_text(text + extra, "utf-8")
     return Side(sh, Served(open_node(Settings.load(sh.home))), boss, ids[0], ids[1])
 
 

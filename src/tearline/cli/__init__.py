@@ -41,6 +41,7 @@ _COMMANDS = {
     "node": "tearline.cli.node",
     "sync": "tearline.cli.sync",
     "ledger": "tearline.cli.ledger",
+    "release": "tearline.cli.release",
     "observation": "tearline.cli.cop",
     "cop": "tearline.cli.cop",
     "scenario": "tearline.cli.cop",

@@ -1,15 +1,19 @@
-"""The rows of what crossed between this node and its peers, counted (the ledger), and the
-audit anchors: the signed checkpoints peers sent here, and how far this node sent its own."""
+"""The rows of what crossed between this node and its peers, counted (the ledger); the audit
+anchors (the signed checkpoints peers sent here, and how far this node sent its own); and
+the releases the release guard held."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from tearline.audit import Checkpoint
 from tearline.service.principals import PEER_PREFIX
+from tearline.service.records import HeldRow
 from tearline.store.database import Database
-from tearline.store.rows import to_us
+from tearline.store.rows import from_us, to_us
 
 __all__ = ["ExchangeRows"]
 
@@ -47,10 +51,14 @@ _RECEIVED = (
 #: ``(direction, peer, label id or None, kind, day number since the epoch, count)``
 LedgerRow = tuple[str, str, int | None, str, int, int]
 _ANCHOR_COLUMNS = "seq, hash, signature, key_id"
+_HELD_COLUMNS = (
+    "id, principal, item_id, version, modified, reason, detail, held_at, decision, decided_by, "
+    "decided_at, note"
+)
 
 
 class ExchangeRows:
-    """Ledger counts and audit anchors over the repository's database connection."""
+    """Ledger counts, audit anchors and held releases over the repository's connection."""
 
     db: Database
 
@@ -155,3 +163,71 @@ class ExchangeRows:
             "INSERT INTO audit_anchors_sent (peer, public_key, url, seq, at) VALUES (?,?,?,?,?)",
             (peer, public_key, url, seq, to_us(at)),
         )
+
+    # ------------------------------------------------------------------ release guard
+    def unreadable_texts(self, readable: Sequence[int], limit: int) -> list[tuple[str, str]]:
+        """``(item id, text)`` of the latest items and current portions whose label is not
+        in ``readable``: what the release guard compares outgoing texts with."""
+        marks = ",".join("?" * len(readable))
+        items_where = f"WHERE label_id NOT IN ({marks})" if readable else ""
+        portions_where = f"AND p.label_id NOT IN ({marks})" if readable else ""
+        rows = self.db.all(
+            f"SELECT id, title, content FROM items {items_where} ORDER BY modified DESC LIMIT ?",
+            (*readable, limit),
+        )
+        found = [(str(r[0]), f"{r[1]}\n{r[2]}") for r in rows]
+        rows = self.db.all(
+            "SELECT p.item_id, p.text FROM portions p JOIN items i ON i.id = p.item_id "
+            f"AND i.version = p.version {portions_where} ORDER BY i.modified DESC LIMIT ?",
+            (*readable, limit),
+        )
+        return found + [(str(r[0]), str(r[1])) for r in rows]
+
+    def held_release(self, principal: str, item_id: str, version: int) -> HeldRow | None:
+        """The hold of this item version for ``principal``, if it was held."""
+        row = self.db.one(
+            f"SELECT {_HELD_COLUMNS} FROM held_releases WHERE principal = ? AND item_id = ? "
+            "AND version = ?",
+            (principal, item_id, version),
+        )
+        return None if row is None else _held(row)
+
+    def held_release_by_id(self, held_id: str) -> HeldRow | None:
+        """The hold ``held_id``."""
+        row = self.db.one(f"SELECT {_HELD_COLUMNS} FROM held_releases WHERE id = ?", (held_id,))
+        return None if row is None else _held(row)
+
+    def held_releases(self, pending: bool, limit: int) -> list[HeldRow]:
+        """The holds, newest first (only those awaiting a decision if ``pending``)."""
+        where = "WHERE decision IS NULL" if pending else ""
+        rows = self.db.all(
+            f"SELECT {_HELD_COLUMNS} FROM held_releases {where} ORDER BY held_at DESC, id LIMIT ?",
+            (limit,),
+        )
+        return [_held(r) for r in rows]
+
+    def add_held_release(self, held: HeldRow) -> None:
+        """Keep a new hold."""
+        self.db.execute(
+            f"INSERT INTO held_releases ({_HELD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (held.id, held.principal, held.item_id, held.version, to_us(held.modified),
+             held.reason, json.dumps(held.detail, ensure_ascii=False), to_us(held.held_at),
+             held.decision, held.decided_by,
+             None if held.decided_at is None else to_us(held.decided_at), held.note),
+        )  # fmt: skip
+
+    def decide_held_release(
+        self, held_id: str, decision: str, by: str, at: datetime, note: str
+    ) -> None:
+        """Record a releasing officer's decision on a hold."""
+        self.db.execute(
+            "UPDATE held_releases SET decision = ?, decided_by = ?, decided_at = ?, note = ? "
+            "WHERE id = ?",
+            (decision, by, to_us(at), note, held_id),
+        )
+
+
+def _held(row: Sequence[Any]) -> HeldRow:
+    return HeldRow(str(row[0]), str(row[1]), str(row[2]), int(row[3]), from_us(row[4]),
+                   str(row[5]), dict(json.loads(row[6])), from_us(row[7]), row[8], row[9],
+                   None if row[10] is None else from_us(row[10]), row[11])  # fmt: skip

@@ -23,3 +23,23 @@ CREATE TABLE audit_anchors_sent (
     seq BIGINT NOT NULL,
     at BIGINT NOT NULL
 );
+
+-- The release guard (#11): an object version whose content hit the guard (a word that must
+-- never leave, or a near-duplicate of an item the receiver may not read) is held here for a
+-- releasing officer instead of being given out; the decision (approved, denied) is kept.
+CREATE TABLE held_releases (
+    id TEXT PRIMARY KEY,
+    principal TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    modified BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    held_at BIGINT NOT NULL,
+    decision TEXT,
+    decided_by TEXT,
+    decided_at BIGINT,
+    note TEXT,
+    UNIQUE (principal, item_id, version)
+);
+CREATE INDEX held_releases_pending ON held_releases (decision, held_at);
