@@ -25,6 +25,7 @@ import base64
 import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 from cryptography.exceptions import InvalidSignature
@@ -110,9 +111,9 @@ class Anchors:
             raise Unauthenticated("a valid API token is required: Authorization: Bearer TOKEN")
         return peer
 
-    def receive(self, principal: str, node_id: str, anchors: Sequence[Checkpoint]) -> tuple[
-        int, int
-    ]:  # fmt: skip
+    def receive(
+        self, principal: str, node_id: str, anchors: Sequence[Checkpoint]
+    ) -> tuple[int, int]:
         """Keep the checkpoints a peer sent: ``(accepted, highest held)``.
 
         Raises:
@@ -143,7 +144,7 @@ class Anchors:
 
         return self._ctx.run(work)
 
-    def _check(self, peer: PeerRecord, node_id: str, anchor: Checkpoint, at: Any) -> None:
+    def _check(self, peer: PeerRecord, node_id: str, anchor: Checkpoint, at: datetime) -> None:
         message = checkpoint_message(node_id, anchor.seq, anchor.hash)
         problem: TearlineError | None = None
         if not _signed_by(peer.public_key, message, anchor.signature):
@@ -165,8 +166,9 @@ class Anchors:
     def _highest(self, peer: PeerRecord) -> int:
         return self._ctx.store.anchors_highest(peer.name, peer.public_key)
 
-    def held(self, principal: str, after: int, limit: int) -> tuple[list[tuple[str, Checkpoint]],
-                                                                    int]:  # fmt: skip
+    def held(
+        self, principal: str, after: int, limit: int
+    ) -> tuple[list[tuple[str, Checkpoint]], int]:
         """The checkpoints the calling peer gave this node, after ``after`` (at most
         ``limit``), and the highest held.
 
@@ -203,8 +205,8 @@ class Anchors:
         checks = []
         for peer in peers:
             check = PeerCheck(peer.name)
-            token = self._peers.outgoing_token(peer)
             try:
+                token = self._peers.outgoing_token(peer)
                 with TaxiiClient(peer.name, peer.url, token or "", transport=transport) as client:
                     self._compare(client, check)
             except TearlineError as problem:
