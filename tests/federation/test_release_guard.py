@@ -17,7 +17,7 @@ from federation.test_sync import SHARED, Side, _peer
 from support.node import BACKENDS, database_url
 from tearline.config import Settings
 from tearline.errors import DataFault
-from tearline.service.guard import jaccard, shingles
+from tearline.service.guard import _Index, jaccard, shingles
 
 GUARD = '\n[release_guard]\nwords = ["Operation Neptune", "BLUEFIN"]\nsimilarity = 0.5\n'
 SECRET_TEXT = (
@@ -132,6 +132,12 @@ def test_shingles_and_similarity() -> None:
     a, b = shingles("a b c d e"), shingles("a b c d f")
     assert jaccard(a, b) == pytest.approx(2 / 4)
     assert jaccard(frozenset(), frozenset()) == 0.0
+    texts = [("i-1", "a b c d e"), ("i-2", "x y z"), ("i-3", ""), ("i-4", "a b c d e f g")]
+    index = _Index(texts)
+    mine = shingles("a b c d f")
+    best = max((jaccard(mine, shingles(t)), i) for i, t in texts)
+    assert index.closest(mine) == (best[1], pytest.approx(best[0]))
+    assert index.closest(shingles("nothing alike here")) == ("", 0.0)
 
 
 @pytest.mark.parametrize(

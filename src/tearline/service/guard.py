@@ -11,8 +11,10 @@ would go):
   receiver may not read (a SECRET//NOFORN one) into one it may. The outgoing text and each
   text the receiver may not read (items and current portions whose label is outside its
   readable set) are cut into shingles (every run of three words, lower-cased); a Jaccard
-  similarity of ``[release_guard] similarity`` (default 0.6) or more is a hit. The texts are
-  read once per outgoing page (at most :data:`SCAN` of the latest, items and portions each).
+  similarity of ``[release_guard] similarity`` (default 0.6) or more is a hit. The texts (at
+  most :data:`SCAN` of the latest, items and portions each) are indexed by shingle once per
+  readable set and kept until an item is added or changed, so an outgoing object is compared
+  only with the texts that share a shingle with it.
 
 A hit is kept (``held_releases``: to whom, which item version, why) and audited
 (``release.hold``, ``deny``); the object is left out of the page. A releasing officer lists the
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -67,18 +70,44 @@ def _words(words: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+class _Index:
+    """The texts one readable set may not read, by shingle: each shingle → the texts holding
+    it, and each text's item and number of shingles."""
+
+    def __init__(self, texts: Sequence[tuple[str, str]]) -> None:
+        self.items: list[str] = []
+        self.sizes: list[int] = []
+        self.postings: dict[str, list[int]] = {}
+        for item_id, text in texts:
+            cut = shingles(text)
+            if not cut:
+                continue
+            number = len(self.items)
+            self.items.append(item_id)
+            self.sizes.append(len(cut))
+            for shingle in cut:
+                self.postings.setdefault(shingle, []).append(number)
+
+    def closest(self, mine: frozenset[str]) -> tuple[str, float]:
+        """The item whose text is most like ``mine`` and the Jaccard similarity (only texts
+        sharing a shingle with it are looked at)."""
+        shared: dict[int, int] = {}
+        for shingle in mine:
+            for number in self.postings.get(shingle, ()):
+                shared[number] = shared.get(number, 0) + 1
+        best, like = 0.0, ""
+        for number, common in shared.items():
+            score = common / (len(mine) + self.sizes[number] - common)
+            if score > best:
+                best, like = score, self.items[number]
+        return like, best
+
+
 class GuardCheck:
-    """The guard for one reader and one page: the texts it may not read, read once."""
+    """The guard for one reader and one page."""
 
     def __init__(self, guard: ReleaseGuard, reader: PersonRecord, readable: Sequence[int]) -> None:
         self._guard, self._reader, self._readable = guard, reader, readable
-        self._texts: list[tuple[str, frozenset[str]]] | None = None
-
-    def _unreadable(self) -> list[tuple[str, frozenset[str]]]:
-        if self._texts is None:
-            found = self._guard.ctx.store.unreadable_texts(self._readable, SCAN)
-            self._texts = [(item_id, shingles(text)) for item_id, text in found]
-        return self._texts
 
     def holds(self, item: ItemRecord, portions: tuple[Portion, ...], at: datetime) -> bool:
         """Whether this version of ``item`` (going with ``portions``) stays held for the
@@ -110,11 +139,7 @@ class GuardCheck:
         mine = shingles(text)
         if not mine:
             return None
-        best, like = 0.0, ""
-        for item_id, theirs in self._unreadable():
-            score = jaccard(mine, theirs)
-            if score > best:
-                best, like = score, item_id
+        like, best = self._guard.index(self._readable).closest(mine)
         if best >= self._guard.similarity:
             return "near-duplicate", {"of": like, "similarity": round(best, 3)}
         return None
@@ -127,6 +152,25 @@ class ReleaseGuard:
         self.ctx = ctx
         self.pattern = _words(words)
         self.similarity = similarity
+        # Per readable set: the items' mark when it was built, and the index. Kept while no
+        # item was added or changed (a purge may leave a stale text: it can only hold more).
+        self._indexes: dict[tuple[int, ...], tuple[tuple[int, int], _Index]] = {}
+        self._lock = threading.Lock()
+
+    def index(self, readable: Sequence[int]) -> _Index:
+        """The index of the texts ``readable`` does not reach (call in a transaction)."""
+        key = tuple(sorted(readable))
+        mark = self.ctx.store.items_mark()
+        with self._lock:
+            kept = self._indexes.get(key)
+        if kept is not None and kept[0] == mark:
+            return kept[1]
+        built = _Index(self.ctx.store.unreadable_texts(readable, SCAN))
+        with self._lock:
+            if len(self._indexes) >= 8:
+                self._indexes.clear()
+            self._indexes[key] = (mark, built)
+        return built
 
     def check(self, reader: PersonRecord, readable: Sequence[int]) -> GuardCheck:
         """The guard for one page given out to ``reader`` (who reads ``readable``)."""

@@ -183,6 +183,12 @@ class ExchangeRows:
         )
         return found + [(str(r[0]), str(r[1])) for r in rows]
 
+    def items_mark(self) -> tuple[int, int]:
+        """``(highest item number, latest version time)``: moves when an item is added or
+        changed (what the release guard's index is kept by)."""
+        row = self.db.one("SELECT MAX(n), MAX(modified) FROM items")
+        return (0, 0) if row is None else (int(row[0] or 0), int(row[1] or 0))
+
     def held_release(self, principal: str, item_id: str, version: int) -> HeldRow | None:
         """The hold of this item version for ``principal``, if it was held."""
         row = self.db.one(
