@@ -136,7 +136,9 @@ def test_shingles_and_similarity() -> None:
     index = _Index(texts)
     mine = shingles("a b c d f")
     best = max((jaccard(mine, shingles(t)), i) for i, t in texts)
-    assert index.closest(mine) == (best[1], pytest.approx(best[0]))
+    like, score = index.closest(mine)
+    assert like == best[1]
+    assert score == pytest.approx(best[0])
     assert index.closest(shingles("nothing alike here")) == ("", 0.0)
 
 
