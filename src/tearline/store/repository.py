@@ -204,7 +204,14 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows, Exc
         found = self._labels.get(label_id)
         if found is None:
             self.labels_after(max(self._labels, default=0))
-            found = self._labels[label_id]
+            found = self._labels.get(label_id)
+        if found is None:  # a rollback emptied the cache, since refilled past this id
+            row = self.db.one("SELECT key, body FROM labels WHERE id = ?", (label_id,))
+            if row is None:
+                raise KeyError(label_id)
+            found = codec.from_dict(json.loads(row[1]), registry=self._registry)
+            self._labels[label_id] = found
+            self._label_ids[row[0]] = label_id
         return found
 
     def labels_after(self, after: int) -> list[tuple[int, Label]]:
