@@ -108,6 +108,7 @@ class GuardCheck:
 
     def __init__(self, guard: ReleaseGuard, reader: PersonRecord, readable: Sequence[int]) -> None:
         self._guard, self._reader, self._readable = guard, reader, readable
+        self._index: _Index | None = None
 
     def holds(self, item: ItemRecord, portions: tuple[Portion, ...], at: datetime) -> bool:
         """Whether this version of ``item`` (going with ``portions``) stays held for the
@@ -139,7 +140,9 @@ class GuardCheck:
         mine = shingles(text)
         if not mine:
             return None
-        like, best = self._guard.index(self._readable).closest(mine)
+        if self._index is None:  # once a page
+            self._index = self._guard.index(self._readable)
+        like, best = self._index.closest(mine)
         if best >= self._guard.similarity:
             return "near-duplicate", {"of": like, "similarity": round(best, 3)}
         return None
