@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from cli.test_cli_node import Shell
@@ -115,9 +116,18 @@ def test_a_near_duplicate_of_what_the_peer_may_not_read_is_held(
     (held,) = _held(us)
     assert held["reason"] == "near-duplicate"
     assert held["detail"]["similarity"] >= 0.5
-    code, denied = us.sh.run("release", "deny", held["id"], "--as", us.author,
-                             "--reason", "copied from a NOFORN report")  # fmt: skip
-    assert (code, denied["decision"]) == (0, "denied")
+    token = us.node.tokens.create(us.officer, us.author)[1]
+    auth = {"Authorization": f"Bearer {token}"}
+    listed = httpx.get(f"{us.served.base}/api/v1/releases/held", headers=auth)
+    assert listed.status_code == 200, listed.text
+    assert [h["id"] for h in listed.json()["held"]] == [held["id"]]
+    denied = httpx.post(f"{us.served.base}/api/v1/releases/held/{held['id']}/deny",
+                        json={"reason": "copied from a NOFORN report"}, headers=auth)  # fmt: skip
+    assert denied.status_code == 200, denied.text
+    assert (denied.json()["decision"], denied.json()["decided_by"]) == ("denied", us.author)
+    again = httpx.post(f"{us.served.base}/api/v1/releases/held/{held['id']}/approve",
+                       json={"reason": "no"}, headers=auth)  # fmt: skip
+    assert again.status_code == 409
     assert _pushed(us) == 0
     assert "Written down" not in jp.titles()
     code, missing = us.sh.run("release", "approve", "h-nothing", "--as", us.author,

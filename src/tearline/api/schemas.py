@@ -20,12 +20,15 @@ __all__ = [
     "ConsentIn",
     "ConsentOut",
     "ConsentsOut",
+    "DecisionIn",
     "DocumentEdit",
     "DocumentIn",
     "DocumentOut",
     "ErrorDetail",
     "ErrorOut",
     "FacetsOut",
+    "HeldListOut",
+    "HeldOut",
     "HistoryOut",
     "IncidentOut",
     "IncidentsOut",
@@ -598,3 +601,30 @@ class AnchorsOut(BaseModel):
     anchors: list[AnchorOut]
     held: int
     accepted: int | None = None
+
+
+class HeldOut(BaseModel):
+    """An object version the release guard held for a releasing officer: to whom, why
+    (``word`` or ``near-duplicate``, with ``detail``), and the decision once made."""
+
+    id: str
+    to: str
+    item: str
+    version: int
+    reason: str
+    detail: Json
+    held_at: str
+    decision: str | None
+    decided_by: str | None
+    decided_at: str | None
+    note: str | None
+
+
+class HeldListOut(BaseModel):
+    held: list[HeldOut]
+
+
+class DecisionIn(_Strict):
+    """Why a held release may go, or stays (kept in the audit log)."""
+
+    reason: str = Field(min_length=1, max_length=1000)
