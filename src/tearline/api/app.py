@@ -27,6 +27,7 @@ from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
 from tearline.api.cop import cop_routes
 from tearline.api.cop_stream import CopStreams, cop_stream_routes
+from tearline.api.exchange import exchange_routes
 from tearline.api.language import DEFAULT, LanguageHeaders
 from tearline.api.schemas import (
     ERRORS,
@@ -114,6 +115,7 @@ def create_app(
     session_routes(app, node)
     cop_routes(app, node)
     ui_routes(app, node)
+    exchange_routes(app, node)
     if bare_route:
         _bare_route(app, node)
     return app

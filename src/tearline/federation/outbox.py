@@ -12,6 +12,10 @@ by each label it came from as well.
 **Third-party rule** (strict form, until consents from the originating node exist): an item
 received from a peer never leaves through this door again — not to another peer, not back.
 
+**Release guard** (:mod:`tearline.service.guard`): what passes the filter is checked for its
+content too — words that must never leave, near-duplicates of what the reader may not read —
+and a hit is held for a releasing officer instead of given out.
+
 The same door serves a person's token (a person of this node reads what would be released
 to their own nation); every object given out is audited (``stix.release``, naming the
 principal, the item, its version and the STIX id) and recorded with its signature.
@@ -38,6 +42,7 @@ from tearline.labels.rollup import rollup
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Person
 from tearline.service.context import Context
+from tearline.service.guard import ReleaseGuard
 from tearline.service.ports import Signer
 from tearline.service.principals import PEER_PREFIX
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion
@@ -149,9 +154,10 @@ def _position(token: str) -> tuple[datetime, str]:
 class Outbox:
     """The objects of the node's one TAXII collection, as one principal may be given them."""
 
-    def __init__(self, ctx: Context, signer: Signer) -> None:
+    def __init__(self, ctx: Context, signer: Signer, guard: ReleaseGuard | None = None) -> None:
         self._ctx = ctx
         self._signer = signer
+        self._guard = guard
 
     @property
     def collection_id(self) -> str:
@@ -169,6 +175,7 @@ class Outbox:
         nations = frozenset(reader.nationalities)
         person = reader.as_person()
         after = None if filters.next is None else _position(filters.next)
+        guard = None if self._guard is None else self._guard.check(reader, readable)
         while True:
             ids = ctx.store.readable_changed(readable, filters.added_after, after, _CHUNK)
             for item_id in ids:
@@ -181,6 +188,8 @@ class Outbox:
                     (filters.ids is None or found.stix_id in filters.ids)
                     and (filters.types is None or _TYPES[item.kind] in filters.types)
                 ):
+                    if guard is not None and guard.holds(item, found.portions, at):
+                        continue  # the release guard holds it for a releasing officer
                     yield found
             if len(ids) < _CHUNK:
                 return

@@ -18,6 +18,9 @@ content or another signature is rejected (and audited by the receiver). When a p
 with ``more`` the cursor stops a microsecond short of its last ``date_added``, so objects of
 the same instant cut by the page's end are fetched again (and skipped) rather than lost.
 
+**Audit anchors.** Last, this node's signed audit checkpoints the peer does not hold yet go
+to it (:mod:`tearline.federation.anchors`).
+
 **Failures.** Each request is retried with exponential backoff (a few tries); a peer that
 still fails is recorded (``last_error``, ``attempts``) and the background loop tries it
 again after a pause that doubles with each failure (at most five minutes) and resumes from
@@ -40,6 +43,7 @@ from typing import Any, Final
 import httpx
 
 from tearline.errors import Conflict, DataFault, InvalidInput, NotFound, TearlineError
+from tearline.federation.anchors import Anchors
 from tearline.federation.changes import Changes
 from tearline.federation.inbox import HELD, Inbox
 from tearline.federation.outbox import Envelope, Filters, Outbox
@@ -89,11 +93,12 @@ class Sync:
     def __init__(
         self, ctx: Context, peers: Peers, inbox: Inbox, outbox: Outbox, *,
         transport: httpx.BaseTransport | None = None, page: int = 500,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = time.sleep, anchors: Anchors | None = None,
     ) -> None:  # fmt: skip
         self._ctx, self._peers, self._inbox, self._outbox = ctx, peers, inbox, outbox
         self._changes = Changes(outbox)
         self._transport, self._page, self._sleep = transport, page, sleep
+        self._anchors = anchors
         self._holder = "sync-" + secrets.token_hex(8)
 
     def through(
@@ -102,7 +107,8 @@ class Sync:
         """The same syncs over another transport (a test's, a proxy's), pausing with
         ``sleep`` between tries if given."""
         return Sync(self._ctx, self._peers, self._inbox, self._outbox, transport=transport,
-                    page=self._page, sleep=sleep or self._sleep)  # fmt: skip
+                    page=self._page, sleep=sleep or self._sleep,
+                    anchors=self._anchors)  # fmt: skip
 
     def run(self, name: str | None = None, *, wait: float = 60.0) -> list[Outcome]:
         """Sync once with the peer ``name``, or with every peer; a sync of the same peer in
@@ -209,6 +215,8 @@ class Sync:
                 self._push(peer, client, collection, outcome)
                 self._push_revocations(peer, client, collection, outcome, since)
                 self._push_observations(peer, client, collection, outcome)
+            if self._anchors is not None:  # this node's audit checkpoints, for the peer to keep
+                self._anchors.send(peer, client)
 
     def _pull(
         self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from tearline.labels.model import Label
 from tearline.picture.observation import Observation
@@ -18,6 +19,7 @@ __all__ = [
     "Consent",
     "Given",
     "Grant",
+    "HeldRow",
     "Incident",
     "ItemKind",
     "ItemRecord",
@@ -215,3 +217,23 @@ class Given:
     version: int
     label: Label
     purged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRow:
+    """An object version the release guard held for ``principal`` instead of giving it out:
+    why (``reason``: ``word`` or ``near-duplicate``; ``detail``), and a releasing officer's
+    decision once made (``approved`` or ``denied``, by whom, when, with a note)."""
+
+    id: str
+    principal: str
+    item_id: str
+    version: int
+    modified: datetime
+    reason: str
+    detail: dict[str, Any]
+    held_at: datetime
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = None

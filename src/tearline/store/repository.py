@@ -33,6 +33,7 @@ from tearline.store import search
 from tearline.store.credentials import CredentialRows
 from tearline.store.custody import CustodyTables
 from tearline.store.database import Database
+from tearline.store.exchange import ExchangeRows
 from tearline.store.observations import ObservationTables
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.revocations import RevocationRows
@@ -53,7 +54,9 @@ _ITEM_COLUMNS = (
 _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
-class Repository(CredentialRows, CustodyTables, ObservationTables, RevocationRows, SyncRows):
+class Repository(
+    CredentialRows, CustodyTables, ObservationTables, RevocationRows, SyncRows, ExchangeRows
+):
     """The node's tables over one database connection (see :class:`Database`)."""
 
     def __init__(self, db: Database, registry: Registry) -> None:
@@ -212,7 +215,14 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, RevocationRow
         found = self._labels.get(label_id)
         if found is None:
             self.labels_after(max(self._labels, default=0))
-            found = self._labels[label_id]
+            found = self._labels.get(label_id)
+        if found is None:  # a rollback emptied the cache, since refilled past this id
+            row = self.db.one("SELECT key, body FROM labels WHERE id = ?", (label_id,))
+            if row is None:
+                raise KeyError(label_id)
+            found = codec.from_dict(json.loads(row[1]), registry=self._registry)
+            self._labels[label_id] = found
+            self._label_ids[row[0]] = label_id
         return found
 
     def labels_after(self, after: int) -> list[tuple[int, Label]]:
