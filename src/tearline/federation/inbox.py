@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from tearline.audit import Record
 from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
-from tearline.federation.signing import Rejected, Verdict, signature_of, verify
+from tearline.federation.signing import Markings, Rejected, Verdict, signature_of, verify
 from tearline.federation.stix import Imported, imported, labels_of, stix_time
 from tearline.labels.model import Label
 from tearline.labels.schemes import Registry
@@ -187,7 +187,7 @@ class _Page:
     for the request rather than once for each object that refers to them."""
 
     def __init__(self, markings: Sequence[Mapping[str, Any]]) -> None:
-        self.markings = markings
+        self.markings = Markings(markings)
         self._labels: dict[str, Label] | None = None
         self._local: dict[Label, Label] = {}
 
