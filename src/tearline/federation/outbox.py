@@ -172,8 +172,9 @@ class Outbox:
         memo: Memo = {}
         while True:
             ids = ctx.store.readable_changed(readable, filters.added_after, after, _CHUNK)
+            items = ctx.store.items(ids)
             for item_id in ids:
-                item = ctx.store.item(item_id)
+                item = items.get(item_id)
                 if item is None:  # pragma: no cover - read in the same transaction
                     continue
                 after = _cursor(item)
