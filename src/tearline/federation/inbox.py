@@ -79,12 +79,13 @@ class Inbox:
             successes: list[dict[str, Any]] = []
             failures: list[dict[str, Any]] = []
             records: list[Record] = []
+            fresh: list[ItemRecord] = []  # new items, inserted together
             for obj in dicts:
                 if obj.get("type") in _CONTEXT:
                     continue
                 entry = {"id": str(obj.get("id"))[:120], "version": str(obj.get("modified"))[:40]}
                 try:
-                    taken = self._take(peer, obj, page, at)
+                    taken = self._take(peer, obj, page, at, fresh)
                     successes.append(entry if taken else {**entry, "message": HELD})
                     records += taken
                 except Rejected as problem:
@@ -105,6 +106,8 @@ class Inbox:
                 "success_count": len(successes), "successes": successes,
                 "failure_count": len(failures), "failures": failures, "pending_count": 0,
             }  # fmt: skip
+            if fresh:
+                ctx.store.add_items(fresh)
             if keep:
                 ctx.store.add_taxii_status(status_id, principal_id, json.dumps(status), at)
             ctx.audit.write(records)
@@ -119,8 +122,11 @@ class Inbox:
         return None if found is None else dict(json.loads(found))
 
     def _take(
-        self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page, at: datetime
-    ) -> list[Record]:
+        self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page, at: datetime,
+        fresh: list[ItemRecord],
+    ) -> list[Record]:  # fmt: skip
+        """Verify, translate and keep ``obj``; a new item is added to ``fresh`` (the caller
+        inserts them), and those are inserted first if an earlier version is held."""
         ctx = self._ctx
         stix_id = str(obj.get("id"))
         held = ctx.store.stix_received(stix_id)
@@ -131,10 +137,13 @@ class Inbox:
         label = page.local(got.label, self._local)
         portions = tuple(Portion(page.local(p.label, self._local), p.text)
                          for p in got.portions)  # fmt: skip
+        if held and fresh:  # the earlier version may be among them
+            ctx.store.add_items(fresh)
+            fresh.clear()
         before = ctx.store.item(held[-1][2]) if held else None
         item = self._item(peer, got, label, portions, before, at)
         if before is None:
-            ctx.store.add_items([item])
+            fresh.append(item)
             made = created_record(item, at, ctx.registry)
         else:
             ctx.store.revise_item(before, item, peer.principal)
