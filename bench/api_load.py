@@ -2,11 +2,12 @@
 
 Run ``.venv/bin/python bench/api_load.py`` (60 s a phase; ``--duration S`` for another
 length, ``--quick`` for 5 s; ``--clients N``; ``--postgres URL`` to put the node on
-PostgreSQL instead of SQLite). It seeds a US node (on SQLite by default) with people of
-several nations and clearances and items under a spread of markings, creates an API token
-for each client's person, starts ``tearline serve`` on a free loopback port with
-``TEARLINE_BENCH_BARE_ROUTE=1``, and runs phases of the same length, each with every
-client (one ``httpx.AsyncClient`` task each, keep-alive) sending one request after another:
+PostgreSQL instead of SQLite; ``--phases 404`` for some phases only). It seeds a US node
+(on SQLite by default) with people of several nations and clearances and items under a
+spread of markings, creates an API token for each client's person, starts ``tearline
+serve`` on a free loopback port with ``TEARLINE_BENCH_BARE_ROUTE=1``, and runs phases of
+the same length, each with every client (one ``httpx.AsyncClient`` task each, keep-alive)
+sending one request after another:
 
 1. **mixed**: 70% ``GET /api/v1/items/{id}`` (an item the client's person may read), 20%
    ``GET /api/v1/items?limit=20`` (a listing), 10% ``POST /api/v1/items``;
@@ -16,8 +17,9 @@ client (one ``httpx.AsyncClient`` task each, keep-alive) sending one request aft
 
 Any answer other than 200 (201 for a write) counts as an error; a transport failure too.
 A fourth phase of the same length times the one 404 (issue #9: indistinguishable in timing
-too): every client asks in turn for a missing id, an item nobody's person may read
-(``forbidden``) and a malformed id; any answer but the 404 counts as an error. For each
+too): every client asks in turn for a missing id (well-formed, never stored), an item
+nobody's person may read (``forbidden``) and a malformed id; any answer but the 404 counts
+as an error. Run it with ``--clients 1`` to compare the three without queueing. For each
 phase the server's CPU time per request (user + system, from ``/proc``) is shown too: on a
 loaded machine it varies far less than the rates. Afterwards the audit chain is verified (one
 chain, no fork). Client and server share the machine's cores: read the ratio, and take
@@ -66,7 +68,8 @@ MARKINGS = (
 PEOPLE = (("USA", "TS", "us"), ("USA", "S", "us"), ("JPN", "極秘", "jp"), ("GBR", "S", "gb"))
 #: Items no client's person may read (none holds SI): the forbidden ids of the 404 phase.
 FORBIDDEN_MARKING = "TOP SECRET//SI//NOFORN"
-MISSING_ID = "it-" + "0" * 32
+#: Well-formed (``i-`` and 20 hex digits) but never stored; the malformed one is not an id.
+MISSING_ID = "i-" + "0" * 20
 MALFORMED_ID = "not-an-item-id"
 WRITE_MARKING = {"USA": "SECRET//REL TO USA, JPN", "JPN": "秘", "GBR": "OFFICIAL"}
 SERVE_TIMEOUT = 30.0
@@ -258,10 +261,12 @@ async def run_phase(
 PHASES = ("mixed", "reads", "bare", "404")
 
 
-async def load(base: str, pid: int, clients: list[Client], seconds: float) -> list[Phase]:
-    """The four phases, one after another, against the same server."""
+async def load(
+    base: str, pid: int, clients: list[Client], seconds: float, names: tuple[str, ...] = PHASES
+) -> list[Phase]:  # fmt: skip
+    """The phases ``names`` (all four unless told), one after another, on the same server."""
     await asyncio.gather(*(readable(base, c) for c in clients))
-    phases = [await run_phase(base, pid, clients, name, seconds) for name in PHASES]
+    phases = [await run_phase(base, pid, clients, name, seconds) for name in names]
     async with httpx.AsyncClient(base_url=base) as http:
         grouped = await http.get("/bench/committer")  # a server before group commit: 404
     if grouped.status_code == 200:
@@ -287,11 +292,13 @@ def report(phases: list[Phase], chain: str) -> str:
     for p in phases:
         print(f"{p.name:<8}{len(p.latencies):>10}{p.rate:>10.1f}{p.quantile(50):>9.1f}"
               f"{p.quantile(99):>9.1f}{p.errors:>8}{p.cpu_ms:>12.2f}")  # fmt: skip
-    mixed, reads, bare, missing = phases
+    by_name = {p.name: p for p in phases}
+    missing = by_name.get("404", Phase("404"))
     for kind, latencies in missing.kinds.items():
         p50, p99 = missing.quantile(50, latencies), missing.quantile(99, latencies)
-        print(f"404 {kind:<10}{len(latencies):>8} asked  p50 ms {p50:7.1f}  p99 ms {p99:7.1f}")
+        print(f"404 {kind:<10}{len(latencies):>8} asked  p50 ms {p50:7.2f}  p99 ms {p99:7.2f}")
     print(f"audit chain after the run: {chain}")
+    mixed, reads, bare = (by_name.get(name, Phase(name)) for name in PHASES[:3])
     ratio = bare.rate / reads.rate if reads.rate else float("inf")
     errors = sum(p.errors for p in phases) + (0 if chain.startswith("valid") else 1)
     return (
@@ -307,7 +314,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--items", type=int, default=2000, help="items seeded")
     parser.add_argument("--postgres", default=None, help="put the node on this PostgreSQL")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help="the phases to run, comma-separated (e.g. 404)")  # fmt: skip
     args = parser.parse_args(argv)
+    names = tuple(name.strip() for name in args.phases.split(",") if name.strip())
+    if not names or set(names) - set(PHASES):
+        parser.error(f"--phases: choose from {', '.join(PHASES)}")
     seconds = 5.0 if args.quick else args.duration
     with tempfile.TemporaryDirectory(prefix="tearline-load-") as tmp:
         home = Path(tmp) / "node"
@@ -319,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             log = Path(tmp) / "serve.log"
             with server(home, log) as (base, pid):
                 print(f"{args.clients} clients, {seconds:.0f} s a phase, against {base}")
-                phases = asyncio.run(load(base, pid, clients, seconds))
+                phases = asyncio.run(load(base, pid, clients, seconds, names))
             line = report(phases, verify_chain(home))
             if any(p.errors for p in phases):
                 print("the server's log:", log.read_text()[-3000:], sep="\n")

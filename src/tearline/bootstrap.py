@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from tearline.audit import Record
 from tearline.config import Settings
 from tearline.errors import Conflict, InvalidInput
+from tearline.federation.anchors import Anchors
 from tearline.federation.inbox import Inbox
 from tearline.federation.outbox import Outbox
 from tearline.federation.sync import Sync
@@ -22,7 +23,9 @@ from tearline.service.bulk import Bulk
 from tearline.service.committer import Committer, Opened
 from tearline.service.consents import Consents
 from tearline.service.context import Context, NodeInfo, scheme_of_nation
+from tearline.service.guard import ReleaseGuard
 from tearline.service.items import Items
+from tearline.service.ledger import Ledger
 from tearline.service.observations import Observations
 from tearline.service.oversight import Oversight
 from tearline.service.peers import Peers
@@ -71,6 +74,9 @@ class Node:
     inbox: Inbox
     observations: Observations
     sync: Sync
+    ledger: Ledger
+    anchors: Anchors
+    guard: ReleaseGuard
 
     def close(self) -> None:
         """Commit the audit records still waiting, then close the database connections."""
@@ -103,13 +109,15 @@ def _wire(
         ctx, tokens, life=timedelta(hours=settings.session_hours),
         idle=timedelta(minutes=settings.session_idle_minutes),
     )  # fmt: skip
-    peers, outbox, inbox = Peers(ctx, key, key), Outbox(ctx, key), Inbox(ctx)
+    guard = ReleaseGuard(ctx, settings.guard_words, settings.guard_similarity)
+    peers, outbox, inbox = Peers(ctx, key, key), Outbox(ctx, key, guard), Inbox(ctx)
+    anchors = Anchors(ctx, key, peers)
     return Node(
         info, settings, store, people, items, Bulk(ctx, items), Oversight(ctx), key, audit,
         registry, tokens, Releases(ctx, items), Spills(ctx, items, people),
         Consents(ctx, items), sessions, peers, clock, committer, outbox, inbox,
         Observations(ctx, FusionConfig(timeout=timedelta(minutes=settings.cop_timeout_minutes))),
-        Sync(ctx, peers, inbox, outbox),
+        Sync(ctx, peers, inbox, outbox, anchors=anchors), Ledger(ctx), anchors, guard,
     )  # fmt: skip
 
 

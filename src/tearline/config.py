@@ -8,6 +8,7 @@ on the embedded default, ``node.db`` (SQLite). ``$TEARLINE_DATABASE`` (or ``data
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -57,6 +58,12 @@ class Settings:
     #: ``sync_interval_seconds``: the pause between the rounds of ``tearline serve``'s
     #: background sync with its peers (0.1 to 3600 seconds).
     sync_interval_seconds: float = 1.0
+    #: ``[release_guard] words``: words and phrases that must never leave for a peer (matched
+    #: whole, ignoring case); an object holding one is held for a releasing officer.
+    guard_words: tuple[str, ...] = ()
+    #: ``[release_guard] similarity``: the shingled Jaccard similarity (0.1 to 1.0) at which
+    #: an outgoing text counts as a near-duplicate of an item the receiver may not read.
+    guard_similarity: float = 0.6
 
     @property
     def key_path(self) -> Path:
@@ -99,6 +106,7 @@ class Settings:
             _placeholders(data.get("documents", {}), path),
             _cop_timeout(data, path),
             _sync_interval(data, path),
+            *_release_guard(data.get("release_guard", {}), path),
         )
 
     def save(self, *, remember_database: bool) -> None:
@@ -113,6 +121,10 @@ class Settings:
             lines.append(f"sync_interval_seconds = {self.sync_interval_seconds}")
         if self.placeholders:
             lines += ["", "[documents]", "placeholders = true"]
+        if self.guard_words or self.guard_similarity != 0.6:
+            words = ", ".join(json.dumps(w, ensure_ascii=False) for w in self.guard_words)
+            lines += ["", "[release_guard]", f"words = [{words}]",
+                      f"similarity = {self.guard_similarity}"]  # fmt: skip
         path = self.home / SETTINGS_FILE
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
@@ -153,6 +165,26 @@ def _sync_interval(data: dict[str, object], path: Path) -> float:
 
 def _sqlite(home: Path) -> str:
     return f"sqlite:///{(home / DATABASE_FILE).resolve()}"
+
+
+def _release_guard(section: object, path: Path) -> tuple[tuple[str, ...], float]:
+    """``[release_guard] words`` (a list of text) and ``similarity`` (0.1 to 1.0)."""
+    if not isinstance(section, dict):
+        raise DataFault(f"{path}: 'release_guard' must be a table: [release_guard]")
+    unknown = sorted(set(section) - {"words", "similarity"})
+    if unknown:
+        raise DataFault(f"{path}: [release_guard] has no setting {unknown[0]!r}; its settings "
+                        "are 'words' (a list of text) and 'similarity' (0.1 to 1.0)")  # fmt: skip
+    words = section.get("words", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise DataFault(f'{path}: [release_guard] words is a list of text: words = ["NEPTUNE"]')
+    similarity = section.get("similarity", 0.6)
+    if (
+        not isinstance(similarity, int | float) or isinstance(similarity, bool)
+        or not 0.1 <= similarity <= 1.0
+    ):  # fmt: skip
+        raise DataFault(f"{path}: [release_guard] similarity is a number from 0.1 to 1.0")
+    return tuple(w.strip() for w in words), float(similarity)
 
 
 def _placeholders(section: object, path: Path) -> bool:

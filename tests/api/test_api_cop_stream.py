@@ -10,7 +10,6 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,46 +17,25 @@ from typing import Any
 import httpx
 import pytest
 
-from support.live import Events, served_app
-from support.node import BACKENDS, Cast, cast, database_url
-from tearline.api import create_app
-from tearline.bootstrap import Node, open_node
+from support.live import Events, Served, served_node
+from support.node import BACKENDS
 from tearline.service.observations import Report
 
 SHARED = "SECRET//REL TO USA, JPN"
 
 
-@dataclass
-class Served:
-    url: str
-    world: Cast
-    other: Node  # the same database through another connection: "another process"
-    tokens: dict[str, str]
-
-    def headers(self, who: str, **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
-
-    def observe(self, marking: str = SHARED, *, lat: float = 34.5, lon: float = 129.5,
-                minutes: float = 5, kind: str = "vessel", scheme: str | None = None
-                ) -> str:  # fmt: skip
-        at = self.world.clock() - timedelta(minutes=minutes)
-        report = Report(at, lat, lon, kind, "USA", "P-8A radar", marking, scheme)
-        return self.other.observations.add(self.world.releaser.id, report).id
-
-
 @pytest.fixture(params=BACKENDS)
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
-    with database_url(request.param, tmp_path) as url:
-        world = cast(tmp_path / "home", url)
-        people = {"jp": world.jp_analyst, "us": world.us_analyst, "officer": world.officer}
-        tokens = {k: world.node.tokens.create(world.officer.id, p.id)[1] for k, p in people.items()}
-        other = open_node(world.node.settings, clock=world.clock)
-        try:
-            with served_app(create_app(world.node)) as base:
-                yield Served(base, world, other, tokens)
-        finally:
-            other.close()
-            world.node.close()
+    with served_node(request.param, tmp_path) as node:
+        yield node
+
+
+def _observe(served: Served, marking: str = SHARED, *, lat: float = 34.5, lon: float = 129.5,
+            minutes: float = 5, kind: str = "vessel", scheme: str | None = None
+            ) -> str:  # fmt: skip
+    at = served.world.clock() - timedelta(minutes=minutes)
+    report = Report(at, lat, lon, kind, "USA", "P-8A radar", marking, scheme)
+    return served.other.observations.add(served.world.releaser.id, report).id
 
 
 @contextmanager
@@ -79,15 +57,15 @@ def _tracks(served: Served, who: str) -> list[dict[str, Any]]:
 
 
 def test_a_snapshot_then_the_tracks_the_viewer_may_see_in_their_scheme(served: Served) -> None:
-    first = served.observe(minutes=6)
+    first = _observe(served, minutes=6)
     with _stream(served, "jp") as events:
         snapshot = events.next()
         assert snapshot["event"] == "snapshot"
         assert snapshot["data"] == {"tracks": _tracks(served, "jp")}
         assert [t["observations"] for t in snapshot["data"]["tracks"]] == [[first]]
-        hidden = served.observe("SECRET//NOFORN", lat=34.5005, minutes=5.5)  # joins, unseen
-        far_hidden = served.observe("SECRET//NOFORN", lat=40.0, lon=140.0, minutes=5)
-        second = served.observe(lat=34.501, minutes=5)
+        hidden = _observe(served, "SECRET//NOFORN", lat=34.5005, minutes=5.5)  # joins, unseen
+        far_hidden = _observe(served, "SECRET//NOFORN", lat=40.0, lon=140.0, minutes=5)
+        second = _observe(served, lat=34.501, minutes=5)
         update = events.next()
     assert update["event"] == "track"
     assert set(update["data"]) == {"id", "kind", "lat", "lon", "time", "nations",
@@ -107,8 +85,8 @@ def test_a_snapshot_then_the_tracks_the_viewer_may_see_in_their_scheme(served: S
 
 
 def test_raising_a_label_or_retracting_withdraws_the_track(served: Served) -> None:
-    alone = served.observe(lat=36.0, lon=133.0)
-    pair = [served.observe(minutes=6), served.observe(lat=34.5005, minutes=5)]
+    alone = _observe(served, lat=36.0, lon=133.0)
+    pair = [_observe(served, minutes=6), _observe(served, lat=34.5005, minutes=5)]
     with _stream(served, "jp") as events:
         tracks = {t["id"]: t for t in events.next()["data"]["tracks"]}
         assert set(tracks) == {f"trk-{alone}", f"trk-{pair[0]}"}
@@ -125,36 +103,36 @@ def test_raising_a_label_or_retracting_withdraws_the_track(served: Served) -> No
 
 
 def test_resuming_with_last_event_id_loses_nothing_and_repeats_nothing(served: Served) -> None:
-    served.observe(lat=20.0, lon=150.0)
+    _observe(served, lat=20.0, lon=150.0)
     with _stream(served, "jp") as events:
         events.next()
-        first = served.observe(lat=30.0, lon=130.0)
+        first = _observe(served, lat=30.0, lon=130.0)
         seen = events.next()
     assert seen["data"]["observations"] == [first]
-    missed = served.observe(lat=31.0, lon=131.0)
-    retracted = served.observe(lat=32.0, lon=132.0)
+    missed = _observe(served, lat=31.0, lon=131.0)
+    retracted = _observe(served, lat=32.0, lon=132.0)
     served.other.observations.retract(served.world.releaser.id, retracted, reason="wrong")
     with _stream(served, "jp", **{"Last-Event-ID": seen["id"]}) as events:
         replayed = events.next()
         assert replayed["event"] == "track"
         assert replayed["data"]["observations"] == [missed]
-        later = served.observe(lat=33.0, lon=133.0)
+        later = _observe(served, lat=33.0, lon=133.0)
         live = events.next()
     assert live["data"]["observations"] == [later], (replayed, live, missed, retracted, later, seen)
     assert int(live["id"]) > int(replayed["id"]) > int(seen["id"])
 
 
 def test_bbox_and_kinds_narrow_the_stream(served: Served) -> None:
-    inside = served.observe(lat=34.5, lon=129.5)
-    served.observe(lat=20.0, lon=150.0)
-    served.observe(lat=34.6, lon=129.6, kind="aircraft")
+    inside = _observe(served, lat=34.5, lon=129.5)
+    _observe(served, lat=20.0, lon=150.0)
+    _observe(served, lat=34.6, lon=129.6, kind="aircraft")
     params = {"bbox": "128,30,142,42", "kinds": "vessel,unknown-surface"}
     with _stream(served, "jp", params=params) as events:
         snapshot = events.next()
         assert [t["observations"] for t in snapshot["data"]["tracks"]] == [[inside]]
-        served.observe(lat=21.0, lon=151.0)  # outside: nothing
-        served.observe(lat=35.0, lon=130.0, kind="aircraft")  # another kind: nothing
-        marker = served.observe(lat=35.5, lon=131.0)
+        _observe(served, lat=21.0, lon=151.0)  # outside: nothing
+        _observe(served, lat=35.0, lon=130.0, kind="aircraft")  # another kind: nothing
+        marker = _observe(served, lat=35.5, lon=131.0)
         update = events.next()
     assert update["data"]["observations"] == [marker]
 
@@ -172,18 +150,9 @@ def test_bad_parameters_are_refused_naming_them(served: Served) -> None:
 
 @pytest.mark.parametrize("how", ["suspended", "revoked", "token"])
 def test_a_stream_closes_within_a_second_of_losing_access(served: Served, how: str) -> None:
-    world = served.world
     with _stream(served, "jp") as events:
         assert events.next()["event"] == "snapshot"
-        if how == "token":
-            token_id = json.loads(
-                served.other.oversight.search(world.officer.id, action="token.create",
-                                              subject=world.jp_analyst.id)[0].detail
-            )["token"]  # fmt: skip
-            served.other.tokens.revoke(world.officer.id, token_id)
-        else:
-            served.other.people.set_status(world.officer.id, world.jp_analyst.id, how,
-                                           reason="test")  # fmt: skip
+        served.cut_off_jp(how)
         changed = time.monotonic()
         closing = events.next()
         took = time.monotonic() - changed
@@ -193,14 +162,44 @@ def test_a_stream_closes_within_a_second_of_losing_access(served: Served, how: s
     assert took < 1.0
 
 
+def test_a_stream_closes_when_the_clearance_runs_out_by_the_clock(served: Served) -> None:
+    world = served.world
+    expiring = served.other.people.add(
+        world.officer.id, name="Kei Short", nationalities=["JPN"], clearance="極秘",
+        expires=(world.clock.now + timedelta(days=2)).date(),
+    )  # fmt: skip
+    served.tokens["short"] = served.other.tokens.create(world.officer.id, expiring.id)[1]
+    with _stream(served, "short") as events:
+        assert events.next()["event"] == "snapshot"
+        world.clock.advance(days=3)
+        started = time.monotonic()
+        closing = events.next()
+        took = time.monotonic() - started
+    assert closing == {"event": "close", "data": {"reason": "unauthorized"}}
+    assert took < 1.5  # the once-a-second check
+
+
+def test_tracks_that_time_out_are_withdrawn(served: Served) -> None:
+    old = _observe(served, minutes=20)
+    with _stream(served, "jp") as events:
+        assert [t["observations"] for t in events.next()["data"]["tracks"]] == [[old]]
+        served.world.clock.advance(minutes=11)  # 31 minutes: past the 30-minute time-out
+        gone = events.next()
+    assert gone["event"] == "withdraw"
+    assert gone["data"] == {"id": f"trk-{old}"}
+    assert _tracks(served, "jp") == []
+
+
 def test_a_label_stored_for_the_first_time_sends_a_new_snapshot(served: Served) -> None:
     with _stream(served, "jp") as events:
         assert events.next()["data"] == {"tracks": []}
-        first = served.observe()
+        first = _observe(
+            served,
+        )
         fresh = events.next()
         assert fresh["event"] == "snapshot"
         assert [t["observations"] for t in fresh["data"]["tracks"]] == [[first]]
-        second = served.observe(lat=34.501, minutes=4)
+        second = _observe(served, lat=34.501, minutes=4)
         update = events.next()
     assert update["event"] == "track"
     assert update["data"]["observations"] == [first, second]
@@ -210,7 +209,7 @@ def test_a_read_in_sends_a_new_snapshot(served: Served) -> None:
     world = served.world
     served.other.people.read_in(world.officer.id, world.releaser.id, "community:maritime",
                                 reason="writes for the watch")  # fmt: skip
-    community = served.observe("TLP:GREEN//COMMUNITY:maritime", lat=33.0, lon=135.0, scheme="tlp")
+    community = _observe(served, "TLP:GREEN//COMMUNITY:maritime", lat=33.0, lon=135.0, scheme="tlp")
     with _stream(served, "jp") as events:
         assert events.next()["data"] == {"tracks": []}
         served.other.people.read_in(world.officer.id, world.jp_analyst.id,

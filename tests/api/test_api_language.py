@@ -4,6 +4,7 @@ same bytes for missing and forbidden within each language."""
 from __future__ import annotations
 
 import tomllib
+from datetime import timedelta
 from importlib import resources
 
 import pytest
@@ -113,3 +114,47 @@ def test_success_answers_say_their_language_too(api: Api) -> None:
     answer = api.client.get("/api/v1/items", headers={**api.as_("us"), **JA})
     assert answer.headers["content-language"] == "ja"
     assert answer.headers["vary"] == "Accept-Language"
+
+
+def test_who_may_act_is_refused_in_the_callers_language(api: Api) -> None:
+    doc = api.client.post(
+        "/api/v1/documents",
+        headers=api.as_("releaser"),
+        json={"title": "t", "portions": [{"marking": "(S//REL TO USA, JPN)", "text": "x"}]},
+    ).json()
+    refusals = {  # a release, the audit log, a suspension, by someone without the role
+        "release": ("post", f"/api/v1/documents/{doc['id']}/releases", {"audience": "JPN"}),
+        "audit": ("get", "/api/v1/audit", None),
+        "suspend": ("post", f"/api/v1/persons/{api.world.jp_analyst.id}/suspend",
+                    {"reason": "review"}),
+    }  # fmt: skip
+    us = api.world.us_analyst.id
+    for method, path, body in refusals.values():
+        ja = api.client.request(method, path, json=body, headers={**api.as_("us"), **JA})
+        en = api.client.request(method, path, json=body, headers=api.as_("us"))
+        assert ja.status_code == en.status_code == 403, (path, ja.text)
+        (reason_ja,), (reason_en,) = ja.json()["error"]["reasons"], en.json()["error"]["reasons"]
+        assert reason_en.startswith(f"{us} is not a")
+        assert reason_ja.startswith(f"{us}は")
+        assert reason_ja.endswith("ではありません")
+        assert ja.json()["error"]["detail"] == en.json()["error"]["message"]
+
+
+def test_an_observation_s_refusals_are_in_the_callers_language(api: Api) -> None:
+    at = (api.world.clock() - timedelta(minutes=5)).isoformat()
+    body = {"time": at, "lat": 34.5, "lon": 129.5, "kind": "vessel", "source_nation": "USA",
+            "sensor": "radar", "marking": "SECRET//NOFORN"}  # fmt: skip
+    made = api.client.post("/api/v1/observations", json=body, headers=api.as_("us")).json()
+    lower = {"marking": "SECRET//REL TO USA, JPN", "reason": "share it"}
+    retract = {"reason": "mine now"}
+    for path, sent, who in (
+        (f"/api/v1/observations/{made['id']}/relabel", lower, "us"),
+        (f"/api/v1/observations/{made['id']}/retract", retract, "releaser"),
+    ):
+        ja = api.client.post(path, json=sent, headers={**api.as_(who), **JA})
+        en = api.client.post(path, json=sent, headers=api.as_(who))
+        assert ja.status_code == en.status_code == 403, (path, ja.text)
+        (reason_ja,), (reason_en,) = ja.json()["error"]["reasons"], en.json()["error"]["reasons"]
+        assert reason_en.isascii()
+        assert not reason_ja.isascii()
+        assert "観測" in reason_ja

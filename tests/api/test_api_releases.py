@@ -65,3 +65,30 @@ def test_releases_are_for_releasing_officers_and_sound_audiences(api: Api) -> No
     only_nf = api.client.post("/api/v1/documents", json=nothing, headers=api.as_("releaser"))
     assert _release(api, only_nf.json()["id"], {"audience": "JPN"}).status_code == 409
     assert _release(api, "i-" + "0" * 20, {"audience": "JPN"}).status_code == 404
+
+
+def test_withheld_reasons_follow_accept_language(api: Api) -> None:
+    doc = _document(api)
+    asked = {"audience": "REL TO USA, JPN"}
+    en = _release(api, doc, asked)
+    ja = api.client.post(f"/api/v1/documents/{doc}/releases", json=asked,
+                         headers={**api.as_("releaser"), "Accept-Language": "ja"})  # fmt: skip
+    assert en.status_code == ja.status_code == 201, ja.text
+    assert (en.headers["content-language"], ja.headers["content-language"]) == ("en", "ja")
+    english = {w["position"]: (w["rule"], w["reason"]) for w in en.json()["withheld"]}
+    japanese = {w["position"]: (w["rule"], w["reason"]) for w in ja.json()["withheld"]}
+    assert english == {
+        2: ("release.nationality", "not releasable to JPN"),
+        3: ("release.orcon", "ORCON: the originator's consent to release is not recorded"),
+        4: ("release.relido", "RELIDO: a releasing officer must decide it explicitly (relido)"),
+        5: ("release.nationality", "not releasable to JPN"),
+    }
+    assert {p: rule for p, (rule, _) in japanese.items()} == {
+        p: rule for p, (rule, _) in english.items()
+    }
+    assert japanese[2][1] == "JPNには提供できません"
+    assert japanese[3][1].startswith("ORCON: 発信者の提供同意")
+    assert all(any("\u3040" <= ch <= "\u9fff" for ch in r) for _, r in japanese.values())
+    found = api.client.get(f"/api/v1/audit?subject={doc}&action=document.release",
+                           headers=api.as_("officer")).json()["entries"]  # fmt: skip
+    assert all(entry["detail"]["withheld"][0] == [2, "not releasable to JPN"] for entry in found)

@@ -10,52 +10,30 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from support.live import Events, served_app
-from support.node import BACKENDS, Cast, cast, database_url
-from tearline.api import create_app
+from support.live import Events, Served, served_node
+from support.node import BACKENDS, cast
 from tearline.api.stream import ItemStreams
-from tearline.bootstrap import Node, open_node
 from tearline.feed import Follower, Subscription
 from tearline.service import Draft, ItemKind, PersonRecord
 
 READABLE_BY_JP = "SECRET//REL TO USA, JPN"
 
 
-@dataclass
-class Served:
-    url: str
-    world: Cast
-    other: Node  # the same database through another connection: "another process"
-    tokens: dict[str, str]
-
-    def headers(self, who: str, **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
-
-    def add(self, marking: str, title: str) -> str:
-        draft = Draft(ItemKind.REPORT, title, "text", marking=marking)
-        return self.other.items.add(self.world.releaser.id, draft).id
-
-
 @pytest.fixture(params=BACKENDS)
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
-    with database_url(request.param, tmp_path) as url:
-        world = cast(tmp_path / "home", url)
-        people = {"jp": world.jp_analyst, "us": world.us_analyst, "officer": world.officer}
-        tokens = {k: world.node.tokens.create(world.officer.id, p.id)[1] for k, p in people.items()}
-        other = open_node(world.node.settings, clock=world.clock)
-        try:
-            with served_app(create_app(world.node)) as base:
-                yield Served(base, world, other, tokens)
-        finally:
-            other.close()
-            world.node.close()
+    with served_node(request.param, tmp_path) as node:
+        yield node
+
+
+def _add(served: Served, marking: str, title: str) -> str:
+    draft = Draft(ItemKind.REPORT, title, "text", marking=marking)
+    return served.other.items.add(served.world.releaser.id, draft).id
 
 
 @contextmanager
@@ -72,9 +50,9 @@ def _stream(served: Served, who: str, timeout: float = 10.0, **headers: str
 
 def test_a_stream_sends_what_the_caller_may_read_and_nothing_else(served: Served) -> None:
     with _stream(served, "jp") as events:
-        shared = served.add(READABLE_BY_JP, "shared report")
-        served.add("SECRET//NOFORN", "us only")
-        marker = served.add(READABLE_BY_JP, "marker")
+        shared = _add(served, READABLE_BY_JP, "shared report")
+        _add(served, "SECRET//NOFORN", "us only")
+        marker = _add(served, READABLE_BY_JP, "marker")
         first, second = events.next(), events.next()
     assert [first["event"], second["event"]] == ["item", "item"]
     assert [first["data"]["id"], second["data"]["id"]] == [shared, marker]
@@ -90,13 +68,13 @@ def test_a_stream_sends_what_the_caller_may_read_and_nothing_else(served: Served
 
 def test_resuming_with_last_event_id_loses_nothing_and_repeats_nothing(served: Served) -> None:
     with _stream(served, "jp") as events:
-        first = served.add(READABLE_BY_JP, "one")
+        first = _add(served, READABLE_BY_JP, "one")
         seen = events.next()
     assert seen["data"]["id"] == first
-    missed = [served.add(READABLE_BY_JP, f"missed {n}") for n in range(3)]
+    missed = [_add(served, READABLE_BY_JP, f"missed {n}") for n in range(3)]
     with _stream(served, "jp", **{"Last-Event-ID": seen["id"]}) as events:
         replayed = [events.next()["data"]["id"] for _ in missed]
-        after = served.add(READABLE_BY_JP, "live again")
+        after = _add(served, READABLE_BY_JP, "live again")
         live = events.next()
     assert replayed == missed
     assert live["data"]["id"] == after
@@ -104,19 +82,10 @@ def test_resuming_with_last_event_id_loses_nothing_and_repeats_nothing(served: S
 
 @pytest.mark.parametrize("how", ["suspended", "revoked", "token"])
 def test_a_stream_closes_within_a_second_of_losing_access(served: Served, how: str) -> None:
-    world = served.world
     with _stream(served, "jp") as events:
-        served.add(READABLE_BY_JP, "before")
+        _add(served, READABLE_BY_JP, "before")
         assert events.next()["event"] == "item"
-        if how == "token":
-            token_id = json.loads(
-                served.other.oversight.search(world.officer.id, action="token.create",
-                                              subject=world.jp_analyst.id)[0].detail
-            )["token"]  # fmt: skip
-            served.other.tokens.revoke(world.officer.id, token_id)
-        else:
-            served.other.people.set_status(world.officer.id, world.jp_analyst.id, how,
-                                           reason="test")  # fmt: skip
+        served.cut_off_jp(how)
         changed = time.monotonic()
         closing = events.next()
         took = time.monotonic() - changed
@@ -136,7 +105,7 @@ def test_a_stream_closes_when_the_clearance_runs_out_by_the_clock(served: Served
     token = served.other.tokens.create(world.officer.id, expiring.id)[1]
     served.tokens["short"] = token
     with _stream(served, "short") as events:
-        served.add(READABLE_BY_JP, "before")
+        _add(served, READABLE_BY_JP, "before")
         assert events.next()["event"] == "item"
         world.clock.advance(days=3)
         closing = events.next()

@@ -215,6 +215,24 @@ def test_usage_errors_exit_2_with_json(capsys: pytest.CaptureFixture[str], args:
     assert data["error"]["position"] == 0
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["person", "list", "--bogus", "--json"],
+        ["item", "list", "--json"],  # missing --as
+        ["cop", "tracks", "--as", "p-1", "--bbox", "1,2", "--home", "/nonexistent", "--json"],
+    ],
+    ids=["unknown-option", "missing-option", "no-node"],
+)
+def test_node_commands_report_errors_without_the_label_commands_valid_key(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code, data = run(capsys, *args)
+    assert code == EXIT_INVALID
+    assert set(data) == {"error"}  # {"valid": false} belongs to the label commands' answers
+    assert {"code", "category", "message"} <= set(data["error"])
+
+
 # ----------------------------------------------------------------------------- label rollup
 
 ROLLUPS: list[tuple[list[str], str]] = fixtures.rollups()

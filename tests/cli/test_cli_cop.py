@@ -145,6 +145,20 @@ def test_scenario_feeds_the_node_as_its_reporters(sh: Shell, people: dict[str, s
     assert "filed" in text
 
 
+def test_scenario_for_one_nation_files_only_its_sensors(
+    sh: Shell, people: dict[str, str]
+) -> None:  # fmt: skip
+    code, out = sh.run("scenario", "--seed", "7", "--minutes", "3", "--nation", "USA")
+    assert code == 0, out
+    assert set(out["reporters"]) == {"USA"}
+    code, both = sh.run("scenario", "--seed", "7", "--minutes", "3")
+    assert 0 < out["observations"] < both["observations"]
+    code, seen = sh.run("cop", "tracks", "--as", people["us"])
+    assert code == 0, seen
+    code, bad = sh.run("scenario", "--seed", "7", "--minutes", "3", "--nation", "FRA")
+    assert code != 0, bad
+
+
 def test_plain_text_and_bad_times(sh: Shell, people: dict[str, str], tmp_path: Path) -> None:
     base = ["observation", "add", "--as", people["us"], "--lat", "34.5", "--lon", "129.5",
             "--kind", "vessel", "--source-nation", "USA", "--sensor", "P-8A",

@@ -7,12 +7,18 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
 
-__all__ = ["Events", "served_app"]
+from support.node import Cast, cast, database_url
+from tearline.api import create_app
+from tearline.bootstrap import Node, open_node
+
+__all__ = ["Events", "Served", "served_app", "served_node"]
 
 
 @contextmanager
@@ -54,3 +60,48 @@ class Events:
             field, _, value = line.partition(": ")
             event[field] = json.loads(value) if field == "data" else value
         raise EOFError("the stream ended")
+
+
+@dataclass
+class Served:
+    """A node served by a real server, its people's tokens, and a second connection to its
+    database through which a test makes changes as another process would (another
+    ``tearline serve``, or a command on the node's terminal)."""
+
+    url: str
+    world: Cast
+    other: Node
+    tokens: dict[str, str]
+
+    def headers(self, who: str, **extra: str) -> dict[str, str]:
+        """``Authorization`` for ``who`` (``jp``, ``us`` or ``officer``), and ``extra``."""
+        return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
+
+    def cut_off_jp(self, how: str) -> None:
+        """End the Japanese analyst's access through the other connection: their clearance
+        ``suspended`` or ``revoked``, or (``token``) their API token revoked."""
+        world = self.world
+        if how == "token":
+            created = self.other.oversight.search(world.officer.id, action="token.create",
+                                                  subject=world.jp_analyst.id)  # fmt: skip
+            self.other.tokens.revoke(world.officer.id, json.loads(created[0].detail)["token"])
+        else:
+            self.other.people.set_status(world.officer.id, world.jp_analyst.id, how,
+                                         reason="test")  # fmt: skip
+
+
+@contextmanager
+def served_node(backend: str, tmp_path: Path) -> Iterator[Served]:
+    """A node of ``backend`` with its cast, served, with tokens for the Japanese and US
+    analysts and the officer."""
+    with database_url(backend, tmp_path) as url:
+        world = cast(tmp_path / "home", url)
+        people = {"jp": world.jp_analyst, "us": world.us_analyst, "officer": world.officer}
+        tokens = {k: world.node.tokens.create(world.officer.id, p.id)[1] for k, p in people.items()}
+        other = open_node(world.node.settings, clock=world.clock)
+        try:
+            with served_app(create_app(world.node)) as base:
+                yield Served(base, world, other, tokens)
+        finally:
+            other.close()
+            world.node.close()

@@ -27,7 +27,8 @@ from tearline.api.auth import Caller, FailureLimiter, Reader
 from tearline.api.changes import change_routes
 from tearline.api.cop import cop_routes
 from tearline.api.cop_stream import CopStreams, cop_stream_routes
-from tearline.api.language import LanguageHeaders
+from tearline.api.exchange import exchange_routes
+from tearline.api.language import DEFAULT, LanguageHeaders
 from tearline.api.schemas import (
     ERRORS,
     DocumentIn,
@@ -42,13 +43,15 @@ from tearline.api.schemas import (
     answers,
 )
 from tearline.api.session import session_routes
-from tearline.api.stream import stream_routes
+from tearline.api.stream import event_stream, stream_routes
 from tearline.api.taxii import taxii_app
+from tearline.api.ui import ui_routes
 from tearline.api.vetting import vetting_routes
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
 from tearline.feed import Follower
 from tearline.labels.codec import to_dict
+from tearline.policy.reasons import languages as reason_languages
 from tearline.service import Draft, ItemKind, ItemView, PersonRecord
 from tearline.service import Query as Listing
 from tearline.service.items import marking, portions, printable_text, rendered
@@ -111,6 +114,8 @@ def create_app(
     change_routes(app, node)
     session_routes(app, node)
     cop_routes(app, node)
+    ui_routes(app, node)
+    exchange_routes(app, node)
     if bare_route:
         _bare_route(app, node)
     return app
@@ -130,7 +135,7 @@ def _bare_route(app: FastAPI, node: Node) -> None:
         return JSONResponse(dict(zip(keys, row, strict=True)))
 
     @app.get("/bench/bare/cop/stream", include_in_schema=False)
-    async def bare_cop_stream(request: Request, who: Caller) -> StreamingResponse:
+    async def bare_cop_stream(who: Caller) -> StreamingResponse:
         # the picture with filtering off, for bench/feed.py: every stored label to every
         # subscriber (the caller's token only names the stream), nothing audited
         streams: CopStreams = app.state.cop_streams
@@ -139,15 +144,7 @@ def _bare_route(app: FastAPI, node: Node) -> None:
             return who
 
         subscription = await streams.open(who, reauth, None, None, None, broadcast=True)
-
-        async def body() -> Any:
-            try:
-                async for chunk in subscription.chunks():
-                    yield chunk
-            finally:
-                streams.close(subscription)
-
-        return StreamingResponse(body(), media_type="text/event-stream")
+        return event_stream(subscription, streams.close)
 
     @app.get("/bench/committer", include_in_schema=False)
     def committer() -> dict[str, int]:
@@ -189,6 +186,11 @@ def _document(node: Node, view: ItemView) -> dict[str, Any]:
         "portions": portions(view, node.registry),
         "version": view.item.version, "display_only": view.display_only,
     }  # fmt: skip
+
+
+def _reasons_language(language: str) -> str:
+    """``language`` if reasons are written in it, else English."""
+    return language if language in reason_languages() else DEFAULT
 
 
 def _shown(who: PersonRecord) -> bool:
@@ -261,13 +263,17 @@ def _routes(app: FastAPI, node: Node) -> None:
     @app.post("/api/v1/documents/{item_id}/releases",
               summary="Release a document to an audience (releasing officers)",
               **answers(ReleaseOut, 201, 403, 409))  # fmt: skip
-    def post_release(item_id: str, body: ReleaseIn, who: Caller) -> JSONResponse:
+    def post_release(
+        item_id: str, body: ReleaseIn, who: Caller, request: Request
+    ) -> JSONResponse:  # fmt: skip
         made = node.releases.release(who.id, item_id, body.audience, relido=body.relido)
         view = ItemView(made.document, made.document.label, made.document.portions,
                         who.clearance_scheme)  # fmt: skip
+        language = _reasons_language(errors.language_of(request))
+        withheld = [{"position": p, "rule": r.rule, "reason": r.text(language)}
+                    for p, r in made.withheld]  # fmt: skip
         data = {**_document(node, view), "source": made.source_id,
-                "audience": sorted(made.audience),
-                "withheld": [{"position": p, "reason": r} for p, r in made.withheld]}  # fmt: skip
+                "audience": sorted(made.audience), "withheld": withheld}  # fmt: skip
         return JSONResponse(data, 201)
 
     @app.get("/api/v1/documents/{item_id}", summary="A document: only the caller's portions",

@@ -33,14 +33,19 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import FastAPI, Header, Query, Request
 from starlette.responses import StreamingResponse
 
 from tearline.api.auth import Caller, authenticate
 from tearline.api.cop import track_json
-from tearline.api.stream import Reauthenticate, parse_last_event_id, still_cleared
+from tearline.api.stream import (
+    Reauthenticate,
+    event_stream,
+    parse_last_event_id,
+    still_cleared,
+)
 from tearline.audit import Entry
 from tearline.bootstrap import Node
 from tearline.errors import TearlineError
@@ -109,6 +114,7 @@ class _Sending:
     deliveries: list[tuple[str, str, Sequence[str], Sequence[str]]] = field(default_factory=list)
     made: dict[tuple[int, str, str], _Made] = field(default_factory=dict)
     new: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    whole: dict[tuple[int, str], _Whole] = field(default_factory=dict)
 
 
 class CopStreams:
@@ -255,6 +261,9 @@ class CopStreams:
 
     def _compose(self, viewer: _Viewer, feed: Feed, sending: _Sending) -> None:
         """The frames ``feed`` gives ``viewer`` (kept in ``sending``), and its audit record."""
+        if not (feed.snapshot or viewer.blind) and viewer.bbox is None and viewer.kinds is None:
+            self._compose_whole(viewer, feed, sending)
+            return
         frames: list[bytes] = []
         sent: list[Track] = []
         named: list[str] = []
@@ -293,6 +302,36 @@ class CopStreams:
                 (subscription.person_id, subscription.id, [t.id for t in sent], named)
             )
 
+    def _compose_whole(self, viewer: _Viewer, feed: Feed, sending: _Sending) -> None:
+        """:meth:`_compose` for the common stream — no box, every kind, in step with its
+        class: every changed track goes, so what it is sent is made once per class and
+        scheme. (The class's journal holds only tracks that really changed; the
+        observations named are those new to the class since the stream's last event.)"""
+        scheme = viewer.person.clearance_scheme
+        key = (id(feed), scheme)
+        whole = sending.whole.get(key)
+        if whole is None:
+            made = [self._made(feed, t, scheme, sending) for t in feed.tracks]
+            whole = sending.whole[key] = _Whole(
+                frames=[m.frame for m in made],
+                shown={t.id: (t.time, m.digest) for t, m in zip(feed.tracks, made, strict=True)},
+                tracks=[t.id for t in feed.tracks],
+                named=[o for t in feed.tracks for o in self._new(feed, t, sending)],
+            )  # fmt: skip
+        shown = viewer.shown
+        frames = list(whole.frames)
+        shown.update(whole.shown)
+        for track_id in feed.removed:
+            if shown.pop(track_id, None) is not None:
+                frames.append(frame("withdraw", {"id": track_id}, feed.mark))
+        if frames:
+            sending.frames[viewer.subscription.id] = frames
+        if whole.tracks and not viewer.broadcast:
+            subscription = viewer.subscription
+            sending.deliveries.append(
+                (subscription.person_id, subscription.id, whole.tracks, whole.named)
+            )
+
     def _new(self, feed: Feed, track: Track, sending: _Sending) -> list[str]:
         """The observations of ``track`` that entered ``feed``'s picture since the feed's
         starting point (made once per round and class)."""
@@ -314,6 +353,16 @@ class CopStreams:
                               separators=(",", ":"))  # fmt: skip
             done = sending.made[key] = _Made(text, feed.mark)
         return done
+
+
+@dataclass(frozen=True, slots=True)
+class _Whole:
+    """What a round sends every stream of one class and scheme that takes all of it."""
+
+    frames: list[bytes]
+    shown: dict[str, tuple[datetime, int]]
+    tracks: list[str]
+    named: list[str]
 
 
 class _Made:
@@ -365,14 +414,6 @@ def cop_stream_routes(app: FastAPI, node: Node, follower: Follower) -> CopStream
 
         subscription = await streams.open(who, reauth, after, box, wanted)
 
-        async def body() -> Any:
-            try:
-                async for chunk in subscription.chunks():
-                    yield chunk
-            finally:
-                streams.close(subscription)
-
-        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-        return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+        return event_stream(subscription, streams.close)
 
     return streams

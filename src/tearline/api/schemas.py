@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "ERRORS",
+    "AnchorIn",
+    "AnchorOut",
+    "AnchorsIn",
+    "AnchorsOut",
     "AuditEntryOut",
     "AuditOut",
     "AuthorizationOut",
@@ -16,12 +20,15 @@ __all__ = [
     "ConsentIn",
     "ConsentOut",
     "ConsentsOut",
+    "DecisionIn",
     "DocumentEdit",
     "DocumentIn",
     "DocumentOut",
     "ErrorDetail",
     "ErrorOut",
     "FacetsOut",
+    "HeldListOut",
+    "HeldOut",
     "HistoryOut",
     "IncidentOut",
     "IncidentsOut",
@@ -31,6 +38,9 @@ __all__ = [
     "ItemOut",
     "ItemSummaryOut",
     "Json",
+    "LedgerOut",
+    "LedgerPeerOut",
+    "LedgerRowOut",
     "ObservationBatchIn",
     "ObservationBatchOut",
     "ObservationChangedOut",
@@ -46,6 +56,8 @@ __all__ = [
     "ReleaseIn",
     "ReleaseOut",
     "RetractIn",
+    "RollupIn",
+    "RollupOut",
     "SessionOut",
     "SpillIn",
     "StoredDocumentOut",
@@ -124,6 +136,15 @@ class PortionIn(_Strict):
 
     marking: str = Field(max_length=2000, examples=["(S//REL TO USA, JPN)"])
     text: str = Field(min_length=1)
+
+
+class RollupIn(_Strict):
+    """Markings to roll up into one banner (each in the caller's scheme, or TLP; a track's
+    mark may join several with " + ")."""
+
+    markings: list[str] = Field(
+        min_length=1, max_length=500, examples=[["SECRET//REL TO USA, JPN", "SECRET//NOFORN"]]
+    )
 
 
 class ReleaseIn(_Strict):
@@ -296,8 +317,21 @@ class DocumentOut(BaseModel):
 
 
 class WithheldOut(BaseModel):
+    """A portion kept out of a release: its position (from 0), the rule that kept it
+    (``release.orcon``, ``release.relido``, ``release.display-only``,
+    ``release.nationality``) and why, in the language ``Accept-Language`` asks for."""
+
     position: int
+    rule: str
     reason: str
+
+
+class RollupOut(BaseModel):
+    """The banner that covers every marking given, in the caller's scheme (a label that
+    cannot be carried there, such as TLP, follows after " + "), and its highest tier."""
+
+    banner: str
+    tier: str = Field(examples=["secret"])
 
 
 class ReleaseOut(DocumentOut):
@@ -524,3 +558,97 @@ class SessionOut(BaseModel):
     csrf: str
     expires: str
     idle_minutes: int
+
+
+class LedgerRowOut(BaseModel):
+    """Objects given to and received from one peer in one span of time, at one tier (or TLP
+    level), of one kind; the balance is given − received."""
+
+    peer: str
+    bucket: str
+    tier: str
+    kind: str
+    given: int
+    received: int
+    balance: int
+
+
+class LedgerPeerOut(BaseModel):
+    """One peer's totals."""
+
+    peer: str
+    given: int
+    received: int
+    balance: int
+
+
+class LedgerOut(BaseModel):
+    """The ledger: what each peer was given and sent, grouped by span (``by``), tier and
+    kind, from ``since`` on."""
+
+    by: Literal["day", "week", "month"]
+    since: str | None
+    rows: list[LedgerRowOut]
+    peers: list[LedgerPeerOut]
+
+
+class AnchorIn(_Strict):
+    """A signed audit checkpoint of the sending node: entry ``seq`` had hash ``hash``."""
+
+    seq: int = Field(ge=1, le=2**62)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signature: str = Field(pattern=r"^[0-9a-f]{128}$")
+    key_id: str = Field(max_length=64)
+
+
+class AnchorsIn(_Strict):
+    """The sending node's id (signed within each checkpoint) and its checkpoints."""
+
+    node: str = Field(min_length=1, max_length=100)
+    anchors: list[AnchorIn] = Field(min_length=1, max_length=1000)
+
+
+class AnchorOut(BaseModel):
+    """A checkpoint this node holds of the calling peer."""
+
+    node: str
+    seq: int
+    hash: str
+    signature: str
+    key_id: str
+
+
+class AnchorsOut(BaseModel):
+    """Checkpoints of the calling peer held here (after ``after``, in order), and the
+    highest ``seq`` held."""
+
+    anchors: list[AnchorOut]
+    held: int
+    accepted: int | None = None
+
+
+class HeldOut(BaseModel):
+    """An object version the release guard held for a releasing officer: to whom, why
+    (``word`` or ``near-duplicate``, with ``detail``), and the decision once made."""
+
+    id: str
+    to: str
+    item: str
+    version: int
+    reason: str
+    detail: Json
+    held_at: str
+    decision: str | None
+    decided_by: str | None
+    decided_at: str | None
+    note: str | None
+
+
+class HeldListOut(BaseModel):
+    held: list[HeldOut]
+
+
+class DecisionIn(_Strict):
+    """Why a held release may go, or stays (kept in the audit log)."""
+
+    reason: str = Field(min_length=1, max_length=1000)

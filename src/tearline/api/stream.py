@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Request
@@ -34,7 +34,13 @@ from tearline.service import PersonRecord
 from tearline.service.items import rendered
 from tearline.service.listing import Summary
 
-__all__ = ["ItemStreams", "parse_last_event_id", "still_cleared", "stream_routes"]
+__all__ = [
+    "ItemStreams",
+    "event_stream",
+    "parse_last_event_id",
+    "still_cleared",
+    "stream_routes",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -174,6 +180,22 @@ def parse_last_event_id(value: str | None) -> int | None:
     return int(text)
 
 
+def event_stream(subscription: Subscription, ended: Callable[[Subscription], None]
+                 ) -> StreamingResponse:  # fmt: skip
+    """The response that writes ``subscription`` as Server-Sent Events, each time all that
+    is queued in one write; ``ended`` is told when the client goes away or the stream ends."""
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in subscription.chunks():
+                yield chunk
+        finally:
+            ended(subscription)
+
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+
+
 def stream_routes(app: FastAPI, node: Node, follower: Follower) -> ItemStreams:
     """Add the item stream to ``app``; returns its registry of open streams."""
     streams = ItemStreams(node, follower)
@@ -196,14 +218,6 @@ def stream_routes(app: FastAPI, node: Node, follower: Follower) -> ItemStreams:
 
         subscription = await streams.open(who, reauth, after)
 
-        async def body() -> Any:
-            try:
-                async for chunk in subscription.chunks():
-                    yield chunk
-            finally:
-                streams.close(subscription)
-
-        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-        return StreamingResponse(body(), media_type="text/event-stream", headers=headers)
+        return event_stream(subscription, streams.close)
 
     return streams

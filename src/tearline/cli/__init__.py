@@ -40,6 +40,8 @@ _COMMANDS = {
     "peer": "tearline.cli.peer",
     "node": "tearline.cli.node",
     "sync": "tearline.cli.sync",
+    "ledger": "tearline.cli.ledger",
+    "release": "tearline.cli.release",
     "observation": "tearline.cli.cop",
     "cop": "tearline.cli.cop",
     "scenario": "tearline.cli.cop",

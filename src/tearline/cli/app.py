@@ -56,9 +56,15 @@ def application(commands: Mapping[str, str]) -> click.Group:
     return cli
 
 
+#: The label core's command groups, whose JSON errors keep ``"valid": false`` (their contract).
+_LABEL_COMMANDS = frozenset({"label", "access", "demo"})
+
+
 def run_click(args: list[str], commands: Mapping[str, str]) -> int:
     """Run ``args`` through click; never lets a traceback reach the user."""
     as_json = "--json" in args
+    group = next((a for a in args if not a.startswith("-")), None)
+    labelled = group is None or group not in commands or group in _LABEL_COMMANDS
     try:
         # Without standalone mode click returns the code of an exit raised by a command.
         code = application(commands).main(args=args, prog_name="tearline", standalone_mode=False)
@@ -67,12 +73,12 @@ def run_click(args: list[str], commands: Mapping[str, str]) -> int:
     except click.exceptions.Abort:
         return EXIT_INVALID
     except click.ClickException as problem:
-        emit_error(as_json, usage_error(problem.format_message()))
+        emit_error(as_json, usage_error(problem.format_message()), labelled=labelled)
         return EXIT_INVALID
     except TearlineError as problem:
-        emit_error(as_json, error_json(problem))
+        emit_error(as_json, error_json(problem), labelled=labelled)
         return EXIT_FAULT if problem.category == "internal" else EXIT_INVALID
     except Exception:
-        emit_error(as_json, dict(INTERNAL_ERROR))
+        emit_error(as_json, dict(INTERNAL_ERROR), labelled=labelled)
         return EXIT_FAULT
     return code if isinstance(code, int) else 0

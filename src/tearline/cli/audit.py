@@ -9,6 +9,7 @@ import click
 from tearline.cli.node_common import (
     EXIT_UNVERIFIED,
     as_option,
+    exit_code,
     home_options,
     node_errors,
     opened,
@@ -25,27 +26,57 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--with-peers", "with_peers", is_flag=True,
+              help="Also compare the chain with the signed checkpoints each peer keeps of "
+                   "this node (asked over the network).")  # fmt: skip
 @home_options
 @node_errors
-def verify_command(home: str | None, as_json: bool) -> None:
-    """Check the whole chain and its signed checkpoints; name the first bad entry."""
+def verify_command(home: str | None, as_json: bool, with_peers: bool) -> None:
+    """Check the whole chain and its signed checkpoints; name the first bad entry.
+
+    With --with-peers, each peer this node holds a credential for is asked for the
+    checkpoints of this node it keeps (given during each sync), and each is compared with
+    this chain: a log rewritten and rehashed here, its checkpoints signed again, still
+    differs from what the peers hold. Exit 4 on any mismatch (the entry is named), or the
+    peer's error code when one could not be asked.
+    """
     with opened(home) as node:
         found = node.oversight.verify()
+        checks = node.anchors.compare() if with_peers else None
     if found.valid:
         data: dict[str, Any] = {"valid": True, "entries": found.entries}
-        line = f"the audit chain verifies: {found.entries} entries"
+        lines = [f"the audit chain verifies: {found.entries} entries"]
     else:
         data = {"valid": False, "first_bad": found.first_bad, "problem": found.problem}
-        line = (
+        lines = [
             f"the audit chain is broken at entry {found.first_bad}: {found.problem} "
             f"({found.detail})"
-        )
+        ]
+    if checks is not None:
+        data["peers"] = [c.as_dict() for c in checks]
+        data["valid"] = data["valid"] and all(c.problem is None for c in checks)
+        lines += [_peer_line(c) for c in checks]
     if as_json:
         print_json(data)
     else:
-        click.echo(line)
-    if not found.valid:
+        for line in lines:
+            click.echo(line)
+    if not data["valid"]:
         raise ExitWith(EXIT_UNVERIFIED)
+    failed = [c.error for c in checks or () if c.error is not None]
+    if failed:
+        raise ExitWith(exit_code(failed[0]))
+
+
+def _peer_line(check: Any) -> str:
+    if check.problem is not None:
+        return f"peer {check.name}: MISMATCH at entry {check.first_bad}: {check.detail}"
+    if check.error is not None:
+        return f"peer {check.name}: not checked: {check.error.code}: {check.error}"
+    if not check.anchors:
+        return f"peer {check.name}: holds no checkpoint of this node yet"
+    return (f"peer {check.name}: its {check.anchors} checkpoint(s) of this node match "
+            f"(up to entry {check.checked_to})")  # fmt: skip
 
 
 def _entries(as_json: bool, entries: list[Any]) -> None:

@@ -230,10 +230,10 @@ def tracks_command(
         )
 
 
-def _reporters(node: Any) -> dict[str, str]:
-    """The scenario's reporting people by nation, registered by the node's first security
-    officer when they are not on the node yet (refused, as any registration, when that
-    officer is not active)."""
+def _reporters(node: Any, nation: str | None = None) -> dict[str, str]:
+    """The scenario's reporting people by nation (only ``nation``'s, if given), registered
+    by the node's first security officer when they are not on the node yet (refused, as any
+    registration, when that officer is not active)."""
     from tearline.service.records import Role
 
     with node.store.transaction(write=False):
@@ -241,16 +241,18 @@ def _reporters(node: Any) -> dict[str, str]:
     found = {p.name: p.id for p in everyone if p.organisation.startswith(_SCENARIO_ORG)}
     officer = next(p.id for p in everyone if p.has_role(Role.SECURITY_OFFICER))
     made: dict[str, str] = {}
-    for nation, (name, clearance, unit) in REPORTERS.items():
+    for trigraph, (name, clearance, unit) in REPORTERS.items():
+        if nation is not None and trigraph != nation:
+            continue
         if name in found:
-            made[nation] = found[name]
+            made[trigraph] = found[name]
             continue
         person = node.people.add(
-            officer, name=name, nationalities=[nation], clearance=clearance,
+            officer, name=name, nationalities=[trigraph], clearance=clearance,
             authorizations=[("community:maritime", None)],
             organisation=f"{_SCENARIO_ORG} {unit}", reason="tearline scenario reporter",
         )  # fmt: skip
-        made[nation] = person.id
+        made[trigraph] = person.id
     return made
 
 
@@ -284,16 +286,21 @@ def _file(node: Any, reporters: dict[str, str], batch: list[tuple[str, Any]]) ->
 @click.option("--live", is_flag=True, help="Pace the reports in real time instead of all at once.")
 @click.option("--speedup", type=click.FloatRange(1.0, 3600.0), default=1.0, show_default=True,
               help="With --live: play this many times faster than real time.")  # fmt: skip
+@click.option("--nation", type=click.Choice(sorted(REPORTERS)), default=None,
+              help="Only this nation's sensors' reports (each nation's node files its own; "
+              "federation shares them).")  # fmt: skip
 @home_options
 @node_errors
 def scenario(
-    seed: int, minutes: int, live: bool, speedup: float, home: str | None, as_json: bool
-) -> None:
+    seed: int, minutes: int, live: bool, speedup: float, nation: str | None, home: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
     """Feed the node a seeded two-nation picture in the seas around Japan (US and Japanese
     sensors, their own labels), filed by two scenario reporters registered on first use.
 
     In bulk (the default) the run ends now: it covers the last MINUTES. With --live it is
     paced by the wall clock (at --speedup times real time), ending MINUTES/speedup from now.
+    With --nation only that nation's sensors report (and only its reporter is registered).
     """
     from tearline.picture.scenario import scenario as generate
 
@@ -302,8 +309,8 @@ def scenario(
         span = timedelta(minutes=minutes)
         start = now - span if not live else now - span + span / speedup
         run = generate(seed, minutes, start=start, registry=node.registry)
-        reporters = _reporters(node)
-        reports = _scenario_reports(run, node.registry)
+        reporters = _reporters(node, nation)
+        reports = [r for r in _scenario_reports(run, node.registry) if r[0] in reporters]
         if not live:
             filed = _file(node, reporters, reports)
         else:

@@ -333,7 +333,7 @@ def release_command(
     with opened(home) as node:
         made = node.releases.release(actor, item_id, audience, relido=relido)
         banner = marking_of(made.document.label, node.registry)
-    withheld = [{"position": p, "reason": r} for p, r in made.withheld]
+    withheld = [{"position": p, "reason": r.text()} for p, r in made.withheld]
     if as_json:
         print_json({"id": made.document.id, "source": made.source_id, "banner": banner,
                     "portions": len(made.document.portions), "withheld": withheld})  # fmt: skip

@@ -41,7 +41,8 @@ def emit(as_json: bool, data: dict[str, object], lines: list[str]) -> None:
         click.echo(line)
 
 
-def emit_error(as_json: bool, error: dict[str, object]) -> None:
-    """Report an error: a JSON object on stdout with ``--json``, a line on stderr without."""
-    text, to_stderr = error_text(as_json, error)
+def emit_error(as_json: bool, error: dict[str, object], *, labelled: bool = True) -> None:
+    """Report an error: a JSON object on stdout with ``--json``, a line on stderr without
+    (``labelled``: with the label commands' ``"valid": false``)."""
+    text, to_stderr = error_text(as_json, error, labelled=labelled)
     click.echo(text, err=to_stderr)

@@ -38,10 +38,14 @@ def out_lines(as_json: bool, data: dict[str, object], lines: list[str]) -> list[
     return [json.dumps(data, ensure_ascii=False)] if as_json else lines
 
 
-def error_text(as_json: bool, error: dict[str, object]) -> tuple[str, bool]:
-    """An error report and whether it goes to stderr: JSON on stdout, or a line on stderr."""
+def error_text(as_json: bool, error: dict[str, object], *, labelled: bool = True
+               ) -> tuple[str, bool]:  # fmt: skip
+    """An error report and whether it goes to stderr: JSON on stdout, or a line on stderr.
+    The label commands' JSON keeps ``"valid": false`` beside the error (their contract);
+    the node's commands print the error alone."""
     if as_json:
-        return json.dumps({"valid": False, "error": error}, ensure_ascii=False), False
+        shown = {"valid": False, "error": error} if labelled else {"error": error}
+        return json.dumps(shown, ensure_ascii=False), False
     position = error.get("position")
     where = f" (column {position})" if position else ""
     return f"error: {error['class']}: {error['message']}{where}", True

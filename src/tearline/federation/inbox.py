@@ -26,15 +26,18 @@ from typing import Any, Final
 
 from tearline.audit import Record
 from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
+from tearline.federation.observed import OBSERVED, received
 from tearline.federation.signing import Markings, Rejected, Verdict, signature_of, verify
-from tearline.federation.stix import Imported, imported, labels_of, stix_time
+from tearline.federation.stix import Imported, imported, labels_of, parse_time, stix_time
 from tearline.labels.model import Label
 from tearline.labels.schemes import Registry
 from tearline.labels.translate import translate
+from tearline.picture import observation
 from tearline.service.context import Context, Refusal
 from tearline.service.items import created_record, marking, new_item_id
+from tearline.service.observations import new_observation_id
 from tearline.service.principals import PEER_PREFIX, PeerRecord
-from tearline.service.records import ItemRecord, Portion
+from tearline.service.records import ItemRecord, ObservationRecord, Portion
 
 __all__ = ["HELD", "Inbox"]
 
@@ -86,8 +89,8 @@ class Inbox:
                 entry = {"id": str(obj.get("id"))[:120], "version": str(obj.get("modified"))[:40]}
                 try:
                     taken = self._take(peer, obj, page, at, fresh)
-                    successes.append(entry if taken else {**entry, "message": HELD})
-                    records += taken
+                    successes.append(entry if taken is not None else {**entry, "message": HELD})
+                    records += taken or []
                 except Rejected as problem:
                     failures.append({**entry, "message": str(problem)})
                     records.append(_rejected(at, peer, entry["id"], problem.reason, problem))
@@ -124,22 +127,27 @@ class Inbox:
     def _take(
         self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page, at: datetime,
         fresh: list[ItemRecord],
-    ) -> list[Record]:  # fmt: skip
-        """Verify, translate and keep ``obj``; a new item is added to ``fresh`` (the caller
-        inserts them), and those are inserted first if an earlier version is held."""
+    ) -> list[Record] | None:  # fmt: skip
+        """Take one object (``None``: that version was held already). A new item is added
+        to ``fresh`` (the caller inserts them), and those are inserted first whenever an
+        earlier version of the object is held (it may be among them)."""
         ctx = self._ctx
         stix_id = str(obj.get("id"))
         held = ctx.store.stix_received(stix_id)
         verdict = verify(obj, page.markings, peer.public_key, [(m, s) for m, s, _ in held])
         if verdict is Verdict.HELD:
-            return []
+            return None
+        if held and fresh:
+            ctx.store.add_items(fresh)
+            fresh.clear()
+        if obj.get("type") == OBSERVED:
+            return self._observation(peer, obj, page, held, at)
+        if obj.get("revoked") is True:
+            return self._revoked(peer, obj, held, at)
         got = imported(obj, page.labels(ctx.registry))
         label = page.local(got.label, self._local)
         portions = tuple(Portion(page.local(p.label, self._local), p.text)
                          for p in got.portions)  # fmt: skip
-        if held and fresh:  # the earlier version may be among them
-            ctx.store.add_items(fresh)
-            fresh.clear()
         before = ctx.store.item(held[-1][2]) if held else None
         item = self._item(peer, got, label, portions, before, at)
         if before is None:
@@ -159,6 +167,90 @@ class Inbox:
                   "signature": signature, "version": item.version}  # fmt: skip
         return [made, Record(at, peer.principal, "stix.receive", item.id, "done", detail)]
 
+    def _revoked(
+        self, peer: PeerRecord, obj: Mapping[str, Any],
+        held: Sequence[tuple[datetime, str, str]], at: datetime,
+    ) -> list[Record]:  # fmt: skip
+        """A peer revoked an item it gave: it is withdrawn from every reader here as a spill
+        is — purged with every document released from it, in this transaction — and the
+        audit record (``item.revoke``, beside ``stix.receive``) names who had been given it.
+        (No incident is opened: an incident is declared by a person of this node.)"""
+        ctx = self._ctx
+        stix_id = str(obj.get("id"))
+        modified = parse_time(obj.get("modified"), stix_id[:80] + " modified")
+        local = held[-1][2] if held else ""
+        records = []
+        if local and ctx.store.item(local) is not None:
+            purged = ctx.store.derived(local)
+            readers = ctx.store.readers(purged)
+            ctx.store.purge_items(purged)
+            detail = {"purged": purged, "reason": f"revoked by {peer.name}",
+                      "readers": sorted({r.person_id for r in readers})}  # fmt: skip
+            records.append(Record(at, peer.principal, "item.revoke", local, "done", detail))
+        signature = str(signature_of(obj))
+        ctx.store.add_stix_received(stix_id, modified, signature, peer.name, local, peer.nation,
+                                    at)  # fmt: skip
+        receipt = {"stix_id": stix_id, "modified": stix_time(modified), "from": peer.name,
+                   "signature": signature, "revoked": True}  # fmt: skip
+        return [*records, Record(at, peer.principal, "stix.receive", local, "done", receipt)]
+
+    def _observation(
+        self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page,
+        held: Sequence[tuple[datetime, str, str]], at: datetime,
+    ) -> list[Record]:  # fmt: skip
+        """File a peer's observation as one created by ``peer:NAME`` — a new one, a new
+        label on the one an earlier version became, or (``revoked``) its retraction — and
+        keep its provenance. Audited (``observation.create``, ``.relabel`` or ``.retract``,
+        and ``stix.receive``) at once: the row keeps the sequence number, and the audit
+        entries are what the node's live streams follow."""
+        ctx = self._ctx
+        got = received(obj, page.labels(ctx.registry))
+        before = ctx.store.observation(held[-1][2]) if held else None
+        where = got.stix_id[:80]
+        if before is not None and before.retracted is not None:
+            raise InvalidInput(f"{where}: revoked before; a revoked object stays revoked")
+        if got.revoked:
+            if before is None:  # never held here: nothing to withdraw, keep that it was
+                made = None
+            else:
+                after = replace(before, version=before.version + 1, retracted=at)
+                made = Record(at, peer.principal, "observation.retract", before.id, "done",
+                              {"version": after.version, "reason": f"revoked by {peer.name}",
+                               "marking": marking(before.label, ctx.registry)})  # fmt: skip
+        else:
+            label = page.local(got.label, self._local)
+            if before is None:
+                try:
+                    fresh = observation(id=new_observation_id(), time=got.time, label=label,
+                                        now=at, **got.fields)  # fmt: skip
+                except TearlineError as problem:
+                    raise InvalidInput(f"{where}: {problem}") from None
+                after = ObservationRecord(fresh, at, peer.principal)
+                made = Record(at, peer.principal, "observation.create", fresh.id, "done",
+                              {"kind": str(fresh.kind), "source_nation": fresh.source_nation,
+                               "marking": marking(label, ctx.registry)})  # fmt: skip
+            else:
+                after = replace(before, observation=replace(before.observation, label=label),
+                                version=before.version + 1)  # fmt: skip
+                made = Record(at, peer.principal, "observation.relabel", before.id, "done",
+                              {"version": after.version, "reason": f"relabelled by {peer.name}",
+                               "from": marking(before.label, ctx.registry),
+                               "to": marking(label, ctx.registry)})  # fmt: skip
+        local = "" if made is None else after.id
+        signature = str(signature_of(obj))
+        detail = {"stix_id": got.stix_id, "modified": stix_time(got.modified), "from": peer.name,
+                  "originator": got.originator_nation, "node": got.node,
+                  "signature": signature, "revoked": got.revoked}  # fmt: skip
+        receipt = Record(at, peer.principal, "stix.receive", local, "done", detail)
+        seq = ctx.audit.chained([receipt] if made is None else [made, receipt])
+        if made is not None and before is None:
+            ctx.store.add_observations([after], seq)
+        elif made is not None and before is not None:
+            ctx.store.revise_observation(before, after, peer.principal, at, seq)
+        ctx.store.add_stix_received(got.stix_id, got.modified, signature, peer.name, local,
+                                    got.originator_nation, at)  # fmt: skip
+        return []
+
     def _local(self, label: Label) -> Label:
         """``label`` in this node's scheme, if it may come here at all.
 
@@ -169,6 +261,8 @@ class Inbox:
         if label.releasable_to is not None and nation not in label.releasable_to:
             raise Rejected("unreleasable", f"{marking(label, self._ctx.registry)} is not "
                            f"releasable to {nation}")  # fmt: skip
+        if label.scheme == "tlp":  # every node reads TLP as it is: nothing to translate
+            return label
         try:
             return translate(label, self._ctx.node.scheme, registry=self._ctx.registry).label
         except TearlineError as problem:

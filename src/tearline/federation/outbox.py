@@ -12,6 +12,10 @@ by each label it came from as well.
 **Third-party rule** (strict form, until consents from the originating node exist): an item
 received from a peer never leaves through this door again — not to another peer, not back.
 
+**Release guard** (:mod:`tearline.service.guard`): what passes the filter is checked for its
+content too — words that must never leave, near-duplicates of what the reader may not read —
+and a hit is held for a releasing officer instead of given out.
+
 The same door serves a person's token (a person of this node reads what would be released
 to their own nation); every object given out is audited (``stix.release``, naming the
 principal, the item, its version and the STIX id) and recorded with its signature.
@@ -38,6 +42,7 @@ from tearline.labels.rollup import rollup
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Person
 from tearline.service.context import Context
+from tearline.service.guard import ReleaseGuard
 from tearline.service.ports import Signer
 from tearline.service.principals import PEER_PREFIX
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion
@@ -149,9 +154,10 @@ def _position(token: str) -> tuple[datetime, str]:
 class Outbox:
     """The objects of the node's one TAXII collection, as one principal may be given them."""
 
-    def __init__(self, ctx: Context, signer: Signer) -> None:
+    def __init__(self, ctx: Context, signer: Signer, guard: ReleaseGuard | None = None) -> None:
         self._ctx = ctx
         self._signer = signer
+        self._guard = guard
 
     @property
     def collection_id(self) -> str:
@@ -169,6 +175,7 @@ class Outbox:
         nations = frozenset(reader.nationalities)
         person = reader.as_person()
         after = None if filters.next is None else _position(filters.next)
+        guard = None if self._guard is None else self._guard.check(reader, readable)
         memo: Memo = {}
         while True:
             ids = ctx.store.readable_changed(readable, filters.added_after, after, _CHUNK)
@@ -183,13 +190,15 @@ class Outbox:
                     (filters.ids is None or found.stix_id in filters.ids)
                     and (filters.types is None or _TYPES[item.kind] in filters.types)
                 ):
+                    if guard is not None and guard.holds(item, found.portions, at):
+                        continue  # the release guard holds it for a releasing officer
                     yield found
             if len(ids) < _CHUNK:
                 return
 
     def _candidate(
         self, item: ItemRecord, person: Person, nations: frozenset[str], at: datetime,
-        memo: Memo,
+        memo: Memo | None = None,
     ) -> _Candidate | None:  # fmt: skip
         ctx = self._ctx
         if item.created_by.startswith(PEER_PREFIX):  # the third-party rule
@@ -210,6 +219,19 @@ class Outbox:
         obj, markings = item_object(item, ctx.node, ctx.registry, label=label,
                                     portions=portions, memo=memo)  # fmt: skip
         return _Candidate(item, str(obj["id"]), label, portions, obj, markings)
+
+    @property
+    def context(self) -> Context:
+        """The node's context (the changes given to peers work in it too)."""
+        return self._ctx
+
+    def still_given(
+        self, item: ItemRecord, person: Person, nations: frozenset[str], at: datetime
+    ) -> bool:
+        """Whether ``item`` as it now is may be read by ``person`` and given to ``nations``
+        (its new version then goes the usual way, not a revocation)."""
+        readable = decide(person, item.label, Action.READ, at, registry=self._ctx.registry)
+        return readable.permitted and self._candidate(item, person, nations, at) is not None
 
     def _select(
         self, reader: PersonRecord, at: datetime, filters: Filters
@@ -255,11 +277,31 @@ class Outbox:
                 records.append(Record(at, reader.id, "stix.release", c.item.id, "permit",
                                       detail))  # fmt: skip
             ctx.store.add_stix_releases(reader.id, releases, at)
+            for c, digest in zip(page, digests, strict=True):
+                ctx.store.keep_stix_label(c.stix_id, c.item.modified, digest, c.label)
             ctx.audit.write(records)
             token = _token(_cursor(page[-1].item)) if more else None
             return Envelope(shared, more, token)
 
         return self._ctx.run(work)
+
+    def sign_release(
+        self, principal: str, obj: dict[str, Any], markings: list[dict[str, Any]],
+        local: tuple[str, int], at: datetime,
+    ) -> Shared:  # fmt: skip
+        """``obj`` signed (once: a signature kept for the same content is reused), and its
+        release to ``principal`` recorded (for :class:`~tearline.federation.changes.Changes`:
+        observations and revocations)."""
+        data = signed_bytes(obj, markings)
+        digest = hashlib.sha256(data).hexdigest()
+        modified = parse_time(obj["modified"], "modified")
+        kept = self._ctx.store.stix_signature(str(obj["id"]), modified, digest)
+        value = kept or base64.b64encode(bytes.fromhex(self._signer.sign(data))).decode()
+        signed = with_signature(obj, markings, value, self._signer.key_id,
+                                digest=markings_digest(obj, markings))  # fmt: skip
+        self._ctx.store.add_stix_release(principal, str(obj["id"]), modified, digest, local,
+                                         value, at)  # fmt: skip
+        return Shared(signed, markings, modified, str(obj["modified"]))
 
     def manifest(self, principal_id: str, filters: Filters) -> Envelope:
         """The same page as :meth:`objects` describes, without the objects' content (ids,

@@ -19,6 +19,9 @@ content or another signature is rejected (and audited by the receiver). When a p
 with ``more`` the cursor stops a microsecond short of its last ``date_added``, so objects of
 the same instant cut by the page's end are fetched again (and skipped) rather than lost.
 
+**Audit anchors.** Last, this node's signed audit checkpoints the peer does not hold yet go
+to it (:mod:`tearline.federation.anchors`).
+
 **Failures.** Each request is retried with exponential backoff (a few tries); a peer that
 still fails is recorded (``last_error``, ``attempts``) and the background loop tries it
 again after a pause that doubles with each failure (at most five minutes) and resumes from
@@ -37,14 +40,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import httpx
 
 from tearline.errors import Conflict, DataFault, InvalidInput, NotFound, TearlineError
+from tearline.federation.anchors import Anchors
+from tearline.federation.changes import Changes
 from tearline.federation.inbox import HELD, Inbox
-from tearline.federation.outbox import Filters, Outbox
+from tearline.federation.outbox import Envelope, Filters, Outbox
 from tearline.federation.taxii_client import Collection, Page, TaxiiClient
 from tearline.service.context import Context
 from tearline.service.peers import Peers
@@ -91,10 +96,12 @@ class Sync:
     def __init__(
         self, ctx: Context, peers: Peers, inbox: Inbox, outbox: Outbox, *,
         transport: httpx.BaseTransport | None = None, page: int = 500,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = time.sleep, anchors: Anchors | None = None,
     ) -> None:  # fmt: skip
         self._ctx, self._peers, self._inbox, self._outbox = ctx, peers, inbox, outbox
+        self._changes = Changes(outbox)
         self._transport, self._page, self._sleep = transport, page, sleep
+        self._anchors = anchors
         self._holder = "sync-" + secrets.token_hex(8)
         self._tls: ssl.SSLContext | None = None  # made at the first sync, kept for the next
 
@@ -104,7 +111,8 @@ class Sync:
         """The same syncs over another transport (a test's, a proxy's), pausing with
         ``sleep`` between tries if given."""
         return Sync(self._ctx, self._peers, self._inbox, self._outbox, transport=transport,
-                    page=self._page, sleep=sleep or self._sleep)  # fmt: skip
+                    page=self._page, sleep=sleep or self._sleep,
+                    anchors=self._anchors)  # fmt: skip
 
     def run(self, name: str | None = None, *, wait: float = 60.0) -> list[Outcome]:
         """Sync once with the peer ``name``, or with every peer; a sync of the same peer in
@@ -209,7 +217,12 @@ class Sync:
             collection = client.collection()
             self._pull(peer, client, collection, outcome)
             if collection.can_write:
+                since = self._state(peer.name).push_cursor
                 self._push(peer, client, collection, outcome)
+                self._push_revocations(peer, client, collection, outcome, since)
+                self._push_observations(peer, client, collection, outcome)
+            if self._anchors is not None:  # this node's audit checkpoints, for the peer to keep
+                self._anchors.send(peer, client)
 
     def _pull(
         self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
@@ -261,6 +274,37 @@ class Sync:
             if not envelope.more or envelope.next is None:
                 return
             token = envelope.next
+
+    def _push_revocations(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome,
+        since: datetime | None,
+    ) -> None:  # fmt: skip
+        """Push the revocations of items the peer was given and may no longer be (their
+        new version made after ``since``, the push cursor at the round's start)."""
+        revoked = self._changes.revocations(peer.principal, since)
+        if revoked:
+            envelope = Envelope(revoked, False, None)
+            new, refused = _counted(client.add(collection, envelope.wire()))
+            outcome.pushed += new
+            outcome.rejected += refused
+
+    def _push_observations(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
+    ) -> None:
+        """Push this node's observations changed since the observation cursor (the audit
+        sequence number of their last change): new ones, new labels and revocations."""
+        cursor = self._state(peer.name).observation_cursor
+        while True:
+            envelope, reach = self._changes.observations(peer.principal, cursor, self._page)
+            if envelope.objects:
+                new, refused = _counted(client.add(collection, envelope.wire()))
+                outcome.pushed += new
+                outcome.rejected += refused
+            if reach > cursor:
+                self._keep(peer.name, observation_cursor=reach)
+            if not envelope.more:
+                return
+            cursor = reach
 
 
 class SyncLoop:

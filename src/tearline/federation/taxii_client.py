@@ -23,11 +23,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from tearline.errors import DataFault, TearlineError, Unauthenticated
+from tearline.errors import Conflict, DataFault, TearlineError, Unauthenticated
 from tearline.federation.stix import parse_time, stix_time
 
-__all__ = ["Collection", "Page", "PeerProtocolError", "PeerRefused", "PeerUnavailable",
-           "TaxiiClient"]  # fmt: skip
+__all__ = ["Collection", "Page", "PeerConflict", "PeerProtocolError", "PeerRefused",
+           "PeerUnavailable", "TaxiiClient"]  # fmt: skip
 
 MEDIA_TYPE: Final = "application/taxii+json;version=2.1"
 _RETRIED: Final = frozenset({429, 500, 502, 503, 504})
@@ -44,6 +44,12 @@ class PeerRefused(Unauthenticated):
     """The peer refused the credential this node presents there (401 or 403)."""
 
     code = "peer-refused"
+
+
+class PeerConflict(Conflict):
+    """The peer refused what this node sent as contradicting what it holds (409)."""
+
+    code = "peer-conflict"
 
 
 class PeerProtocolError(DataFault):
@@ -208,3 +214,34 @@ class TaxiiClient:
         ):
             raise PeerProtocolError(f"peer {self._name} sent a malformed status")
         return status
+
+    # ------------------------------------------------------------------ audit anchors
+    def _anchors_answer(self, response: httpx.Response, what: str) -> dict[str, Any]:
+        if response.status_code == 409:  # the peer holds other checkpoints of the same entries
+            try:
+                message = str(response.json()["error"]["message"])[:500]
+            except (ValueError, KeyError, TypeError):
+                message = "it holds other checkpoints for the same entries"
+            raise PeerConflict(f"peer {self._name} refused {what}: {message}")
+        body = self._json(response, what)
+        anchors, held = body.get("anchors", []), body.get("held", 0)
+        if not isinstance(anchors, list) or not isinstance(held, int):
+            raise PeerProtocolError(f"peer {self._name} answered {what} malformed")
+        return body
+
+    def send_anchors(self, node_id: str, anchors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """Give the peer this node's signed audit checkpoints to keep
+        (``POST /api/v1/peers/anchors``); its answer: ``{"held", "accepted", "anchors"}``."""
+        body = json.dumps({"node": node_id, "anchors": list(anchors)}).encode()
+        response = self._send("POST", urljoin(self._base, "api/v1/peers/anchors"),
+                              content=body, headers={"Content-Type": "application/json",
+                                                     "Accept": "application/json"})  # fmt: skip
+        return self._anchors_answer(response, "this node's audit checkpoints")
+
+    def held_anchors(self, after: int, limit: int = 1000) -> dict[str, Any]:
+        """The checkpoints of this node the peer holds after ``after``
+        (``GET /api/v1/peers/anchors``): ``{"anchors": [...], "held"}``."""
+        response = self._send("GET", urljoin(self._base, "api/v1/peers/anchors"),
+                              params={"after": str(after), "limit": str(limit)},
+                              headers={"Accept": "application/json"})  # fmt: skip
+        return self._anchors_answer(response, "a request for this node's checkpoints")

@@ -150,6 +150,75 @@ class Reason:
     def control(cls, token: str, banner: str, action: str) -> Reason:
         return cls(f"control.{token}", _phrase("control.restricts", banner=banner, action=action))
 
+    # ------------------------------------------------------------------ tearline releases
+    @classmethod
+    def orcon_unconsented(cls) -> Reason:
+        """A portion kept out of a release: ORCON, and no consent of its originator."""
+        return cls("release.orcon", _phrase("withheld.orcon"))
+
+    @classmethod
+    def display_only_audience(cls, nations: list[str]) -> Reason:
+        """A portion kept out of a release: ``nations`` of the audience may only be shown it."""
+        phrase = _phrase("withheld.display-only", nations=tuple(nations))
+        return cls("release.display-only", phrase)
+
+    @classmethod
+    def relido_undecided(cls) -> Reason:
+        """A portion kept out of a release: RELIDO, and the officer did not decide it."""
+        return cls("release.relido", _phrase("withheld.relido"))
+
+    @classmethod
+    def not_releasable(cls, nations: list[str]) -> Reason:
+        """A portion kept out of a release: ``nations`` of the audience may not receive it."""
+        phrase = _phrase("withheld.not-releasable", nations=tuple(nations))
+        return cls("release.nationality", phrase)
+
+    # ------------------------------------------------------------------ who may act
+    @classmethod
+    def not_in_role(cls, person: str, role: str) -> Reason:
+        """``person`` does not hold ``role`` (``security-officer``, ``releasing-officer``,
+        ``node-administrator``, ``active-security-officer``)."""
+        return cls("role.missing", _phrase("role.missing", person=person, role=str(role)))
+
+    @classmethod
+    def person_status(cls, person: str, status: str) -> Reason:
+        """``person``'s clearance is suspended or revoked, so they may not act."""
+        return cls("clearance.status", _phrase("role.status", person=person, status=str(status)))
+
+    @classmethod
+    def person_expired(cls, person: str, when: date) -> Reason:
+        """``person``'s clearance expired on ``when``, so they may not act."""
+        phrase = _phrase("role.expired", person=person, when=when.isoformat())
+        return cls("clearance.expiry", phrase)
+
+    @classmethod
+    def own_vetting(cls) -> Reason:
+        """A security officer tried to change their own vetting."""
+        return cls("role.own-vetting", _phrase("role.own-vetting"))
+
+    @classmethod
+    def not_originator(cls, person: str, origin: str) -> Reason:
+        """``person`` may not consent for an originator (``origin``) they do not speak for."""
+        phrase = _phrase("role.not-originator", person=person, origin=origin)
+        return cls("release.originator", phrase)
+
+    @classmethod
+    def downgrade(cls, lower: str, higher: str) -> Reason:
+        """Lowering a label from ``higher`` to ``lower`` takes a releasing officer."""
+        return cls("label.downgrade", _phrase("label.downgrade", lower=lower, higher=higher))
+
+    @classmethod
+    def observation_downgrade(cls, lower: str, higher: str) -> Reason:
+        """Lowering an observation's label from ``higher`` to ``lower`` takes a releasing
+        officer."""
+        phrase = _phrase("observation.downgrade", lower=lower, higher=higher)
+        return cls("label.downgrade", phrase)
+
+    @classmethod
+    def not_author(cls) -> Reason:
+        """Only an observation's author or a security officer may retract it."""
+        return cls("observation.retract", _phrase("observation.not-author"))
+
 
 def _words(release: Release) -> Phrase:
     """How a reason quotes a release: the marking's words, or what the marking means."""

@@ -17,8 +17,9 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from tearline.audit import Record
-from tearline.errors import Denied, InvalidInput
-from tearline.service.context import Context, Refusal
+from tearline.errors import InvalidInput
+from tearline.policy.reasons import Reason
+from tearline.service.context import Context, Refusal, denied
 from tearline.service.items import Items, printable_text
 from tearline.service.records import Consent, ItemKind, ItemRecord, PersonRecord, Role
 from tearline.service.releases import audience_of
@@ -70,7 +71,8 @@ class Consents:
             at = self._ctx.clock()
             officer = self._ctx.actor(actor_id)
             if not officer.has_role(Role.RELEASING_OFFICER):
-                self._refuse(officer, document_id, at, f"{officer.id} is not a releasing officer")
+                self._refuse(officer, document_id, at,
+                             Reason.not_in_role(officer.id, Role.RELEASING_OFFICER))  # fmt: skip
             source = self._items.readable(officer, document_id, at, "document.consent")
             self._originator(officer, source, at)
             _check_portions(source, wanted)
@@ -119,12 +121,13 @@ class Consents:
         origin = source.originator_nation + (
             f" ({source.originator_org})" if source.originator_org else ""
         )
-        self._refuse(officer, source.id, at,
-                     f"{officer.id} does not speak for the originator, {origin}")  # fmt: skip
+        self._refuse(officer, source.id, at, Reason.not_originator(officer.id, origin))
 
-    def _refuse(self, officer: PersonRecord, subject: str, at: datetime, problem: str) -> NoReturn:
+    def _refuse(self, officer: PersonRecord, subject: str, at: datetime, reason: Reason
+                ) -> NoReturn:  # fmt: skip
+        problem = reason.text()
         raise Refusal(
-            Denied(f"an ORCON consent is refused: {problem}", (problem,)),
+            denied(f"an ORCON consent is refused: {problem}", reason),
             Record(at, officer.id, "document.consent", subject[:64], "deny", {"reason": problem}),
         )
 

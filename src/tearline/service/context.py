@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from tearline.audit import Record
-from tearline.errors import InvalidInput, TearlineError, Unauthenticated
+from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
 from tearline.labels.schemes import Registry
+from tearline.policy.reasons import Reason, languages
 from tearline.service.auditing import AuditLog
 from tearline.service.committer import Committer
 from tearline.service.ports import Clock, Store
@@ -18,7 +19,7 @@ from tearline.service.principals import PEER_PREFIX
 from tearline.service.readable import ReadableLabels
 from tearline.service.records import PersonRecord
 
-__all__ = ["Context", "NodeInfo", "Refusal", "scheme_of_nation"]
+__all__ = ["Context", "NodeInfo", "Refusal", "denied", "scheme_of_nation"]
 
 T = TypeVar("T")
 
@@ -30,6 +31,13 @@ class NodeInfo:
     id: str
     nation: str
     scheme: str
+
+
+def denied(message: str, *reasons: Reason) -> Denied:
+    """A :class:`Denied` whose reasons are in English and, for the answer, in every language
+    reasons are written in (``Accept-Language`` picks one)."""
+    translated = {code: tuple(r.text(code) for r in reasons) for code in languages()}
+    return Denied(message, tuple(r.text() for r in reasons), translated)
 
 
 class Refusal(Exception):

@@ -26,9 +26,9 @@ from tearline.labels.parse import parse, render
 from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.policy.decide import decide
-from tearline.policy.model import Action, Outcome
-from tearline.policy.reasons import languages
-from tearline.service.context import Context, Refusal
+from tearline.policy.model import Action, Decision, Outcome
+from tearline.policy.reasons import Reason, languages
+from tearline.service.context import Context, Refusal, denied
 from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
 
@@ -37,6 +37,8 @@ __all__ = ["Draft", "ItemView", "Items", "created_record", "marking", "new_item_
 #: The one answer for an item that is missing, forbidden or malformed.
 NO_SUCH_ITEM = "no such item, or none you may read"
 _ITEM_ID = re.compile(r"i-[0-9a-f]{20}")
+#: What a malformed id is looked up as: an id's length, but no item's (ids are hex digits).
+_DECOY_ID = "i-" + "x" * 20
 _PORTION = re.compile(r"\((?P<mark>[^()\n]{1,200})\)\s+(?P<text>.+)", re.S)
 
 
@@ -142,6 +144,7 @@ class Items:
     def __init__(self, ctx: Context, *, placeholders: bool = False) -> None:
         self._ctx = ctx
         self._placeholders = placeholders
+        self._decoy: Label | None = None
 
     # ------------------------------------------------------------------ writing
     def prepare(self, author: PersonRecord, draft: Draft, at: datetime) -> ItemRecord:
@@ -315,40 +318,64 @@ class Items:
             return False
         if author.has_role(Role.RELEASING_OFFICER):
             return True
-        problem = (
-            f"{marking(after.label, self._ctx.registry)!r} is lower than "
-            f"{marking(before.label, self._ctx.registry)!r}: lowering an item's "
-            "label takes a releasing officer"
-        )
+        reason = Reason.downgrade(marking(after.label, self._ctx.registry),
+                                  marking(before.label, self._ctx.registry))  # fmt: skip
+        problem = reason.text()
         raise Refusal(
-            Denied(problem, (problem,)),
+            denied(problem, reason),
             Record(at, author.id, "item.downgrade", before.id, "deny", {"reason": problem}),
         )
 
     # ------------------------------------------------------------------ reading
+    def _decided(
+        self, reader: PersonRecord, item_id: str, at: datetime
+    ) -> tuple[tuple[Label, ItemKind] | None, Decision]:
+        """``item_id``'s label and kind (``None``: no such item), and ``reader``'s decision
+        on that label. A missing or malformed id does the work a forbidden one does — the
+        same query (a malformed id asks for one no item has) and a decision, on a decoy
+        label — so the one not-found costs the same whatever caused it (issue #9)."""
+        asked = item_id if _ITEM_ID.fullmatch(item_id) else _DECOY_ID
+        head = self._ctx.store.item_head(asked)
+        label = self._decoy_label() if head is None else head[0]
+        decision = decide(reader.as_person(), label, Action.READ, at, registry=self._ctx.registry)
+        return head, decision
+
+    def _decoy_label(self) -> Label:
+        """The label a missing id is decided on: the node scheme's highest level."""
+        if self._decoy is None:
+            scheme = self._ctx.registry.scheme(self._ctx.node.scheme)
+            self._decoy = parse(scheme.levels[-1].banner, scheme.id, registry=self._ctx.registry)
+        return self._decoy
+
     def _readable_item(
         self, reader: PersonRecord, item_id: str, at: datetime, action: str
     ) -> ItemRecord:
-        return self._shown_item(reader, item_id, at, action, display=False)[0]
-
-    def _shown_item(
-        self, reader: PersonRecord, item_id: str, at: datetime, action: str, *, display: bool
-    ) -> tuple[ItemRecord, bool]:
-        """The item and whether it is shown for viewing only (``display``: a DISPLAY ONLY
-        verdict shows it; otherwise only a permit does)."""
-        label = self._ctx.store.item_label(item_id) if _ITEM_ID.fullmatch(item_id) else None
-        if label is None:
-            record = Record(at, reader.id, action, item_id[:64], "not-found")
-            raise Refusal(NotFound(NO_SUCH_ITEM), record)
-        decision = decide(reader.as_person(), label, Action.READ, at, registry=self._ctx.registry)
-        shown_only = display and decision.outcome is Outcome.DISPLAY_ONLY
-        if not (decision.permitted or shown_only):
-            raise Refusal(NotFound(NO_SUCH_ITEM), decision_record(at, reader.id, action,
-                                                                   item_id, decision))  # fmt: skip
+        head, decision = self._decided(reader, item_id, at)
+        if head is None or not decision.permitted:
+            raise _refused(at, reader.id, action, item_id, None if head is None else decision)
         item = self._ctx.store.item(item_id)
         if item is None:  # pragma: no cover - read in the same transaction as its label
-            raise Refusal(NotFound(NO_SUCH_ITEM), Record(at, reader.id, action, item_id, "gone"))
-        return item, shown_only
+            raise _refused(at, reader.id, action, item_id, None)
+        return item
+
+    def _seen(
+        self, reader: PersonRecord, item_id: str, at: datetime, *, display: bool
+    ) -> tuple[ItemView | None, Decision | None]:
+        """``item_id`` as ``reader`` may see it (``None``: not at all): whole under a label
+        they may read (with ``display``, also one they may be shown), else a document's
+        portions they may read; and the decision on its label (``None``: no such item)."""
+        head, decision = self._decided(reader, item_id, at)
+        shown_only = display and decision.outcome is Outcome.DISPLAY_ONLY
+        if head is None or not (decision.permitted or shown_only):
+            view = None
+            if self._partly_readable(reader, item_id, at, display=display):
+                view = self._document_view(reader, item_id, at, display=display)
+            return view, None if head is None else decision
+        item = self._ctx.store.item(item_id)
+        if item is None:  # pragma: no cover - read in the same transaction as its label
+            return None, None
+        view = self._view(reader, item, at, display=display)
+        return (replace(view, display_only=True) if shown_only else view), decision
 
     def readable(self, reader: PersonRecord, item_id: str, at: datetime, action: str) -> ItemRecord:
         """``item_id`` if ``reader`` may read it (call inside a transaction); otherwise a
@@ -368,18 +395,10 @@ class Items:
         def work() -> ItemView:
             at = self._ctx.clock()
             reader = self._ctx.reader(actor_id)
-            try:
-                item, shown_only = self._shown_item(
-                    reader, item_id, at, "item.read", display=display
-                )
-                view = self._view(reader, item, at, display=display)
-                if shown_only:
-                    view = replace(view, display_only=True)
-            except Refusal:  # a document of which some portions are readable is shown as such
-                partly = self._document_view(reader, item_id, at, display=display)
-                if partly is None:
-                    raise
-                item, view = partly.item, partly
+            view, decision = self._seen(reader, item_id, at, display=display)
+            if view is None:
+                raise _refused(at, reader.id, "item.read", item_id, decision)
+            item = view.item
             detail = {"version": item.version, "portions": len(view.portions),
                       "withheld": len(item.portions) - len(view.portions)}  # fmt: skip
             outcome = "display-only" if view.display_only else "permit"
@@ -401,12 +420,13 @@ class Items:
         def work() -> ItemView:
             at = self._ctx.clock()
             reader = self._ctx.reader(actor_id)
-            view = self._document_view(reader, item_id, at, display=display)
+            head, decision = self._decided(reader, item_id, at)  # decided even if unused: #9
+            view = None
+            if self._partly_readable(reader, item_id, at, display=display):
+                view = self._document_view(reader, item_id, at, display=display)
             if view is None:
-                known = _ITEM_ID.fullmatch(item_id) and self._ctx.store.item_label(item_id)
-                outcome = "deny" if known else "not-found"
-                record = Record(at, reader.id, "document.read", item_id[:64], outcome)
-                raise Refusal(NotFound(NO_SUCH_ITEM), record)
+                known = None if head is None else decision
+                raise _refused(at, reader.id, "document.read", item_id, known)
             shown = view.item
             detail = {"version": shown.version, "portions": len(view.portions),
                       "withheld": len(shown.portions) - len(view.portions)}  # fmt: skip
@@ -417,13 +437,28 @@ class Items:
 
         return self._ctx.read(work)
 
+    def _partly_readable(
+        self, reader: PersonRecord, item_id: str, at: datetime, *, display: bool
+    ) -> bool:
+        """Whether ``item_id`` is a document with a portion ``reader`` may read (with
+        ``display``, or be shown), from the labels of its portions and the cache of what
+        they may read — no item is read to learn it, and any id (a missing or malformed one,
+        a report's) is asked the same way: such ids have no portions. The labels are read
+        again only when a portion's is newer than those known."""
+        asked = item_id if _ITEM_ID.fullmatch(item_id) else _DECOY_ID
+        labels = self._ctx.store.portion_label_ids(asked)
+        cache = self._ctx.readable
+        readable = cache.for_person(reader, at, refresh=not cache.knows(labels))
+        shown = cache.display_only(reader, at, refresh=False) if display else {}
+        return any(label in readable or label in shown for label in labels)
+
     def _document_view(
         self, reader: PersonRecord, item_id: str, at: datetime, *, display: bool = False
     ) -> ItemView | None:
         """``item_id`` as ``reader`` sees it if it is a document of which they may read (or,
         with ``display``, be shown) at least one portion; otherwise ``None``."""
-        item = self._ctx.store.item(item_id) if _ITEM_ID.fullmatch(item_id) else None
-        if item is None or item.kind is not ItemKind.DOCUMENT:
+        item = self._ctx.store.item(item_id)
+        if item is None or item.kind is not ItemKind.DOCUMENT:  # pragma: no cover - see head
             return None
         view = self._view(reader, item, at, display=display)
         return view if view.portions else None
@@ -534,6 +569,20 @@ class Items:
             return shown
 
         return self._ctx.read(work)
+
+
+def _refused(
+    at: datetime, actor: str, action: str, item_id: str, decision: Decision | None
+) -> Refusal:
+    """The one not-found and its audit record, of one shape whatever the cause: ``deny``
+    with the rules of the decision on the item's label, or ``not-found`` (no rules) for an
+    id no item has."""
+    if decision is None:
+        record = Record(at, actor, action, item_id[:64], "not-found", {"rules": []})
+    else:
+        record = Record(at, actor, action, item_id[:64], "deny",
+                        {"rules": list(decision.rule_ids)})  # fmt: skip
+    return Refusal(NotFound(NO_SUCH_ITEM), record)
 
 
 def _keep_authority(before: ItemRecord, fresh: ItemRecord) -> ItemRecord:

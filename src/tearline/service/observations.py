@@ -12,8 +12,8 @@ attribute, track id or track's existence can come from anything else. Viewers wh
 same labels (a **visibility class**: the same readable label-id set) share one fused
 :class:`~tearline.picture.Picture`, kept in memory and brought up to date from the rows
 changed since it was built: each row carries the audit sequence number of its last change
-(:meth:`Observations.changes_since` answers "what changed for class K since seq S", the shape
-a live stream needs). Every delivery is audited, naming the observations delivered.
+(:meth:`Observations.feed` answers "what changed for class K since seq S", the shape a live
+stream needs). Every delivery is audited, naming the observations delivered.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ from tearline.picture import (
 )
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
-from tearline.policy.reasons import languages
-from tearline.service.context import Context, Refusal
+from tearline.policy.reasons import Reason, languages
+from tearline.service.context import Context, Refusal, denied
 from tearline.service.items import marking as written
 from tearline.service.records import ObservationRecord, PersonRecord, Role
 
@@ -73,7 +73,7 @@ NO_SUCH_TRACK: Final = "no such track, or none you may see"
 BATCH_MAX: Final = 10_000
 #: Most visibility classes whose picture is kept in memory (least recently used go first).
 CLASSES_KEPT: Final = 32
-#: Changes remembered per class for :meth:`Observations.changes_since`.
+#: Changes remembered per class for :meth:`Observations.feed`.
 JOURNAL_KEPT: Final = 1000
 #: Track markings remembered (by labels and scheme) before the memo is emptied.
 MARKINGS_KEPT: Final = 10_000
@@ -387,10 +387,11 @@ class Observations:
             actor = self._ctx.actor(actor_id)
             before = self._readable(actor, observation_id, at, "observation.retract")
             if before.created_by != actor.id and not actor.has_role(Role.SECURITY_OFFICER):
-                problem = "only its author or a security officer may retract an observation"
+                why = Reason.not_author()
+                problem = why.text()
                 record = Record(at, actor.id, "observation.retract", before.id, "deny",
                                 {"reason": problem})  # fmt: skip
-                raise Refusal(Denied(problem, (problem,)), record)
+                raise Refusal(denied(problem, why), record)
             after = replace(before, version=before.version + 1, retracted=at)
             detail = {"version": after.version, "reason": reason,
                       "marking": written(before.label, self._ctx.registry)}  # fmt: skip
@@ -427,11 +428,11 @@ class Observations:
             lowered = not _raises(label, before.label, self._ctx.registry)
             old, new = written(before.label, self._ctx.registry), written(label, self._ctx.registry)
             if lowered and not actor.has_role(Role.RELEASING_OFFICER):
-                problem = (f"{new!r} is lower than {old!r}: lowering an observation's label "
-                           "takes a releasing officer")  # fmt: skip
+                why = Reason.observation_downgrade(new, old)
+                problem = why.text()
                 record = Record(at, actor.id, "observation.downgrade", before.id, "deny",
                                 {"reason": problem})  # fmt: skip
-                raise Refusal(Denied(problem, (problem,)), record)
+                raise Refusal(denied(problem, why), record)
             after = replace(
                 before, observation=replace(before.observation, label=label),
                 version=before.version + 1,
@@ -564,7 +565,7 @@ class Observations:
         labels are stored for the first time, and as authorizations run out."""
         with self._ctx.store.transaction(write=False):
             now = self._ctx.clock()
-            return [tuple(sorted(set(self._ctx.readable.for_person(r, now)))) for r in readers]
+            return [tuple(sorted(set(ids))) for ids in self._ctx.readable.for_people(readers, now)]
 
     def every_label(self) -> ClassKey:
         """The class of a viewer who may read every stored label: for the benchmark's plain
@@ -627,30 +628,6 @@ class Observations:
             ])  # fmt: skip
 
         self._ctx.read(work)
-
-    def changes_since(self, actor_id: str, seq: int) -> tuple[Hashable, int, Change | None]:
-        """For a live stream: the viewer's visibility class, the audit seq its picture is now
-        current as of, and what changed in it after audit seq ``seq`` (tracks updated and
-        removed) — ``None`` when the picture was rebuilt since or its journal no longer
-        reaches back that far (send a new snapshot). Nothing is delivered, so nothing is
-        audited here; the stream audits what it sends."""
-
-        def work() -> tuple[Hashable, int, Change | None]:
-            now = self._ctx.clock()
-            reader = self._ctx.reader(actor_id)
-            key, found = self._class(self._ctx.readable.for_person(reader, now))
-            if seq >= found.mark:
-                return key, found.mark, Change()
-            if seq < found.floor:
-                return key, found.mark, None
-            total = Change()
-            for mark, change, _added in found.journal:
-                if mark > seq:
-                    total = _merge(total, change)
-            return key, found.mark, total
-
-        with self._ctx.store.transaction(write=False):
-            return work()
 
 
 def _raises(new: Label, old: Label, registry: Registry) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from tearline.audit import Entry, Finding, Record
-from tearline.errors import Denied
-from tearline.service.context import Context, Refusal
+from tearline.policy.reasons import Reason
+from tearline.service.context import Context, Refusal, denied
 from tearline.service.records import Role
 
 __all__ = ["Oversight"]
@@ -43,9 +43,10 @@ class Oversight:
             at = self._ctx.clock()
             reader = self._ctx.actor(actor_id)
             if not reader.has_role(Role.SECURITY_OFFICER) or str(reader.status) != "active":
-                problem = f"{reader.id} is not an active security officer"
+                reason = Reason.not_in_role(reader.id, "active-security-officer")
+                problem = reason.text()
                 raise Refusal(
-                    Denied(f"reading the audit log is refused: {problem}", (problem,)),
+                    denied(f"reading the audit log is refused: {problem}", reason),
                     Record(at, reader.id, "audit.search", "", "deny", {"reason": problem}),
                 )
             found = self._ctx.store.audit_search(

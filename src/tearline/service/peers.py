@@ -25,12 +25,13 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from tearline.audit import Record
-from tearline.errors import Denied, InvalidInput, NotFound, Unauthenticated
+from tearline.errors import InvalidInput, NotFound, Unauthenticated
 from tearline.labels.schemes.agreements import Agreement
 from tearline.labels.schemes.model import Scheme
 from tearline.policy.decide import day_of
 from tearline.policy.model import Status
-from tearline.service.context import Context, Refusal, scheme_of_nation
+from tearline.policy.reasons import Reason
+from tearline.service.context import Context, Refusal, denied, scheme_of_nation
 from tearline.service.ports import Sealer, Signer
 from tearline.service.principals import PeerRecord
 from tearline.service.records import PersonRecord, Role
@@ -128,16 +129,17 @@ class Peers:
 
     def _admin(self, actor_id: str, action: str, subject: str, at: datetime) -> PersonRecord:
         actor = self._ctx.actor(actor_id)
-        problem = None
+        reason = None
         if not actor.has_role(Role.NODE_ADMINISTRATOR):
-            problem = f"{actor.id} is not a node administrator"
+            reason = Reason.not_in_role(actor.id, Role.NODE_ADMINISTRATOR)
         elif actor.status is not Status.ACTIVE:
-            problem = f"{actor.id}'s clearance is {actor.status}"
+            reason = Reason.person_status(actor.id, actor.status)
         elif actor.clearance_expires is not None and day_of(at) >= actor.clearance_expires:
-            problem = f"{actor.id}'s clearance expired on {actor.clearance_expires.isoformat()}"
-        if problem is not None:
+            reason = Reason.person_expired(actor.id, actor.clearance_expires)
+        if reason is not None:
+            problem = reason.text()
             raise Refusal(
-                Denied(f"{action} is refused: {problem}", (problem,)),
+                denied(f"{action} is refused: {problem}", reason),
                 Record(at, actor.id, action, subject, "deny", {"reason": problem}),
             )
         return actor

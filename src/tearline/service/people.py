@@ -12,10 +12,11 @@ from datetime import date, datetime
 from typing import Any
 
 from tearline.audit import Record
-from tearline.errors import Conflict, Denied, InvalidInput, NotFound
+from tearline.errors import Conflict, InvalidInput, NotFound
 from tearline.policy.decide import day_of
 from tearline.policy.model import Person, Status
-from tearline.service.context import Context, Refusal, scheme_of_nation
+from tearline.policy.reasons import Reason
+from tearline.service.context import Context, Refusal, denied, scheme_of_nation
 from tearline.service.items import printable_text
 from tearline.service.records import Grant, PersonRecord, Role, VettingEvent
 
@@ -49,10 +50,11 @@ class People:
     def officer(self, actor_id: str, action: str, subject: str, at: datetime) -> PersonRecord:
         """The acting security officer; anyone else is refused (and the refusal audited)."""
         actor = self._ctx.actor(actor_id)
-        problem = _officer_problem(actor, at)
-        if problem is not None:
+        reason = _officer_problem(actor, at)
+        if reason is not None:
+            problem = reason.text()
             raise Refusal(
-                Denied(f"{action} is refused: {problem}", (problem,)),
+                denied(f"{action} is refused: {problem}", reason),
                 Record(at, actor.id, action, subject, "deny", {"reason": problem}),
             )
         return actor
@@ -298,21 +300,22 @@ def _transition_problem(person: PersonRecord, event: str) -> str:
     return f"{person.id}'s clearance is {person.status}; it cannot be {event}"
 
 
-def _officer_problem(actor: PersonRecord, at: datetime) -> str | None:
+def _officer_problem(actor: PersonRecord, at: datetime) -> Reason | None:
     if not actor.has_role(Role.SECURITY_OFFICER):
-        return f"{actor.id} is not a security officer"
+        return Reason.not_in_role(actor.id, Role.SECURITY_OFFICER)
     if actor.status is not Status.ACTIVE:
-        return f"{actor.id}'s clearance is {actor.status}"
+        return Reason.person_status(actor.id, actor.status)
     if actor.clearance_expires is not None and day_of(at) >= actor.clearance_expires:
-        return f"{actor.id}'s clearance expired on {actor.clearance_expires.isoformat()}"
+        return Reason.person_expired(actor.id, actor.clearance_expires)
     return None
 
 
 def _not_self(actor: PersonRecord, target: PersonRecord, action: str, at: datetime) -> None:
     if actor.id == target.id:
-        problem = "a security officer does not change their own vetting; ask another officer"
+        reason = Reason.own_vetting()
+        problem = reason.text()
         raise Refusal(
-            Denied(problem, (problem,)),
+            denied(problem, reason),
             Record(at, actor.id, action, target.id, "deny", {"reason": problem}),
         )
 

@@ -86,7 +86,8 @@ class SessionRecord:
 class SyncState:
     """How far this node has synced with a peer: the peer's ``date_added`` it has pulled up
     to, the version time of its own objects it has pushed up to, its last success and error,
-    how many attempts in a row failed and when the next may start."""
+    how many attempts in a row failed and when the next may start, and how far its
+    observations were pushed (the audit sequence number of their last change)."""
 
     peer: str
     pull_cursor: datetime | None = None
@@ -95,3 +96,6 @@ class SyncState:
     last_error: str | None = None
     attempts: int = 0
     next_attempt: datetime | None = None
+    #: How far this node's observations were pushed: the audit sequence number of their
+    #: last change, then their id (a batch filed at once is one change).
+    observation_cursor: tuple[int, str] = (0, "")

@@ -8,6 +8,7 @@ or authorization that lapses by the clock alone changes the next answer; no job 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,8 +53,15 @@ class ReadableLabels:
             if label.displayable_to:
                 self._shown.append((label_id, label))
 
-    def _answer(self, person: PersonRecord, at: datetime) -> _Answer:
-        self._refresh_labels()
+    def knows(self, label_ids: Sequence[int]) -> bool:
+        """Whether every one of ``label_ids`` is among the labels already read (then asking
+        with ``refresh=False`` needs no query)."""
+        newest = self._ids[-1] if self._ids else 0
+        return all(label_id <= newest for label_id in label_ids)
+
+    def _answer(self, person: PersonRecord, at: datetime, *, refresh: bool = True) -> _Answer:
+        if refresh:
+            self._refresh_labels()
         answer = self._answers.get(person.id)
         if answer is None or answer.version != person.version or _lapsed(answer, at):
             compiled = self._compiler.person(person.as_person(), at)
@@ -61,11 +69,13 @@ class ReadableLabels:
             self._answers[person.id] = answer
         return answer
 
-    def display_only(self, person: PersonRecord, at: datetime) -> dict[int, Label]:
+    def display_only(
+        self, person: PersonRecord, at: datetime, *, refresh: bool = True
+    ) -> dict[int, Label]:
         """The stored labels ``person`` may be shown but not given (DISPLAY ONLY), by id
         (call inside a transaction). Decided by :func:`decide`, only for labels that carry
-        a display list at all."""
-        answer = self._answer(person, at)
+        a display list at all. Without ``refresh``, among the labels already read only."""
+        answer = self._answer(person, at, refresh=refresh)
         if answer.display is None:
             answer.display, answer.shown_seen = {}, 0
         if answer.shown_seen < len(self._shown):
@@ -77,10 +87,17 @@ class ReadableLabels:
             answer.shown_seen = len(self._shown)
         return answer.display
 
-    def for_person(self, person: PersonRecord, at: datetime) -> list[int]:
+    def for_people(self, people: Sequence[PersonRecord], at: datetime) -> list[list[int]]:
+        """:meth:`for_person` for each of ``people``, the stored labels read once."""
+        self._refresh_labels()
+        return [self.for_person(p, at, refresh=False) for p in people]
+
+    def for_person(self, person: PersonRecord, at: datetime, *, refresh: bool = True
+                   ) -> list[int]:  # fmt: skip
         """The ids of every stored label ``person`` may read at ``at`` (call inside a
-        transaction, so labels and person are read from one state)."""
-        answer = self._answer(person, at)
+        transaction, so labels and person are read from one state). Without ``refresh``,
+        among the labels already read only (no query)."""
+        answer = self._answer(person, at, refresh=refresh)
         if answer.labels_seen < len(self._ids):
             start = answer.labels_seen
             verdicts = can_read_labels(answer.compiled, self._compiled[start:])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from tearline.labels.model import Label
 from tearline.picture.observation import Observation
@@ -16,7 +17,9 @@ from tearline.policy.model import Authorization, Clearance, Person, Status
 
 __all__ = [
     "Consent",
+    "Given",
     "Grant",
+    "HeldRow",
     "Incident",
     "ItemKind",
     "ItemRecord",
@@ -202,3 +205,35 @@ class ObservationRecord:
     def label(self) -> Label:
         """The observation's current label."""
         return self.observation.label
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """The latest version of a purged item a peer was given: its STIX id, the local item
+    id, version and label, and when the incident purged it."""
+
+    stix_id: str
+    item_id: str
+    version: int
+    label: Label
+    purged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRow:
+    """An object version the release guard held for ``principal`` instead of giving it out:
+    why (``reason``: ``word`` or ``near-duplicate``; ``detail``), and a releasing officer's
+    decision once made (``approved`` or ``denied``, by whom, when, with a note)."""
+
+    id: str
+    principal: str
+    item_id: str
+    version: int
+    modified: datetime
+    reason: str
+    detail: dict[str, Any]
+    held_at: datetime
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = None

@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tearline.audit import Record
-from tearline.errors import Conflict, Denied, InvalidInput
+from tearline.errors import Conflict, InvalidInput
 from tearline.labels.model import Label
 from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
-from tearline.service.context import Context, Refusal
+from tearline.policy.reasons import Reason
+from tearline.service.context import Context, Refusal, denied
 from tearline.service.items import Items, marking, new_item_id
 from tearline.service.records import (
     Consent,
@@ -36,12 +37,13 @@ __all__ = ["Release", "Releases", "audience_of", "consented"]
 
 @dataclass(frozen=True, slots=True)
 class Release:
-    """A release made: the new document, and each withheld portion's position and reason."""
+    """A release made: the new document, and each withheld portion's position and reason
+    (as data: ``reason.text(language)`` puts it into words)."""
 
     document: ItemRecord
     source_id: str
     audience: frozenset[str]
-    withheld: tuple[tuple[int, str], ...]
+    withheld: tuple[tuple[int, Reason], ...]
     consents: tuple[str, ...] = ()
 
 
@@ -66,17 +68,16 @@ def audience_of(text: str, registry: Registry) -> frozenset[str]:
 
 def _withheld_because(
     label: Label, audience: frozenset[str], relido: bool, consent: Consent | None
-) -> str | None:
+) -> Reason | None:
     if label.has_control("OC") and consent is None:
-        return "ORCON: the originator's consent to release is not recorded"
+        return Reason.orcon_unconsented()
     shown_only = audience & label.displayable_to
     if shown_only:
-        return f"DISPLAY ONLY: {', '.join(sorted(shown_only))} may be shown it, not given it"
+        return Reason.display_only_audience(sorted(shown_only))
     if label.has_control("RELIDO") and not relido:
-        return "RELIDO: a releasing officer must decide it explicitly (relido)"
+        return Reason.relido_undecided()
     if label.releasable_to is not None and not audience <= label.releasable_to:
-        missing = ", ".join(sorted(audience - label.releasable_to))
-        return f"not releasable to {missing}"
+        return Reason.not_releasable(sorted(audience - label.releasable_to))
     return None
 
 
@@ -134,15 +135,16 @@ class Releases:
     def _releasing_officer(self, officer: PersonRecord, document_id: str, at: datetime) -> None:
         if officer.has_role(Role.RELEASING_OFFICER):
             return
-        problem = f"{officer.id} is not a releasing officer"
-        raise Refusal(Denied(f"a release is refused: {problem}", (problem,)),
+        reason = Reason.not_in_role(officer.id, Role.RELEASING_OFFICER)
+        problem = reason.text()
+        raise Refusal(denied(f"a release is refused: {problem}", reason),
                       Record(at, officer.id, "document.release", document_id[:64], "deny",
                              {"reason": problem}))  # fmt: skip
 
     def _sort(
         self, source: ItemRecord, nations: frozenset[str], relido: bool,
         consents: list[Consent],
-    ) -> tuple[list[tuple[int, Portion]], list[tuple[int, str]], tuple[str, ...]]:  # fmt: skip
+    ) -> tuple[list[tuple[int, Portion]], list[tuple[int, Reason]], tuple[str, ...]]:  # fmt: skip
         if source.kind is not ItemKind.DOCUMENT or not source.portions:
             raise InvalidInput("only a portion-marked document is released portion by portion")
         kept, withheld, used = [], [], []
@@ -179,13 +181,14 @@ class Releases:
 
     def _audit(
         self, officer: PersonRecord, source: ItemRecord, made: ItemRecord,
-        nations: frozenset[str], withheld: list[tuple[int, str]], at: datetime,
+        nations: frozenset[str], withheld: list[tuple[int, Reason]], at: datetime,
         consents: tuple[str, ...],
     ) -> None:  # fmt: skip
         detail = {
             "consents": list(consents),
             "release": made.id, "audience": sorted(nations),
-            "released": len(made.portions), "withheld": [list(w) for w in withheld],
+            "released": len(made.portions),
+            "withheld": [[position, reason.text()] for position, reason in withheld],
             "banner": marking(made.label, self._ctx.registry),
         }  # fmt: skip
         self._ctx.audit.write([Record(at, officer.id, "document.release", source.id, "done",

@@ -141,6 +141,25 @@ class ObservationTables:
         )
         return [r[0] for r in rows]
 
+    def observations_to_release(
+        self, readable: Sequence[int], principal: str, after: tuple[int, str], limit: int
+    ) -> list[tuple[ObservationRecord, datetime, int]]:
+        """The observations of this node (none received from a peer) after ``after`` (the
+        audit sequence number of their last change, then their id), in that order, at most
+        ``limit``, each with the time and sequence number of its last change: the live ones
+        carrying a ``readable`` label id, and any that went to ``principal`` before (its
+        revocation may be due). The database filters; nothing else is read."""
+        member, ids = membership(sorted(set(readable)) or [-1], self.db.dialect)
+        rows = self.db.all(
+            f"SELECT {_RECORD}, modified, change FROM observations o WHERE change >= ? AND "
+            "(change > ? OR id > ?) AND created_by NOT LIKE 'peer:%' AND ((retracted IS NULL "
+            f"AND {member}) OR EXISTS (SELECT 1 FROM stix_signatures s CROSS JOIN stix_releases r "
+            "WHERE s.item_id = o.id AND r.principal = ? AND r.stix_id = s.stix_id "
+            "AND r.modified = s.modified AND r.digest = s.digest)) ORDER BY change, id LIMIT ?",
+            (after[0], after[0], after[1], *ids, principal, limit),
+        )
+        return [(self._record(r), from_us(int(r[17])), int(r[18])) for r in rows]
+
     def _observation(self, row: Sequence[Any]) -> Observation:
         return Observation(
             id=row[0], time=from_us(int(row[1])), lat=float(row[2]), lon=float(row[3]),

@@ -33,8 +33,10 @@ from tearline.store import search
 from tearline.store.credentials import CredentialRows
 from tearline.store.custody import CustodyTables
 from tearline.store.database import Database
+from tearline.store.exchange import ExchangeRows
 from tearline.store.observations import ObservationTables
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
+from tearline.store.revocations import RevocationRows
 from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
 from tearline.store.sync_rows import SyncRows
 
@@ -52,7 +54,9 @@ _ITEM_COLUMNS = (
 _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
-class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
+class Repository(
+    CredentialRows, CustodyTables, ObservationTables, RevocationRows, SyncRows, ExchangeRows
+):
     """The node's tables over one database connection (see :class:`Database`)."""
 
     def __init__(self, db: Database, registry: Registry) -> None:
@@ -61,6 +65,7 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
         self._labels: dict[int, Label] = {}
         self._label_ids: dict[str, int] = {}
         self._ids_by_label: dict[Label, int] = {}  # equal labels have equal intern keys
+        self._newest = 0  # the highest label id cached
         # The planner's statistics per (kind, readable set), kept while nothing was written:
         # SQLite's data_version moves when another connection commits, _writes when we do.
         self._writes = 0
@@ -69,23 +74,29 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[None]:
-        """One transaction. If a write transaction fails, what this repository remembered
-        from inside it is forgotten: a label interned in a rolled-back transaction has no row,
-        and its id may be given to another label next. A read transaction writes nothing, so
-        a refused read forgets nothing (and a forbidden id costs no more than a missing one
-        for having emptied the cache of labels)."""
+        """One transaction. If a write transaction fails, the labels this repository cached
+        from inside it are forgotten: a label interned in a rolled-back transaction has no
+        row, and its id may be given to another label next. Labels known before it are kept
+        (ids only grow): a refused write, like a refused read, leaves the cache as it was, so
+        the next request — a forbidden id as much as a missing one — costs what it did."""
+        before = self._newest
         try:
             with self.db.transaction(write=write):
                 yield
         except BaseException:
             if not write:
                 raise
-            self._labels.clear()
-            self._label_ids.clear()
-            self._ids_by_label.clear()
+            self._forget_labels_after(before)
             self._stats.clear()
             self._stats_mark = None
             raise
+
+    def _forget_labels_after(self, label_id: int) -> None:
+        for newer in [known for known in self._labels if known > label_id]:
+            del self._labels[newer]
+        self._label_ids = {key: i for key, i in self._label_ids.items() if i <= label_id}
+        self._ids_by_label = {label: i for label, i in self._ids_by_label.items() if i <= label_id}
+        self._newest = label_id
 
     # ------------------------------------------------------------------ node
     def node(self) -> tuple[str, str, str] | None:
@@ -196,6 +207,7 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
         self._label_ids[key] = int(row[0])
         self._labels[int(row[0])] = label
         self._ids_by_label[label] = int(row[0])
+        self._newest = max(self._newest, int(row[0]))
         return int(row[0])
 
     def label(self, label_id: int) -> Label:
@@ -203,7 +215,14 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
         found = self._labels.get(label_id)
         if found is None:
             self.labels_after(max(self._labels, default=0))
-            found = self._labels[label_id]
+            found = self._labels.get(label_id)
+        if found is None:  # a rollback emptied the cache, since refilled past this id
+            row = self.db.one("SELECT key, body FROM labels WHERE id = ?", (label_id,))
+            if row is None:
+                raise KeyError(label_id)
+            found = codec.from_dict(json.loads(row[1]), registry=self._registry)
+            self._labels[label_id] = found
+            self._label_ids[row[0]] = label_id
         return found
 
     def labels_after(self, after: int) -> list[tuple[int, Label]]:
@@ -216,6 +235,7 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
                 label = codec.from_dict(json.loads(body), registry=self._registry)
                 self._labels[label_id] = label
                 self._label_ids[key] = label_id
+                self._newest = max(self._newest, int(label_id))
             new.append((int(label_id), label))
         return new
 
@@ -300,10 +320,21 @@ class Repository(CredentialRows, CustodyTables, ObservationTables, SyncRows):
         row = self.db.one(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,))
         return None if row is None else self._item(row)
 
-    def item_label(self, item_id: str) -> Label | None:
-        """Just the current label of ``item_id`` (to decide before reading anything else)."""
-        row = self.db.one("SELECT label_id FROM items WHERE id = ?", (item_id,))
-        return None if row is None else self.label(int(row[0]))
+    def item_head(self, item_id: str) -> tuple[Label, ItemKind] | None:
+        """Just the current label and the kind of ``item_id`` (to decide before reading
+        anything else)."""
+        row = self.db.one("SELECT label_id, kind FROM items WHERE id = ?", (item_id,))
+        return None if row is None else (self.label(int(row[0])), ItemKind(row[1]))
+
+    def portion_label_ids(self, item_id: str) -> list[int]:
+        """The label ids of the portions of ``item_id``'s current version (none for an item
+        that is not a document, or no item)."""
+        rows = self.db.all(
+            "SELECT p.label_id FROM portions p JOIN items i ON i.id = p.item_id "
+            "AND i.version = p.version WHERE p.item_id = ? ORDER BY p.position",
+            (item_id,),
+        )
+        return [int(row[0]) for row in rows]
 
     def existing_sources(self, keys: Sequence[str]) -> set[str]:
         """Which of these import keys are already stored (so a re-run skips them)."""

@@ -13,7 +13,10 @@ from tearline.store.rows import from_us, to_us
 
 __all__ = ["SyncRows"]
 
-_COLUMNS = "peer, pull_cursor, push_cursor, last_success, last_error, attempts, next_attempt"
+_COLUMNS = (
+    "peer, pull_cursor, push_cursor, last_success, last_error, attempts, next_attempt, "
+    "observation_cursor, observation_cursor_id"
+)
 
 
 def _time(value: Any) -> datetime | None:
@@ -34,8 +37,9 @@ class SyncRows:
         row = self.db.one(f"SELECT {_COLUMNS} FROM peer_sync WHERE peer = ?", (peer,))
         if row is None:
             return None
+        cursor = (int(row[7] or 0), str(row[8] or ""))
         return SyncState(str(row[0]), _time(row[1]), _time(row[2]), _time(row[3]),
-                         row[4], int(row[5]), _time(row[6]))  # fmt: skip
+                         row[4], int(row[5]), _time(row[6]), cursor)  # fmt: skip
 
     def _ensure_sync_row(self, peer: str) -> None:
         if self.db.one("SELECT 1 FROM peer_sync WHERE peer = ?", (peer,)) is None:
@@ -46,9 +50,11 @@ class SyncRows:
         self._ensure_sync_row(state.peer)
         self.db.execute(
             "UPDATE peer_sync SET pull_cursor = ?, push_cursor = ?, last_success = ?, "
-            "last_error = ?, attempts = ?, next_attempt = ? WHERE peer = ?",
+            "last_error = ?, attempts = ?, next_attempt = ?, observation_cursor = ?, "
+            "observation_cursor_id = ? WHERE peer = ?",
             (_stamp(state.pull_cursor), _stamp(state.push_cursor), _stamp(state.last_success),
-             state.last_error, state.attempts, _stamp(state.next_attempt), state.peer),
+             state.last_error, state.attempts, _stamp(state.next_attempt),
+             *state.observation_cursor, state.peer),
         )  # fmt: skip
 
     def claim_sync(self, peer: str, holder: str, at: datetime, until: datetime) -> bool:

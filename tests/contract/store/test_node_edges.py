@@ -74,7 +74,9 @@ def test_python_dash_m_tearline_runs_the_cli(
     assert '"valid": true' in capsys.readouterr().out
 
 
-def test_a_refused_read_forgets_no_label_but_a_failed_write_forgets_them_all(world: Cast) -> None:
+def test_a_refused_read_forgets_no_label_and_a_failed_write_only_its_own(
+    world: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
     items = world.node.items
     store = world.node.store
     secret = items.add(world.releaser.id, Draft(ItemKind.REPORT, "TS", "t",
@@ -85,7 +87,17 @@ def test_a_refused_read_forgets_no_label_but_a_failed_write_forgets_them_all(wor
     with pytest.raises(NotFound):  # read and refused: the labels read stay known
         items.show(world.us_analyst.id, secret.id)
     assert store._labels == known
-    with pytest.raises(Denied):  # a write refused and rolled back: nothing of it is kept
+    with pytest.raises(Denied):  # a write refused and rolled back: the cache is as it was
         items.add(world.us_analyst.id, Draft(ItemKind.REPORT, "x", "x",
                                              marking="TOP SECRET//NOFORN"))  # fmt: skip
-    assert store._labels == {}
+    assert store._labels == known
+    from tearline.service.auditing import AuditLog
+
+    def broken(self: AuditLog, records: object) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(AuditLog, "write", broken)
+    with pytest.raises(OSError, match="disk full"):  # its label was interned, then rolled back
+        items.add(world.us_analyst.id, Draft(ItemKind.REPORT, "y", "y", marking="SECRET//NOFORN"))
+    assert store._labels == known  # the label of the lost write is forgotten, no other
+    assert set(store._ids_by_label.values()) <= set(known)

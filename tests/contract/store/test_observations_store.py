@@ -11,7 +11,6 @@ from support.node import Cast
 from tearline.config import Settings
 from tearline.errors import DataFault, InvalidInput
 from tearline.labels.parse import parse
-from tearline.picture import Change
 from tearline.service import observations as module
 from tearline.service.observations import Bbox, Report
 
@@ -60,22 +59,27 @@ def test_the_database_returns_only_readable_live_rows_and_keeps_versions(world: 
 def test_a_class_picture_is_brought_forward_and_says_what_changed(world: Cast) -> None:
     node, us = world.node, world.us_analyst.id
     first = node.observations.add(world.releaser.id, _report(world, 9, "SECRET//REL TO USA, JPN"))
-    key, mark, change = node.observations.changes_since(us, 0)
-    assert change is None  # built just now: nothing to tell before it
-    assert node.observations.changes_since(us, mark) == (key, mark, Change())
+    _, key = node.observations.class_of(us)
+    built = node.observations.feed(key, None)
+    assert built.snapshot  # nothing to tell before it: the whole picture
+    assert [t.observations for t in built.tracks] == [(first.id,)]
+    mark = built.mark
+    still = node.observations.feed(key, mark)
+    assert (still.snapshot, still.mark, still.tracks, still.removed) == (False, mark, (), ())
     second = node.observations.add(
         world.releaser.id, _report(world, 8, "SECRET//REL TO USA, JPN", 36.0)
     )
-    key2, later, change = node.observations.changes_since(us, mark)
-    assert key2 == key
-    assert later > mark
-    assert change == Change((f"trk-{second.id}",), ())
+    moved = node.observations.feed(key, mark)
+    assert not moved.snapshot
+    assert moved.mark > mark
+    assert [t.id for t in moved.tracks] == [f"trk-{second.id}"]
+    assert moved.added == {second.id}
     node.observations.retract(world.releaser.id, first.id, reason="x")
     node.observations.retract(world.releaser.id, second.id, reason="x")
-    _, _, change = node.observations.changes_since(us, later)
-    assert change is not None
-    assert set(change.removed) == {f"trk-{first.id}", f"trk-{second.id}"}
+    gone = node.observations.feed(key, moved.mark)
+    assert set(gone.removed) == {f"trk-{first.id}", f"trk-{second.id}"}
     assert node.observations.tracks(us).tracks == ()
+    assert node.observations.feed(key, gone.mark + 10**6).snapshot  # not a mark it passed
 
 
 def test_classes_are_kept_within_a_bound_and_rebuilt_after_many_changes(
@@ -88,14 +92,14 @@ def test_classes_are_kept_within_a_bound_and_rebuilt_after_many_changes(
     node.observations.add(world.releaser.id, _report(world, 9, "TOP SECRET//NOFORN", 0.0))
     assert len(node.observations.tracks(world.us_analyst.id).tracks) == 1
     assert len(node.observations.tracks(world.releaser.id).tracks) == 2  # another class
-    _, mark, _ = node.observations.changes_since(world.us_analyst.id, 0)
+    _, key = node.observations.class_of(world.us_analyst.id)
+    mark = node.observations.feed(key, None).mark
     for n in range(2):
         node.observations.add(
             world.releaser.id, _report(world, 8 - n, "SECRET//REL TO USA, JPN", 40.0 + n)
         )
         node.observations.tracks(world.us_analyst.id)
-    _, _, change = node.observations.changes_since(world.us_analyst.id, mark)
-    assert change is None  # the journal no longer reaches back that far
+    assert node.observations.feed(key, mark).snapshot  # the journal no longer reaches back
     reports = [_report(world, 5, "SECRET//REL TO USA, JPN", -50 + n / 10) for n in range(1001)]
     node.observations.add_many(world.releaser.id, reports)
     assert len(node.observations.tracks(world.us_analyst.id).tracks) > 1000
