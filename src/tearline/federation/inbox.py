@@ -27,7 +27,7 @@ from typing import Any, Final
 from tearline.audit import Record
 from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
 from tearline.federation.observed import OBSERVED, received
-from tearline.federation.signing import Rejected, Verdict, signature_of, verify
+from tearline.federation.signing import Markings, Rejected, Verdict, signature_of, verify
 from tearline.federation.stix import Imported, imported, labels_of, parse_time, stix_time
 from tearline.labels.model import Label
 from tearline.labels.schemes import Registry
@@ -82,12 +82,13 @@ class Inbox:
             successes: list[dict[str, Any]] = []
             failures: list[dict[str, Any]] = []
             records: list[Record] = []
+            fresh: list[ItemRecord] = []  # new items, inserted together
             for obj in dicts:
                 if obj.get("type") in _CONTEXT:
                     continue
                 entry = {"id": str(obj.get("id"))[:120], "version": str(obj.get("modified"))[:40]}
                 try:
-                    taken = self._take(peer, obj, page, at)
+                    taken = self._take(peer, obj, page, at, fresh)
                     successes.append(entry if taken is not None else {**entry, "message": HELD})
                     records += taken or []
                 except Rejected as problem:
@@ -108,6 +109,8 @@ class Inbox:
                 "success_count": len(successes), "successes": successes,
                 "failure_count": len(failures), "failures": failures, "pending_count": 0,
             }  # fmt: skip
+            if fresh:
+                ctx.store.add_items(fresh)
             if keep:
                 ctx.store.add_taxii_status(status_id, principal_id, json.dumps(status), at)
             ctx.audit.write(records)
@@ -122,15 +125,21 @@ class Inbox:
         return None if found is None else dict(json.loads(found))
 
     def _take(
-        self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page, at: datetime
-    ) -> list[Record] | None:
-        """Take one object (``None``: that version was held already)."""
+        self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page, at: datetime,
+        fresh: list[ItemRecord],
+    ) -> list[Record] | None:  # fmt: skip
+        """Take one object (``None``: that version was held already). A new item is added
+        to ``fresh`` (the caller inserts them), and those are inserted first whenever an
+        earlier version of the object is held (it may be among them)."""
         ctx = self._ctx
         stix_id = str(obj.get("id"))
         held = ctx.store.stix_received(stix_id)
         verdict = verify(obj, page.markings, peer.public_key, [(m, s) for m, s, _ in held])
         if verdict is Verdict.HELD:
             return None
+        if held and fresh:
+            ctx.store.add_items(fresh)
+            fresh.clear()
         if obj.get("type") == OBSERVED:
             return self._observation(peer, obj, page, held, at)
         if obj.get("revoked") is True:
@@ -142,7 +151,7 @@ class Inbox:
         before = ctx.store.item(held[-1][2]) if held else None
         item = self._item(peer, got, label, portions, before, at)
         if before is None:
-            ctx.store.add_items([item])
+            fresh.append(item)
             made = created_record(item, at, ctx.registry)
         else:
             ctx.store.revise_item(before, item, peer.principal)
@@ -281,7 +290,7 @@ class _Page:
     for the request rather than once for each object that refers to them."""
 
     def __init__(self, markings: Sequence[Mapping[str, Any]]) -> None:
-        self.markings = markings
+        self.markings = Markings(markings)
         self._labels: dict[str, Label] | None = None
         self._local: dict[Label, Label] = {}
 

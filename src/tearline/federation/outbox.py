@@ -35,8 +35,8 @@ from typing import Any, Final
 
 from tearline.audit import Record
 from tearline.errors import InvalidInput
-from tearline.federation.signing import markings_digest, signed_bytes, with_signature
-from tearline.federation.stix import NAMESPACE, item_object, marking_refs, parse_time
+from tearline.federation.signing import Markings, markings_digest, signed_bytes, with_signature
+from tearline.federation.stix import NAMESPACE, Memo, item_object, parse_time
 from tearline.labels.model import Label
 from tearline.labels.rollup import rollup
 from tearline.policy.decide import decide
@@ -176,14 +176,16 @@ class Outbox:
         person = reader.as_person()
         after = None if filters.next is None else _position(filters.next)
         guard = None if self._guard is None else self._guard.check(reader, readable)
+        memo: Memo = {}
         while True:
             ids = ctx.store.readable_changed(readable, filters.added_after, after, _CHUNK)
+            items = ctx.store.items(ids)
             for item_id in ids:
-                item = ctx.store.item(item_id)
+                item = items.get(item_id)
                 if item is None:  # pragma: no cover - read in the same transaction
                     continue
                 after = _cursor(item)
-                found = self._candidate(item, person, nations, at)
+                found = self._candidate(item, person, nations, at, memo)
                 if found is not None and (
                     (filters.ids is None or found.stix_id in filters.ids)
                     and (filters.types is None or _TYPES[item.kind] in filters.types)
@@ -195,8 +197,9 @@ class Outbox:
                 return
 
     def _candidate(
-        self, item: ItemRecord, person: Person, nations: frozenset[str], at: datetime
-    ) -> _Candidate | None:
+        self, item: ItemRecord, person: Person, nations: frozenset[str], at: datetime,
+        memo: Memo | None = None,
+    ) -> _Candidate | None:  # fmt: skip
         ctx = self._ctx
         if item.created_by.startswith(PEER_PREFIX):  # the third-party rule
             return None
@@ -214,7 +217,7 @@ class Outbox:
         if withheld_because(label, nations) is not None:
             return None
         obj, markings = item_object(item, ctx.node, ctx.registry, label=label,
-                                    portions=portions)  # fmt: skip
+                                    portions=portions, memo=memo)  # fmt: skip
         return _Candidate(item, str(obj["id"]), label, portions, obj, markings)
 
     @property
@@ -246,27 +249,36 @@ class Outbox:
             at = ctx.clock()
             reader = ctx.reader(principal_id)
             page, more = self._select(reader, at, filters)
-            shared, records = [], []
-            digests: dict[tuple[str, ...], str] = {}  # the markings' digest, once a page
+            # Signed over the marking-definitions as the page carries them (the first of an
+            # id, as Envelope.wire sends it), their canonical form worked out once a page.
+            given: dict[str, dict[str, Any]] = {}
             for c in page:
-                obj, markings = c.obj, c.markings
-                data = signed_bytes(obj, markings)
-                digest = hashlib.sha256(data).hexdigest()
-                kept = ctx.store.stix_signature(c.stix_id, c.item.modified, digest)
-                value = kept or base64.b64encode(bytes.fromhex(self._signer.sign(data))).decode()
-                refs = tuple(marking_refs(obj))
-                if refs not in digests:
-                    digests[refs] = markings_digest(obj, markings)
-                signed = with_signature(obj, markings, value, self._signer.key_id,
-                                        digest=digests[refs])  # fmt: skip
-                ctx.store.add_stix_release(reader.id, c.stix_id, c.item.modified, digest,
-                                           (c.item.id, c.item.version), value, at)  # fmt: skip
-                ctx.store.keep_stix_label(c.stix_id, c.item.modified, digest, c.label)
-                shared.append(Shared(signed, markings, c.item.modified, obj["modified"]))
+                for definition in c.markings:
+                    given.setdefault(str(definition["id"]), definition)
+            markings = Markings(given.values())
+            data = [signed_bytes(c.obj, markings) for c in page]
+            digests = [hashlib.sha256(d).hexdigest() for d in data]
+            kept = ctx.store.stix_signatures(
+                [(c.stix_id, c.item.modified, d) for c, d in zip(page, digests, strict=True)]
+            )
+            shared, records, releases = [], [], []
+            for c, signed_data, digest in zip(page, data, digests, strict=True):
+                value = (
+                    kept.get((c.stix_id, c.item.modified, digest))
+                    or base64.b64encode(bytes.fromhex(self._signer.sign(signed_data))).decode()
+                )
+                signed = with_signature(c.obj, markings, value, self._signer.key_id,
+                                        digest=markings_digest(c.obj, markings))  # fmt: skip
+                releases.append((c.stix_id, c.item.modified, digest, c.item.id, c.item.version,
+                                 value))  # fmt: skip
+                shared.append(Shared(signed, c.markings, c.item.modified, c.obj["modified"]))
                 detail = {"stix_id": c.stix_id, "version": c.item.version,
                           "portions": len(c.portions), "to": reader.id}  # fmt: skip
                 records.append(Record(at, reader.id, "stix.release", c.item.id, "permit",
                                       detail))  # fmt: skip
+            ctx.store.add_stix_releases(reader.id, releases, at)
+            for c, digest in zip(page, digests, strict=True):
+                ctx.store.keep_stix_label(c.stix_id, c.item.modified, digest, c.label)
             ctx.audit.write(records)
             token = _token(_cursor(page[-1].item)) if more else None
             return Envelope(shared, more, token)

@@ -39,6 +39,7 @@ __all__ = [
     "EXTENSION_ID",
     "TLP_MARKINGS",
     "Imported",
+    "Memo",
     "bundle",
     "extension_definition",
     "identity",
@@ -151,24 +152,37 @@ def label_marking(label: Label, node: NodeInfo, registry: Registry) -> dict[str,
     }  # fmt: skip
 
 
-def _label_refs(label: Label, node: NodeInfo, registry: Registry) -> list[dict[str, Any]]:
-    found = [label_marking(label, node, registry)]
-    if label.scheme == "tlp" and label.level in TLP_MARKINGS:
-        found.append(tlp_marking(label.level))
+#: The marking-definitions of labels already mapped, by label and original marking (which
+#: the definition carries and equality leaves out): one page's, shared by its objects.
+Memo = dict[tuple[Label, str], list[dict[str, Any]]]
+
+
+def _label_refs(
+    label: Label, node: NodeInfo, registry: Registry, memo: Memo | None = None
+) -> list[dict[str, Any]]:
+    found = None if memo is None else memo.get((label, label.original))
+    if found is None:
+        found = [label_marking(label, node, registry)]
+        if label.scheme == "tlp" and label.level in TLP_MARKINGS:
+            found.append(tlp_marking(label.level))
+        if memo is not None:
+            memo[label, label.original] = found
     return found
 
 
 def item_object(
     item: ItemRecord, node: NodeInfo, registry: Registry, *,
     label: Label | None = None, portions: Sequence[Portion] | None = None,
+    memo: Memo | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
     """``item`` as a STIX object, and the marking-definitions it refers to.
 
     ``label`` and ``portions`` are what goes (a document cut down to the portions the peer
-    may be given, with its banner rolled up from them); by default, the whole item."""
+    may be given, with its banner rolled up from them); by default, the whole item.
+    ``memo``: definitions made for earlier objects (of a page), reused and added to."""
     label = item.label if label is None else label
     portions = item.portions if portions is None else portions
-    markings = {m["id"]: m for m in _label_refs(label, node, registry)}
+    markings = {m["id"]: m for m in _label_refs(label, node, registry, memo)}
     creator = identity(node)["id"]
     extension: dict[str, Any] = {
         "extension_type": "property-extension", "item": item.id, "kind": str(item.kind),
@@ -191,7 +205,7 @@ def item_object(
         extension["portions"] = [p.text for p in portions]
         granular = []
         for position, portion in enumerate(portions):
-            for found in _label_refs(portion.label, node, registry):
+            for found in _label_refs(portion.label, node, registry, memo):
                 markings.setdefault(found["id"], found)
                 selector = f"extensions.{EXTENSION_ID}.portions.[{position}]"
                 granular.append({"marking_ref": found["id"], "selectors": [selector]})

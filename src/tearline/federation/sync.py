@@ -5,7 +5,8 @@ what this node releases to it — resumable, idempotent, retried, one sync per p
 with ``added_after`` the peer's ``date_added`` this node has taken up to. Each page goes
 through :class:`~tearline.federation.inbox.Inbox` — the same intake as a peer's
 add-objects: verified against the peer's key, translated, stored with provenance, audited —
-and only once it is taken (its transaction committed) does the cursor move past it.
+and only once it is taken (its transaction committed) does the cursor move past it. The next
+page is read while one is taken (the two nodes work at once); pages are taken in order.
 
 **Push.** What this node releases to the peer — :class:`~tearline.federation.outbox.Outbox`
 with the peer as reader: the release filter, signed once, each release recorded and audited
@@ -33,9 +34,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+import ssl
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -47,7 +50,7 @@ from tearline.federation.anchors import Anchors
 from tearline.federation.changes import Changes
 from tearline.federation.inbox import HELD, Inbox
 from tearline.federation.outbox import Envelope, Filters, Outbox
-from tearline.federation.taxii_client import Collection, TaxiiClient
+from tearline.federation.taxii_client import Collection, Page, TaxiiClient
 from tearline.service.context import Context
 from tearline.service.peers import Peers
 from tearline.service.principals import PeerRecord, SyncState
@@ -100,6 +103,7 @@ class Sync:
         self._transport, self._page, self._sleep = transport, page, sleep
         self._anchors = anchors
         self._holder = "sync-" + secrets.token_hex(8)
+        self._tls: ssl.SSLContext | None = None  # made at the first sync, kept for the next
 
     def through(
         self, transport: httpx.BaseTransport, *, sleep: Callable[[float], None] | None = None
@@ -206,8 +210,10 @@ class Sync:
                 f"this node holds no credential for peer {peer.name}: `tearline peer add "
                 f"{peer.name} … --token TOKEN` with the one its administrator printed"
             )
+        if self._tls is None:
+            self._tls = httpx.create_ssl_context()  # httpx's default: verifying, certifi's CAs
         with TaxiiClient(peer.name, peer.url, token, transport=self._transport,
-                         sleep=self._sleep) as client:  # fmt: skip
+                         sleep=self._sleep, tls=self._tls) as client:  # fmt: skip
             collection = client.collection()
             self._pull(peer, client, collection, outcome)
             if collection.can_write:
@@ -222,20 +228,30 @@ class Sync:
         self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
     ) -> None:
         cursor = self._state(peer.name).pull_cursor
-        token: str | None = None
-        while True:
-            page = client.objects(collection, added_after=cursor, next_=token, limit=self._page)
-            if page.objects:
-                new, refused = _counted(self._inbox.add(peer.principal, page.objects, keep=False))
-                outcome.pulled += new
-                outcome.rejected += refused
-            if page.last_added is not None:
-                last = page.last_added - _TICK if page.more else page.last_added
-                if cursor is None or last > cursor:
-                    self._keep(peer.name, pull_cursor=last)
-            if not page.more or not page.next or not page.objects:
-                return
-            token = page.next
+
+        def fetch(token: str | None) -> Page:
+            return client.objects(collection, added_after=cursor, next_=token, limit=self._page)
+
+        # The next page is read while this one is taken, so the peer's work (the release
+        # filter, signing) and this node's (verifying, storing) overlap; pages are still
+        # taken one at a time, in order, and the cursor moves as each is taken.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tearline-pull") as ahead:
+            coming = ahead.submit(fetch, None)
+            while True:
+                page = coming.result()
+                if page.more and page.next and page.objects:
+                    coming = ahead.submit(fetch, page.next)
+                if page.objects:
+                    status = self._inbox.add(peer.principal, page.objects, keep=False)
+                    new, refused = _counted(status)
+                    outcome.pulled += new
+                    outcome.rejected += refused
+                if page.last_added is not None:
+                    last = page.last_added - _TICK if page.more else page.last_added
+                    if cursor is None or last > cursor:
+                        self._keep(peer.name, pull_cursor=last)
+                if not page.more or not page.next or not page.objects:
+                    return
 
     def _push(
         self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +16,8 @@ _PEER_COLUMNS = (
     "name, url, nation, agreement, public_key, ceiling_level, ceiling_scheme, nonce, "
     "token_hash, version, created, created_by, modified, outgoing_token"
 )
+#: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
+_IN_CHUNK = 500
 _SESSION_COLUMNS = "hash, person_id, token_id, csrf_hash, created, last_seen, expires, ended"
 
 
@@ -126,6 +129,49 @@ class CredentialRows:
                 "VALUES (?,?,?,?,?)",
                 (principal, stix_id, stamp, digest, to_us(at)),
             )
+
+    def stix_signatures(
+        self, versions: Sequence[tuple[str, datetime, str]]
+    ) -> dict[tuple[str, datetime, str], str]:
+        """The signatures kept for these ``(stix_id, modified, digest)``, by the same (those
+        not kept are left out): a page's in a few queries."""
+        wanted = {(s, to_us(m), d): (s, m, d) for s, m, d in versions}
+        ids = sorted({s for s, _, _ in versions})
+        found: dict[tuple[str, datetime, str], str] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self.db.all(
+                "SELECT stix_id, modified, digest, signature FROM stix_signatures "
+                f"WHERE stix_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                key = wanted.get((str(row[0]), int(row[1]), str(row[2])))
+                if key is not None:
+                    found[key] = str(row[3])
+        return found
+
+    def add_stix_releases(
+        self, principal: str, releases: Sequence[tuple[str, datetime, str, str, int, str]],
+        at: datetime,
+    ) -> None:  # fmt: skip
+        """Record that these signed object versions — ``(stix_id, modified, digest, item_id,
+        version, signature)`` each — went to ``principal`` at ``at``, as
+        :meth:`add_stix_release` does each (a signature kept from its first release; a
+        repeated release recorded once), in two statements."""
+        when = to_us(at)
+        rows = [(s, to_us(m), d, item, version, sig) for s, m, d, item, version, sig in releases]
+        self.db.executemany(
+            "INSERT INTO stix_signatures (stix_id, modified, digest, item_id, version, "
+            "signature, first_released) VALUES (?,?,?,?,?,?,?) "
+            "ON CONFLICT (stix_id, modified, digest) DO NOTHING",
+            [(*row, when) for row in rows],
+        )
+        self.db.executemany(
+            "INSERT INTO stix_releases (principal, stix_id, modified, digest, at) "
+            "VALUES (?,?,?,?,?) ON CONFLICT (principal, stix_id, modified, digest) DO NOTHING",
+            [(principal, s, m, d, when) for s, m, d, *_ in rows],
+        )
 
     def stix_releases(self, principal: str) -> list[tuple[str, datetime, str, datetime]]:
         """What went to ``principal``: ``(stix_id, modified, signature, at)``, oldest first."""

@@ -350,14 +350,38 @@ class Repository(
             )
         return found
 
-    def _item(self, row: Sequence[Any]) -> ItemRecord:
-        portions = tuple(
-            Portion(self.label(int(label_id)), text)
-            for label_id, text in self.db.all(
+    def items(self, item_ids: Sequence[str]) -> dict[str, ItemRecord]:
+        """The items of these ids that exist, at their current versions, by id: as
+        :meth:`item` gives each, in two queries for every 500."""
+        found: dict[str, ItemRecord] = {}
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.all(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk)
+            current = {(row[0], int(row[11])) for row in rows}
+            portions: dict[str, list[tuple[int, str]]] = {}
+            for item_id, version, label_id, text in self.db.all(
+                "SELECT item_id, version, label_id, text FROM portions "
+                f"WHERE item_id IN ({marks}) ORDER BY item_id, position",
+                chunk,
+            ):  # fmt: skip
+                if (item_id, int(version)) in current:
+                    portions.setdefault(item_id, []).append((int(label_id), text))
+            for row in rows:
+                found[row[0]] = self._item(row, portions.get(row[0], []))
+        return found
+
+    def _item(
+        self, row: Sequence[Any], portion_rows: Sequence[tuple[int, str]] | None = None
+    ) -> ItemRecord:
+        if portion_rows is None:
+            portion_rows = self.db.all(
                 "SELECT label_id, text FROM portions WHERE item_id = ? AND version = ? "
                 "ORDER BY position",
                 (row[0], row[11]),
             )
+        portions = tuple(
+            Portion(self.label(int(label_id)), text) for label_id, text in portion_rows
         )
         return ItemRecord(
             id=row[0], kind=ItemKind(row[1]), label=self.label(int(row[2])), title=row[3],
