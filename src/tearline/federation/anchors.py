@@ -201,7 +201,8 @@ class Anchors:
         """Ask each peer this node holds a credential for which of this node's checkpoints
         it holds, and compare them with this node's chain (see the module's docstring)."""
         with self._ctx.store.transaction(write=False):
-            peers = [p for p in self._ctx.store.peers() if p.outgoing is not None]
+            held = self._ctx.store.peers()
+        peers = [p for p in held if p.outgoing is not None and not p.is_feed]
         checks = []
         for peer in peers:
             check = PeerCheck(peer.name)

@@ -34,6 +34,7 @@ from tearline.labels.schemes import Registry
 from tearline.labels.translate import translate
 from tearline.picture import observation
 from tearline.service.context import Context, Refusal
+from tearline.service.feeds import UNSIGNED
 from tearline.service.items import created_record, marking, new_item_id
 from tearline.service.observations import new_observation_id
 from tearline.service.principals import PEER_PREFIX, PeerRecord
@@ -134,6 +135,8 @@ class Inbox:
         ctx = self._ctx
         stix_id = str(obj.get("id"))
         held = ctx.store.stix_received(stix_id)
+        if any(signature.startswith(UNSIGNED) for _, signature, _ in held):
+            raise Rejected("foreign", f"{stix_id[:120]}: this id came from an unsigned feed")
         verdict = verify(obj, page.markings, peer.public_key, [(m, s) for m, s, _ in held])
         if verdict is Verdict.HELD:
             return None

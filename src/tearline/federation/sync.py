@@ -48,6 +48,7 @@ import httpx
 from tearline.errors import Conflict, DataFault, InvalidInput, NotFound, TearlineError
 from tearline.federation.anchors import Anchors
 from tearline.federation.changes import Changes
+from tearline.federation.feed import FeedInbox
 from tearline.federation.inbox import HELD, Inbox
 from tearline.federation.outbox import Envelope, Filters, Outbox
 from tearline.federation.taxii_client import Collection, Page, TaxiiClient
@@ -100,6 +101,8 @@ class Sync:
     ) -> None:  # fmt: skip
         self._ctx, self._peers, self._inbox, self._outbox = ctx, peers, inbox, outbox
         self._changes = Changes(outbox)
+        #: The intake of unsigned feeds (:mod:`tearline.federation.feed`).
+        self.feeds = FeedInbox(ctx)
         self._transport, self._page, self._sleep = transport, page, sleep
         self._anchors = anchors
         self._holder = "sync-" + secrets.token_hex(8)
@@ -139,7 +142,9 @@ class Sync:
         done = []
         for peer in peers:
             state = states[peer.name]
-            if peer.outgoing is None or (state and state.next_attempt and state.next_attempt > at):
+            if (peer.outgoing is None and not peer.is_feed) or (
+                state and state.next_attempt and state.next_attempt > at
+            ):
                 continue
             outcome = self._one(peer, 0.0)
             if outcome is not None:
@@ -205,6 +210,9 @@ class Sync:
 
     def _sync(self, peer: PeerRecord, outcome: Outcome) -> None:
         token = self._peers.outgoing_token(peer)
+        if peer.is_feed:  # unsigned: only pulled, through its own intake; nothing goes to it
+            self._pull_feed(peer, token, outcome)
+            return
         if token is None:
             raise InvalidInput(
                 f"this node holds no credential for peer {peer.name}: `tearline peer add "
@@ -224,9 +232,20 @@ class Sync:
             if self._anchors is not None:  # this node's audit checkpoints, for the peer to keep
                 self._anchors.send(peer, client)
 
+    def _pull_feed(self, feed: PeerRecord, credential: str | None, outcome: Outcome) -> None:
+        """Pull an unsigned feed (:mod:`tearline.federation.feed`), with its basic
+        authentication if one was given; nothing is pushed to it."""
+        if self._tls is None:
+            self._tls = httpx.create_ssl_context()
+        with TaxiiClient(feed.name, feed.url, credential or "", transport=self._transport,
+                         sleep=self._sleep, tls=self._tls,
+                         basic=credential is not None) as client:  # fmt: skip
+            self._pull(feed, client, client.collection(), outcome, self.feeds.add)
+
     def _pull(
-        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
-    ) -> None:
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome,
+        take: Callable[[PeerRecord, list[Any]], dict[str, Any]] | None = None,
+    ) -> None:  # fmt: skip
         cursor = self._state(peer.name).pull_cursor
 
         def fetch(token: str | None) -> Page:
@@ -242,7 +261,10 @@ class Sync:
                 if page.more and page.next and page.objects:
                     coming = ahead.submit(fetch, page.next)
                 if page.objects:
-                    status = self._inbox.add(peer.principal, page.objects, keep=False)
+                    status = (
+                        take(peer, page.objects) if take is not None
+                        else self._inbox.add(peer.principal, page.objects, keep=False)
+                    )  # fmt: skip
                     new, refused = _counted(status)
                     outcome.pulled += new
                     outcome.rejected += refused

@@ -90,14 +90,22 @@ class TaxiiClient:
         self, name: str, base_url: str, token: str, *,
         transport: httpx.BaseTransport | None = None, tries: int = 4, pause: float = 0.2,
         timeout: float = 10.0, sleep: Callable[[float], None] = time.sleep,
-        tls: ssl.SSLContext | None = None,
+        tls: ssl.SSLContext | None = None, basic: bool = False,
     ) -> None:  # fmt: skip
         """``tls``: the verifying TLS context to use (httpx's default, made again for each
-        client, otherwise: a verifying context is tens of milliseconds to make)."""
+        client, otherwise: a verifying context is tens of milliseconds to make). ``basic``:
+        ``token`` is ``USER:PASSWORD`` for HTTP basic authentication (an unsigned feed such
+        as medallion), not a Bearer credential."""
         self._name = name
         self._base = base_url.rstrip("/") + "/"
-        headers = {"Accept": MEDIA_TYPE, "Authorization": f"Bearer {token}"}
-        self._http = httpx.Client(headers=headers, transport=transport,
+        headers = {"Accept": MEDIA_TYPE}
+        auth = None
+        if basic:
+            user, _, password = token.partition(":")
+            auth = httpx.BasicAuth(user, password)
+        else:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(headers=headers, transport=transport, auth=auth,
                                   timeout=httpx.Timeout(timeout, connect=3.0),
                                   follow_redirects=False,
                                   verify=True if tls is None else tls)  # fmt: skip

@@ -116,7 +116,7 @@ class Context:
         """
         if principal_id.startswith(PEER_PREFIX):
             peer = self.store.peer(principal_id.removeprefix(PEER_PREFIX))
-            if peer is None:
+            if peer is None or peer.is_feed:  # an unsigned feed never reads this node
                 raise Unauthenticated("that peer node is not registered on this node")
             return peer.as_reader()
         return self.actor(principal_id)

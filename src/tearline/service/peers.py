@@ -32,6 +32,8 @@ from tearline.policy.decide import day_of
 from tearline.policy.model import Status
 from tearline.policy.reasons import Reason
 from tearline.service.context import Context, Refusal, denied, scheme_of_nation
+from tearline.service.feeds import FeedSpec, default_label, feed_credential, feed_record
+from tearline.service.items import marking
 from tearline.service.ports import Sealer, Signer
 from tearline.service.principals import PeerRecord
 from tearline.service.records import PersonRecord, Role
@@ -190,10 +192,14 @@ class Peers:
             at = self._ctx.clock()
             actor = self._admin(actor_id, "peer.add", "peer:" + name[:63], at)
             check_name(name)
+            before = self._ctx.store.peer(name)
+            _same_kind(name, "node", before)
+            if not spec.agreement or not spec.public_key:
+                raise InvalidInput("a Tearline peer needs --agreement and --public-key "
+                                   "(a TAXII server that is not a node: --feed)")  # fmt: skip
             nation = spec.nation.upper()
             level, scheme = self.ceiling(nation, spec.agreement)
             url, key = _url(spec.url), _public_key(spec.public_key)
-            before = self._ctx.store.peer(name)
             nonce = before.nonce if before else secrets.token_hex(16)
             token = self._credential(name, nonce)
             outgoing = before.outgoing if before else None
@@ -214,6 +220,47 @@ class Peers:
             action = "peer.update" if before else "peer.add"
             self._ctx.audit.write([Record(at, actor.id, action, peer.principal, "done", detail)])
             return peer, token, before is None
+
+        return self._ctx.run(work)
+
+    def add_feed(self, actor_id: str, name: str, spec: FeedSpec) -> tuple[PeerRecord, bool]:
+        """Register the unsigned feed ``name``, or update it: ``(feed, created)``. It is
+        given no credential here (it never reads this node); its default marking is as
+        given each time (none: its unmarked objects are rejected).
+
+        Raises:
+            Denied: the actor is not an active node administrator.
+            InvalidInput: a field is malformed, or ``name`` is a Tearline peer.
+        """
+
+        def work() -> tuple[PeerRecord, bool]:
+            at = self._ctx.clock()
+            actor = self._admin(actor_id, "peer.add", "peer:" + name[:63], at)
+            check_name(name)
+            before = self._ctx.store.peer(name)
+            _same_kind(name, "feed", before)
+            nation = spec.nation.upper()
+            if not self._ctx.registry.nations.is_nation(nation):
+                raise InvalidInput(f"--nation {nation[:10]!r}: give a GENC trigraph such as USA")
+            shown = None
+            if spec.default_marking is not None:
+                label = default_label(spec.default_marking, self._ctx.node.scheme,
+                                      self._ctx.registry)  # fmt: skip
+                shown = marking(label, self._ctx.registry)
+            outgoing = before.outgoing if before else None
+            if spec.credential is not None:
+                outgoing = self._sealer.seal(feed_credential(spec.credential).encode(),
+                                             _sealing_context(name))  # fmt: skip
+            url = _url(spec.url)
+            feed = feed_record(name, url, nation, shown, before, actor.id, at, outgoing)
+            self._ctx.store.put_peer(feed)
+            if before is not None and before.url != url:
+                self._ctx.store.forget_sync(name)  # another server: pull it from the start
+            detail = {"url": url, "nation": nation, "kind": "feed", "default_marking": shown,
+                      "credential_set": outgoing is not None}  # fmt: skip
+            action = "peer.update" if before else "peer.add"
+            self._ctx.audit.write([Record(at, actor.id, action, feed.principal, "done", detail)])
+            return feed, before is None
 
         return self._ctx.run(work)
 
@@ -262,6 +309,12 @@ class Peers:
         if peer is None:
             raise Unauthenticated(_NOT_AUTHENTICATED)
         return peer
+
+
+def _same_kind(name: str, kind: str, before: PeerRecord | None) -> None:
+    if before is not None and before.kind != kind:
+        raise InvalidInput(f"peer {name} is registered as a {before.kind}, not a {kind}: "
+                           f"`tearline peer remove {name}` first")  # fmt: skip
 
 
 def _top_level(agreement: Agreement, theirs: str, ours: str, scheme: Scheme) -> str | None:

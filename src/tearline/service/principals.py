@@ -43,7 +43,19 @@ class PeerRecord:
     created_by: str
     modified: datetime
     #: The credential this node presents at the peer, sealed (``Sealer``); ``None``: none.
+    #: For an unsigned feed: ``USER:PASSWORD`` for its HTTP basic authentication.
     outgoing: str | None = None
+    #: ``"node"``: a Tearline node (its objects are signed); ``"feed"``: an unsigned TAXII
+    #: feed (medallion, a vendor's), read only, its objects never shared on.
+    kind: str = "node"
+    #: A feed's default marking (canonical, in this node's scheme or TLP) for its objects
+    #: that carry no marking; ``None``: those are rejected.
+    feed_marking: str | None = None
+
+    @property
+    def is_feed(self) -> bool:
+        """Whether this is an unsigned feed rather than a Tearline node."""
+        return self.kind == "feed"
 
     @property
     def principal(self) -> str:

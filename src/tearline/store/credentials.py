@@ -14,7 +14,7 @@ __all__ = ["CredentialRows"]
 
 _PEER_COLUMNS = (
     "name, url, nation, agreement, public_key, ceiling_level, ceiling_scheme, nonce, "
-    "token_hash, version, created, created_by, modified, outgoing_token"
+    "token_hash, version, created, created_by, modified, outgoing_token, kind, feed_marking"
 )
 #: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
 _IN_CHUNK = 500
@@ -24,7 +24,8 @@ _SESSION_COLUMNS = "hash, person_id, token_id, csrf_hash, created, last_seen, ex
 def _peer(row: Any) -> PeerRecord:
     name, url, nation, agreement, key, level, scheme, nonce, digest, version = row[:10]
     return PeerRecord(name, url, nation, agreement, key, level, scheme, nonce, digest,
-                      version, from_us(row[10]), row[11], from_us(row[12]), row[13])  # fmt: skip
+                      version, from_us(row[10]), row[11], from_us(row[12]), row[13], row[14],
+                      row[15])  # fmt: skip
 
 
 class CredentialRows:
@@ -74,11 +75,11 @@ class CredentialRows:
         """Keep a peer, replacing the one of the same name."""
         self.db.execute("DELETE FROM peers WHERE name = ?", (peer.name,))
         self.db.execute(
-            f"INSERT INTO peers ({_PEER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO peers ({_PEER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (peer.name, peer.url, peer.nation, peer.agreement, peer.public_key,
              peer.ceiling_level, peer.ceiling_scheme, peer.nonce, peer.token_hash,
              peer.version, to_us(peer.created), peer.created_by, to_us(peer.modified),
-             peer.outgoing),
+             peer.outgoing, peer.kind, peer.feed_marking),
         )  # fmt: skip
 
     def peer(self, name: str) -> PeerRecord | None:
