@@ -27,6 +27,7 @@ from tearline.service.guard import ReleaseGuard
 from tearline.service.items import Items
 from tearline.service.ledger import Ledger
 from tearline.service.observations import Observations
+from tearline.service.onward import OnwardRelease
 from tearline.service.oversight import Oversight
 from tearline.service.peers import Peers
 from tearline.service.people import People
@@ -77,6 +78,7 @@ class Node:
     ledger: Ledger
     anchors: Anchors
     guard: ReleaseGuard
+    onward: OnwardRelease
 
     def close(self) -> None:
         """Commit the audit records still waiting, then close the database connections."""
@@ -118,6 +120,7 @@ def _wire(
         Consents(ctx, items), sessions, peers, clock, committer, outbox, inbox,
         Observations(ctx, FusionConfig(timeout=timedelta(minutes=settings.cop_timeout_minutes))),
         Sync(ctx, peers, inbox, outbox, anchors=anchors), Ledger(ctx), anchors, guard,
+        OnwardRelease(ctx),
     )  # fmt: skip
 
 

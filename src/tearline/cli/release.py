@@ -1,5 +1,6 @@
 """``tearline release held|approve|deny``: what the release guard held for a releasing
-officer instead of giving it to a peer, and the officer's decision."""
+officer instead of giving it to a peer, and the officer's decision; ``tearline release
+onward``: the originating node's consent that an item may go on to other nations."""
 
 from __future__ import annotations
 
@@ -85,3 +86,31 @@ def deny_command(held_id: str, reason: str, actor: str, home: str | None,
     """Keep held release HELD_ID home for good (releasing officers; audited); a new
     version of the item is checked afresh."""
     _decide(held_id, False, reason, actor, home, as_json)
+
+
+@release.command("onward")
+@click.argument("item_id")
+@click.option(
+    "--to",
+    "nations",
+    required=True,
+    multiple=True,
+    metavar="NATION",
+    help="A nation it may go on to from the peers given it (repeat for more).",
+)
+@click.option("--reason", required=True, help="Why it may go on (kept in the audit log).")
+@as_option
+@home_options
+@node_errors
+def onward_command(item_id: str, nations: tuple[str, ...], reason: str, actor: str,
+                   home: str | None, as_json: bool) -> None:  # fmt: skip
+    """Consent, as this item's originating node, that ITEM_ID may go on to other nations
+    from the peers it is given to (releasing officers; audited): a new version carrying
+    the consent, signed with it when released. Its marking must allow each nation."""
+    with opened(home) as node:
+        item = node.onward.consent(actor, item_id, nations, reason)
+    chosen = sorted({n.strip().upper() for n in nations})
+    if as_json:
+        print_json({"item": item.id, "version": item.version, "onward": chosen})
+    else:
+        click.echo(f"{item.id} v{item.version} may go on to {', '.join(chosen)}")

@@ -27,6 +27,7 @@ from typing import Any, Final
 from tearline.audit import Record
 from tearline.errors import Denied, InvalidInput, TearlineError, Unauthenticated
 from tearline.federation.observed import OBSERVED, received
+from tearline.federation.onward import kept_copy, signing_peer
 from tearline.federation.signing import Markings, Rejected, Verdict, signature_of, verify
 from tearline.federation.stix import Imported, imported, labels_of, parse_time, stix_time
 from tearline.labels.model import Label
@@ -37,6 +38,7 @@ from tearline.service.context import Context, Refusal
 from tearline.service.feeds import UNSIGNED
 from tearline.service.items import created_record, marking, new_item_id
 from tearline.service.observations import new_observation_id
+from tearline.service.ports import Store
 from tearline.service.principals import PEER_PREFIX, PeerRecord
 from tearline.service.records import ItemRecord, ObservationRecord, Portion
 
@@ -137,7 +139,8 @@ class Inbox:
         held = ctx.store.stix_received(stix_id)
         if any(signature.startswith(UNSIGNED) for _, signature, _ in held):
             raise Rejected("foreign", f"{stix_id[:120]}: this id came from an unsigned feed")
-        verdict = verify(obj, page.markings, peer.public_key, [(m, s) for m, s, _ in held])
+        signer = signing_peer(peer, obj, page.peers(ctx.store), ctx.node.nation)
+        verdict = verify(obj, page.markings, signer.public_key, [(m, s) for m, s, _ in held])
         if verdict is Verdict.HELD:
             return None
         if held and fresh:
@@ -165,9 +168,14 @@ class Inbox:
         signature = str(signature_of(obj))
         ctx.store.add_stix_received(stix_id, got.modified, signature, peer.name, item.id,
                                     got.originator_nation, at)  # fmt: skip
+        copy = kept_copy(obj, page.markings, item.id, peer, got.modified)
+        if copy is not None:  # the originator consented to its going on: kept as signed
+            ctx.store.add_stix_onward(copy)
         detail = {"stix_id": stix_id, "modified": stix_time(got.modified), "from": peer.name,
                   "originator": got.originator_nation, "node": got.node,
                   "signature": signature, "version": item.version}  # fmt: skip
+        if signer is not peer:
+            detail["signed_by"] = signer.name
         return [made, Record(at, peer.principal, "stix.receive", item.id, "done", detail)]
 
     def _revoked(
@@ -296,6 +304,13 @@ class _Page:
         self.markings = Markings(markings)
         self._labels: dict[str, Label] | None = None
         self._local: dict[Label, Label] = {}
+        self._peers: list[PeerRecord] | None = None
+
+    def peers(self, store: Store) -> list[PeerRecord]:
+        """The registered peers (an originator's key is looked up among them), read once."""
+        if self._peers is None:
+            self._peers = store.peers()
+        return self._peers
 
     def labels(self, registry: Registry) -> dict[str, Label]:
         """The markings' labels (see :func:`labels_of`; an error is raised each time)."""

@@ -9,8 +9,10 @@ NOFORN, never DISPLAY ONLY. A document goes with exactly the portions that pass 
 banner rolled up from those alone; one with none does not go. A translated label is filtered
 by each label it came from as well.
 
-**Third-party rule** (strict form, until consents from the originating node exist): an item
-received from a peer never leaves through this door again — not to another peer, not back.
+**Third-party rule**: an item received from a peer never leaves through this door again —
+not to another peer, not back. It goes on only as its originator signed it, when the
+originator consented (:mod:`tearline.federation.onward`). This node's own items carry their
+originator's consent (``onward``) in their signed form when a releasing officer gave one.
 
 **Release guard** (:mod:`tearline.service.guard`): what passes the filter is checked for its
 content too — words that must never leave, near-duplicates of what the reader may not read —
@@ -216,8 +218,9 @@ class Outbox:
             label = item.label
         if withheld_because(label, nations) is not None:
             return None
+        onward = ctx.store.onward_consent(item.id, item.version)
         obj, markings = item_object(item, ctx.node, ctx.registry, label=label,
-                                    portions=portions, memo=memo)  # fmt: skip
+                                    portions=portions, memo=memo, onward=onward)  # fmt: skip
         return _Candidate(item, str(obj["id"]), label, portions, obj, markings)
 
     @property

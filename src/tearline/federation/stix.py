@@ -173,13 +173,15 @@ def _label_refs(
 def item_object(
     item: ItemRecord, node: NodeInfo, registry: Registry, *,
     label: Label | None = None, portions: Sequence[Portion] | None = None,
-    memo: Memo | None = None,
+    memo: Memo | None = None, onward: Sequence[str] = (),
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
     """``item`` as a STIX object, and the marking-definitions it refers to.
 
     ``label`` and ``portions`` are what goes (a document cut down to the portions the peer
     may be given, with its banner rolled up from them); by default, the whole item.
-    ``memo``: definitions made for earlier objects (of a page), reused and added to."""
+    ``memo``: definitions made for earlier objects (of a page), reused and added to.
+    ``onward``: the nations its originator consents it may go on to (the extension's
+    ``onward``, signed with the object)."""
     label = item.label if label is None else label
     portions = item.portions if portions is None else portions
     markings = {m["id"]: m for m in _label_refs(label, node, registry, memo)}
@@ -216,6 +218,8 @@ def item_object(
     body["description" if stix_type == "report" else "content"] = text
     if item.lat is not None and item.lon is not None:
         extension["position"] = {"lat": item.lat, "lon": item.lon}
+    if onward:
+        extension["onward"] = sorted(onward)
     body["extensions"] = {EXTENSION_ID: extension}
     return body, sorted(markings.values(), key=lambda m: str(m["id"]))
 

@@ -50,6 +50,7 @@ from tearline.federation.anchors import Anchors
 from tearline.federation.changes import Changes
 from tearline.federation.feed import FeedInbox
 from tearline.federation.inbox import HELD, Inbox
+from tearline.federation.onward import Forwarder
 from tearline.federation.outbox import Envelope, Filters, Outbox
 from tearline.federation.taxii_client import Collection, Page, TaxiiClient
 from tearline.service.context import Context
@@ -103,6 +104,7 @@ class Sync:
         self._changes = Changes(outbox)
         #: The intake of unsigned feeds (:mod:`tearline.federation.feed`).
         self.feeds = FeedInbox(ctx)
+        self._forwarder = Forwarder(ctx)
         self._transport, self._page, self._sleep = transport, page, sleep
         self._anchors = anchors
         self._holder = "sync-" + secrets.token_hex(8)
@@ -229,6 +231,7 @@ class Sync:
                 self._push(peer, client, collection, outcome)
                 self._push_revocations(peer, client, collection, outcome, since)
                 self._push_observations(peer, client, collection, outcome)
+                self._push_onward(peer, client, collection, outcome)
             if self._anchors is not None:  # this node's audit checkpoints, for the peer to keep
                 self._anchors.send(peer, client)
 
@@ -327,6 +330,18 @@ class Sync:
             if not envelope.more:
                 return
             cursor = reach
+
+    def _push_onward(
+        self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome
+    ) -> None:
+        """Push what this node received and may give ``peer`` on: objects whose originator
+        consented to its nation, as the originator signed them
+        (:mod:`tearline.federation.onward`)."""
+        objects = self._forwarder.given(peer)
+        if objects:
+            new, refused = _counted(client.add(collection, objects))
+            outcome.pushed += new
+            outcome.rejected += refused
 
 
 class SyncLoop:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tearline.policy.model import Status
 from tearline.service.records import PersonRecord
 
-__all__ = ["PEER_PREFIX", "PeerRecord", "SessionRecord", "SyncState"]
+__all__ = ["PEER_PREFIX", "OnwardCopy", "PeerRecord", "SessionRecord", "SyncState"]
 
 #: A peer acts, and is audited, as ``peer:NAME``.
 PEER_PREFIX = "peer:"
@@ -111,3 +112,19 @@ class SyncState:
     #: How far this node's observations were pushed: the audit sequence number of their
     #: last change, then their id (a batch filed at once is one change).
     observation_cursor: tuple[int, str] = (0, "")
+
+
+@dataclass(frozen=True, slots=True)
+class OnwardCopy:
+    """A received object version that carries its originator's onward consent, kept exactly
+    as the originator signed it (``obj`` with its signature, and the marking-definitions it
+    refers to), so that it can go on unchanged to the nations consented: which local item it
+    became, and the peer it came from (never sent back there)."""
+
+    stix_id: str
+    modified: datetime
+    item_id: str
+    nations: tuple[str, ...]
+    from_peer: str
+    obj: dict[str, Any]
+    markings: list[dict[str, Any]]

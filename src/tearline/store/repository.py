@@ -35,6 +35,7 @@ from tearline.store.custody import CustodyTables
 from tearline.store.database import Database
 from tearline.store.exchange import ExchangeRows
 from tearline.store.observations import ObservationTables
+from tearline.store.onward import OnwardRows
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.revocations import RevocationRows
 from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
@@ -55,7 +56,13 @@ _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
 class Repository(
-    CredentialRows, CustodyTables, ObservationTables, RevocationRows, SyncRows, ExchangeRows
+    CredentialRows,
+    CustodyTables,
+    ObservationTables,
+    RevocationRows,
+    SyncRows,
+    ExchangeRows,
+    OnwardRows,
 ):
     """The node's tables over one database connection (see :class:`Database`)."""
 
