@@ -182,12 +182,14 @@ class Outbox:
         while True:
             ids = ctx.store.readable_changed(readable, filters.added_after, after, _CHUNK)
             items = ctx.store.items(ids)
+            onward = ctx.store.onward_consents(ids)  # the originator's consents, a chunk at once
             for item_id in ids:
                 item = items.get(item_id)
                 if item is None:  # pragma: no cover - read in the same transaction
                     continue
                 after = _cursor(item)
-                found = self._candidate(item, person, nations, at, memo)
+                consent = onward.get((item.id, item.version), ())
+                found = self._candidate(item, person, nations, at, memo, consent)
                 if found is not None and (
                     (filters.ids is None or found.stix_id in filters.ids)
                     and (filters.types is None or _TYPES[item.kind] in filters.types)
@@ -200,7 +202,7 @@ class Outbox:
 
     def _candidate(
         self, item: ItemRecord, person: Person, nations: frozenset[str], at: datetime,
-        memo: Memo | None = None,
+        memo: Memo | None = None, onward: Sequence[str] = (),
     ) -> _Candidate | None:  # fmt: skip
         ctx = self._ctx
         if item.created_by.startswith(PEER_PREFIX):  # the third-party rule
@@ -218,7 +220,6 @@ class Outbox:
             label = item.label
         if withheld_because(label, nations) is not None:
             return None
-        onward = ctx.store.onward_consent(item.id, item.version)
         obj, markings = item_object(item, ctx.node, ctx.registry, label=label,
                                     portions=portions, memo=memo, onward=onward)  # fmt: skip
         return _Candidate(item, str(obj["id"]), label, portions, obj, markings)

@@ -14,6 +14,9 @@ from tearline.store.rows import from_us, to_us
 
 __all__ = ["OnwardRows"]
 
+#: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
+_IN_CHUNK = 500
+
 
 class OnwardRows:
     """Onward consents and copies over the repository's database connection."""
@@ -32,13 +35,18 @@ class OnwardRows:
             (item_id, version, ",".join(sorted(nations)), officer, to_us(at)),
         )
 
-    def onward_consent(self, item_id: str, version: int) -> tuple[str, ...]:
-        """The nations an item's version may go on to (none: it goes nowhere further)."""
-        row = self.db.one(
-            "SELECT nations FROM onward_consents WHERE item_id = ? AND version = ?",
-            (item_id, version),
-        )
-        return () if row is None or not row[0] else tuple(str(row[0]).split(","))
+    def onward_consents(self, item_ids: Sequence[str]) -> dict[tuple[str, int], tuple[str, ...]]:
+        """The consents given for these items, by ``(item id, version)``."""
+        found: dict[tuple[str, int], tuple[str, ...]] = {}
+        for start in range(0, len(item_ids), _IN_CHUNK):
+            chunk = list(item_ids[start : start + _IN_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.all(
+                f"SELECT item_id, version, nations FROM onward_consents WHERE item_id IN ({marks})",
+                chunk,
+            )
+            found.update({(str(r[0]), int(r[1])): tuple(str(r[2]).split(",")) for r in rows})
+        return found
 
     def add_stix_onward(self, copy: OnwardCopy) -> None:
         """Keep a received object version that carries its originator's onward consent."""
