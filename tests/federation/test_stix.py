@@ -210,3 +210,14 @@ def test_a_tlp_portion_carries_the_standard_marking_beside_its_own() -> None:
     labels = labels_of([o for o in data["objects"] if o["type"] == "marking-definition"],
                        REGISTRY)  # fmt: skip
     assert imported(obj, labels).portions == parts
+
+
+def test_an_onward_consent_travels_in_the_extension_and_passes_the_validator() -> None:
+    item = report("SECRET//REL TO USA, AUS, GBR", "us")
+    obj, markings = item_object(item, NODE, REGISTRY, onward=["GBR", "AUS"])
+    data = bundle([*markings, obj], NODE)
+    assert_valid(data)
+    stix2.parse(json.dumps(data), allow_custom=False)
+    assert obj["extensions"][EXTENSION_ID]["onward"] == ["AUS", "GBR"]
+    plain, _ = item_object(item, NODE, REGISTRY)
+    assert "onward" not in plain["extensions"][EXTENSION_ID]
