@@ -270,6 +270,8 @@ def test_a_feed_without_a_default_rejects_unmarked_objects(here: Here) -> None:
     here.add_feed("strict-feed")
     (outcome,) = here.node.sync.due()  # serve's loop pulls a feed too
     assert (outcome.name, outcome.pulled, outcome.rejected) == ("strict-feed", 1, 1)
+    (again,) = here.node.sync.due()  # the next round: nothing new
+    assert (again.pulled, again.rejected, again.error) == (0, 0, None)
     assert [r["reason"] for r in here.rejections()] == ["unmarked"]
     assert "Feed unmarked" not in here.titles()
     # The same objects through another feed, with a default: an id held from elsewhere is
