@@ -77,21 +77,15 @@ def _fields(number: int, text: str) -> dict[str, Any]:
     return data
 
 
-def _draft(number: int, data: dict[str, Any], text: str) -> Draft:
+def _draft(number: int, data: dict[str, Any], key: str) -> Draft:
     return Draft(
         kind=_kind(number, data.get("kind", "report")), title=_text(number, data, "title"),
         content=_text(number, data, "content", ""), marking=_maybe(number, data, "marking"),
         scheme=_maybe(number, data, "scheme"), at=_time(number, data.get("at")),
         lat=_number(number, data, "lat"), lon=_number(number, data, "lon"),
         authority=_maybe(number, data, "authority"),
-        source_key=_key(data, text),
+        source_key=key,
     )  # fmt: skip
-
-
-def _source(draft: Draft) -> str:
-    if draft.source_key is None:  # pragma: no cover - every imported draft has its key
-        raise DataFault("an imported line has no key")
-    return draft.source_key
 
 
 def _key_of(line: _Line) -> str:
@@ -215,7 +209,8 @@ class Bulk:
         shared: dict[tuple[ItemKind, str | None, str | None], _Shared],
     ) -> _Line:  # fmt: skip
         data = _fields(number, text)
-        draft = _draft(number, data, text)
+        key = _key(data, text)
+        draft = _draft(number, data, key)
         if draft.kind is ItemKind.DOCUMENT or draft.authority is not None:
             return self._prepared(author, number, draft, at)
         found = shared.get((draft.kind, draft.marking, draft.scheme))
@@ -229,7 +224,7 @@ class Bulk:
         except TearlineError as problem:
             raise _line_error(number, str(problem)) from None
         when = micros(draft.at or at)
-        return (_source(draft), found, draft.title.strip(), draft.content, when, draft.lat,
+        return (key, found, draft.title.strip(), draft.content, when, draft.lat,
                 draft.lon)  # fmt: skip
 
     def _prepared(self, author: PersonRecord, number: int, draft: Draft, at: datetime
