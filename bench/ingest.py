@@ -43,7 +43,7 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def one_import(backend: Backend, lines: Sequence[str], importer_id: str,
+def one_import(backend: Backend, lines: Sequence[str], importer_id: str, batch: int,
                profile: str | None) -> tuple[float, float]:  # fmt: skip
     node = backend.node
     before = node.store.audit_head()[0]
@@ -51,7 +51,7 @@ def one_import(backend: Backend, lines: Sequence[str], importer_id: str,
     wall, cpu = time.perf_counter(), _cpu()
     if profiler is not None:
         profiler.enable()
-    result = node.bulk.import_lines(importer_id, lines)
+    result = node.bulk.import_lines(importer_id, lines, batch=batch)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile)
@@ -67,11 +67,12 @@ def run(args: argparse.Namespace) -> int:
     people = readers()
     mix = build_mix(rng, 2_000, people)
     names = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    print(f"Python {sys.version.split()[0]}; {args.items:,} items per import, "
-          f"{args.preload:,} preloaded, {args.rounds} rounds")  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp, postgres_place(
-        args.postgres
-    ) as place:
+    print(f"Python {sys.version.split()[0]}; {args.items:,} items per import in batches of "
+          f"{args.batch}, {args.preload:,} preloaded, {args.rounds} rounds")  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp,
+        postgres_place(args.postgres) as place,
+    ):
         home = Path(tmp)
         urls = {"sqlite": f"sqlite:///{home / 'node.db'}", "postgres": place.url}
         backends = [open_backend(n, urls[n], home / n) for n in names]
@@ -87,9 +88,10 @@ def run(args: argparse.Namespace) -> int:
                 lines = [line.replace('"feed-', f'"feed-{number}-') for line in lines]
                 for backend in backends:
                     profile = args.profile if number == 0 and backend.name == "sqlite" else None
-                    wall, cpu = one_import(backend, lines, importer.id, profile)
+                    batch = args.batch[number % len(args.batch)]
+                    wall, cpu = one_import(backend, lines, importer.id, batch, profile)
                     results[backend.name].append((wall, cpu))
-                    print(f"  {backend.name} round {number + 1}: {wall:.2f} s wall, "
+                    print(f"  {backend.name} round {number + 1} (batch {batch:,}): {wall:.2f} s wall, "
                           f"{cpu:.2f} s CPU, {args.items / wall:,.0f} items/s")  # fmt: skip
             for backend in backends:
                 finding = backend.node.audit.verify()
@@ -111,10 +113,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=50_000, help="items per import")
     parser.add_argument("--preload", type=int, default=0, help="items loaded first")
     parser.add_argument("--rounds", type=int, default=3, help="imports per backend")
+    parser.add_argument(
+        "--batch",
+        default="20000",
+        help="lines per transaction (a comma-separated list: one per round in turn)",
+    )
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--postgres", default=POSTGRES, help=f"server (default {POSTGRES})")
     parser.add_argument("--profile", help="write a cProfile of the first SQLite import here")
     args = parser.parse_args(argv)
+    args.batch = [int(size) for size in args.batch.split(",")]
     return run(args)
 
 

@@ -37,6 +37,8 @@ _FIELDS = frozenset(
     {"id", "kind", "title", "marking", "scheme", "content", "at", "lat", "lon", "authority"}
 )
 
+_KINDS = {kind.value: kind for kind in ItemKind}
+
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
@@ -105,6 +107,9 @@ def _key(data: dict[str, Any], text: str) -> str:
 
 
 def _kind(number: int, value: object) -> ItemKind:
+    known = _KINDS.get(value) if isinstance(value, str) else None
+    if known is not None:
+        return known
     try:
         return ItemKind(str(value))
     except ValueError:
@@ -125,8 +130,8 @@ def _maybe(number: int, data: dict[str, Any], key: str) -> str | None:
 
 def _number(number: int, data: dict[str, Any], key: str) -> float | None:
     value = data.get(key)
-    if value is None:
-        return None
+    if value is None or type(value) is float:
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _line_error(number, f"field {key!r} must be a number")
     return float(value)
@@ -172,7 +177,7 @@ class Bulk:
         actor_id: str,
         lines: Iterable[str],
         *,
-        batch: int = 5000,
+        batch: int = 20_000,
         progress: Callable[[int], None] | None = None,
     ) -> ImportResult:
         """Import items from JSON lines written by ``actor_id``.
