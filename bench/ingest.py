@@ -52,7 +52,7 @@ def one_import(backend: Backend, lines: Sequence[str], importer_id: str, batch: 
     if profiler is not None:
         profiler.enable()
     result = node.bulk.import_lines(importer_id, lines, batch=batch)
-    if profiler is not None:
+    if profiler is not None and profile is not None:
         profiler.disable()
         profiler.dump_stats(profile)
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
@@ -91,8 +91,9 @@ def run(args: argparse.Namespace) -> int:
                     batch = args.batch[number % len(args.batch)]
                     wall, cpu = one_import(backend, lines, importer.id, batch, profile)
                     results[backend.name].append((wall, cpu))
-                    print(f"  {backend.name} round {number + 1} (batch {batch:,}): {wall:.2f} s wall, "
-                          f"{cpu:.2f} s CPU, {args.items / wall:,.0f} items/s")  # fmt: skip
+                    print(f"  {backend.name} round {number + 1} (batch {batch:,}): "
+                          f"{wall:.2f} s wall, {cpu:.2f} s CPU, "
+                          f"{args.items / wall:,.0f} items/s")  # fmt: skip
             for backend in backends:
                 finding = backend.node.audit.verify()
                 if not finding.valid:
