@@ -90,3 +90,12 @@ def test_write_batch_signs_its_checkpoints_and_refuses_while_held(world: Cast) -
     with audit.deferred(held), pytest.raises(DataFault, match="group committer"):
         audit.write_batch(at, world.officer.id, "test.batch", [("s", "{}")])
     assert held == []
+
+
+def test_an_import_of_blank_lines_writes_nothing(world: Cast) -> None:
+    with world.node.store.transaction(write=False):
+        head = world.node.store.audit_head()
+    result = world.node.bulk.import_lines(world.us_analyst.id, ["", "  "])
+    assert (result.lines, result.added, result.skipped) == (0, 0, 0)
+    with world.node.store.transaction(write=False):
+        assert world.node.store.audit_head() == head
