@@ -99,3 +99,18 @@ def test_an_import_of_blank_lines_writes_nothing(world: Cast) -> None:
     assert (result.lines, result.added, result.skipped) == (0, 0, 0)
     with world.node.store.transaction(write=False):
         assert world.node.store.audit_head() == head
+
+
+def test_an_imported_items_entry_altered_in_the_database_is_caught(world: Cast) -> None:
+    node = world.node
+    node.bulk.import_lines(world.us_analyst.id, lines(6))
+    db = node.store.db
+    with node.store.transaction():
+        if db.dialect == "sqlite":
+            db.execute("DROP TRIGGER audit_no_update")
+        else:
+            db.execute("ALTER TABLE audit DISABLE TRIGGER audit_no_change")
+        seq = node.store.audit_head()[0] - 3
+        db.execute("UPDATE audit SET detail = ? WHERE seq = ?", ('{"kind":"report"}', seq))
+    found = node.audit.verify()
+    assert (found.problem, found.first_bad) == ("altered", seq)
