@@ -6,10 +6,12 @@ chained to the one before, and how a chain (with its signed checkpoints) is chec
 
 from tearline.audit.chain import (
     GENESIS,
+    AuditRow,
     Checkpoint,
     Entry,
     Finding,
     chain,
+    chain_rows,
     checkpoint_message,
     entry_hash,
     verify,
@@ -18,11 +20,13 @@ from tearline.audit.record import Record, decision_record, micros
 
 __all__ = [
     "GENESIS",
+    "AuditRow",
     "Checkpoint",
     "Entry",
     "Finding",
     "Record",
     "chain",
+    "chain_rows",
     "checkpoint_message",
     "decision_record",
     "entry_hash",

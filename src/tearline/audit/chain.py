@@ -13,14 +13,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from json.encoder import encode_basestring
 from typing import Literal
 
 __all__ = [
     "GENESIS",
+    "AuditRow",
     "Checkpoint",
     "Entry",
     "Finding",
     "chain",
+    "chain_rows",
     "checkpoint_message",
     "entry_hash",
     "verify",
@@ -32,6 +35,10 @@ GENESIS = "0" * 64
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 Problem = Literal["altered", "removed", "inserted"]
+
+#: An entry as a row, fields in the order stored: ``(seq, at, actor, action, subject,
+#: outcome, detail, prev, hash)``.
+AuditRow = tuple[int, int, str, str, str, str, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +111,38 @@ def chain(
         digest = entry_hash(seq, at, actor, action, subject, outcome, detail, prev)
         yield Entry(seq, at, actor, action, subject, outcome, detail, prev, digest)
         prev = digest
+
+
+def chain_rows(
+    prev: str,
+    seq: int,
+    head: tuple[int, str, str, str],
+    rows: Iterable[tuple[str, str]],
+) -> list[AuditRow]:
+    """Chain entries that share ``head`` — ``(at, actor, action, outcome)`` — after ``(seq,
+    prev)``: rows of ``(subject, detail)`` become entry rows ``seq + 1, seq + 2, …``.
+
+    The hashes are those :func:`entry_hash` gives (a test holds them equal), built with
+    less work: the shared fields are encoded once, each distinct detail once, and a hash
+    (hex digits) needs no escaping as the next entry's ``prev``.
+    """
+    at, actor, action, outcome = head
+    shared = f"{at},{encode_basestring(actor)},{encode_basestring(action)},"
+    ending = f",{encode_basestring(outcome)},"
+    details: dict[str, str] = {}
+    link = encode_basestring(prev)
+    sha256 = hashlib.sha256
+    out: list[AuditRow] = []
+    for subject, detail in rows:
+        seq += 1
+        encoded = details.get(detail)
+        if encoded is None:
+            encoded = details[detail] = encode_basestring(detail)
+        text = f"[{seq},{shared}{encode_basestring(subject)}{ending}{encoded},{link}]"
+        digest = sha256(text.encode()).hexdigest()
+        out.append((seq, at, actor, action, subject, outcome, detail, prev, digest))
+        prev, link = digest, f'"{digest}"'
+    return out
 
 
 class _Walk:

@@ -261,7 +261,7 @@ def versions_command(item_id: str, actor: str, home: str | None, as_json: bool) 
 @item.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @as_option
-@click.option("--batch", default=5000, show_default=True, type=click.IntRange(1, 100_000),
+@click.option("--batch", default=20_000, show_default=True, type=click.IntRange(1, 100_000),
               help="Items per transaction.")  # fmt: skip
 @home_options
 @node_errors

@@ -32,7 +32,17 @@ from tearline.service.context import Context, Refusal, denied
 from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
 
-__all__ = ["Draft", "ItemView", "Items", "created_record", "marking", "new_item_id", "rendered"]
+__all__ = [
+    "Draft",
+    "ItemView",
+    "Items",
+    "check_fields",
+    "created_record",
+    "marking",
+    "new_item_id",
+    "new_item_ids",
+    "rendered",
+]
 
 #: The one answer for an item that is missing, forbidden or malformed.
 NO_SUCH_ITEM = "no such item, or none you may read"
@@ -45,6 +55,12 @@ _PORTION = re.compile(r"\((?P<mark>[^()\n]{1,200})\)\s+(?P<text>.+)", re.S)
 def new_item_id() -> str:
     """A fresh random item id (``i-`` and 20 hex digits): ids tell nothing of order."""
     return "i-" + secrets.token_hex(10)
+
+
+def new_item_ids(count: int) -> list[str]:
+    """``count`` fresh random item ids, as :func:`new_item_id` makes them, drawn at once."""
+    digits = secrets.token_hex(10 * count)
+    return ["i-" + digits[start : start + 20] for start in range(0, 20 * count, 20)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -624,12 +640,22 @@ def printable_text(value: str, what: str, limit: int) -> None:
 
 
 def _check_draft(draft: Draft) -> None:
-    if not draft.title.strip():
+    check_fields(draft.title, draft.lat, draft.lon)
+
+
+def check_fields(title: str, lat: float | None, lon: float | None) -> None:
+    """Refuse a draft's title (empty, too long, control characters) or position (one
+    coordinate without the other, or off the globe).
+
+    Raises:
+        InvalidInput: which field is wrong and how to fix it.
+    """
+    if not title.strip():
         raise InvalidInput("an item needs a title: --title TEXT")
-    printable_text(draft.title, "the title", 300)
-    if (draft.lat is None) != (draft.lon is None):
+    printable_text(title, "the title", 300)
+    if (lat is None) != (lon is None):
         raise InvalidInput("give both --lat and --lon, or neither")
-    if draft.lat is not None and not -90 <= draft.lat <= 90:
-        raise InvalidInput(f"latitude {draft.lat} is off the globe: use -90 to 90")
-    if draft.lon is not None and not -180 <= draft.lon <= 180:
-        raise InvalidInput(f"longitude {draft.lon} is off the globe: use -180 to 180")
+    if lat is not None and not -90 <= lat <= 90:
+        raise InvalidInput(f"latitude {lat} is off the globe: use -90 to 90")
+    if lon is not None and not -180 <= lon <= 180:
+        raise InvalidInput(f"longitude {lon} is off the globe: use -180 to 180")

@@ -23,6 +23,7 @@ __all__ = [
     "Incident",
     "ItemKind",
     "ItemRecord",
+    "ItemRow",
     "ObservationRecord",
     "PersonRecord",
     "Portion",
@@ -142,6 +143,17 @@ class ItemRecord:
     exemption: str | None = None
     portions: tuple[Portion, ...] = ()
     source_key: str | None = None
+
+
+#: A new item (no portions) as the store writes it, in the order of the items table's
+#: columns: ``(id, kind, label_id, title, content, at, created, modified, created_by,
+#: originator_nation, originator_org, version, lat, lon, classified_by, derived_from,
+#: declassify_on, declassify_event, exemption, source_key)`` — times in microseconds since
+#: the epoch, ``declassify_on`` an ISO date. A bulk import builds these without records.
+ItemRow = tuple[
+    str, str, int, str, str, int, int, int, str, str, str, int, float | None, float | None,
+    str | None, str | None, str | None, str | None, str | None, str | None,
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

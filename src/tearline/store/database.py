@@ -124,6 +124,7 @@ class SqliteDatabase:
         self._writer = writer or threading.RLock()
         for pragma in (
             "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=10000",
+            "cache_size=-65536",
         ):  # fmt: skip
             self._conn.execute(f"PRAGMA {pragma}")
 

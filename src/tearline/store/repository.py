@@ -8,12 +8,14 @@ and lets the database return only rows carrying one of them: see :mod:`.readable
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
-from tearline.audit import Checkpoint, Entry
+from tearline.audit import AuditRow, Checkpoint, Entry
 from tearline.labels import codec
 from tearline.labels.model import Label
 from tearline.labels.rollup import rollup
@@ -24,6 +26,7 @@ from tearline.service.records import (
     Grant,
     ItemKind,
     ItemRecord,
+    ItemRow,
     PersonRecord,
     Portion,
     Role,
@@ -269,16 +272,16 @@ class Repository(
     # ------------------------------------------------------------------ items
     def add_items(self, items: Sequence[ItemRecord]) -> None:
         """Insert new items (and their portions) in one go."""
-        rows = [self._item_row(item) for item in items]
+        self.add_item_rows([self._item_row(item) for item in items])
+        self._add_portions(items)
+
+    def add_item_rows(self, rows: Sequence[ItemRow]) -> None:
+        """Insert new items without portions, given as rows (label ids interned already)."""
         self.db.executemany(
             f"INSERT INTO items ({_ITEM_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
-        self._add_portions(items)
-        counts: dict[tuple[str, int], int] = {}
-        for row in rows:
-            counts[(row[1], row[2])] = counts.get((row[1], row[2]), 0) + 1
-        self._count(counts)
+        self._count(Counter(zip(map(itemgetter(1), rows), map(itemgetter(2), rows), strict=True)))
 
     def _add_portions(self, items: Iterable[ItemRecord]) -> None:
         self.db.executemany(
@@ -290,7 +293,7 @@ class Repository(
             ],
         )
 
-    def _item_row(self, item: ItemRecord) -> tuple[Any, ...]:
+    def _item_row(self, item: ItemRecord) -> ItemRow:
         return (
             item.id, str(item.kind), self.label_id(item.label), item.title, item.content,
             to_us(item.at), to_us(item.created), to_us(item.modified), item.created_by,
@@ -618,12 +621,17 @@ class Repository(
 
     def add_audit_entries(self, entries: Sequence[Entry]) -> None:
         """Append chained entries."""
-        self.db.executemany(
-            f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+        self.add_audit_rows(
             [
                 (e.seq, e.at, e.actor, e.action, e.subject, e.outcome, e.detail, e.prev, e.hash)
                 for e in entries
-            ],
+            ]
+        )
+
+    def add_audit_rows(self, rows: Sequence[AuditRow]) -> None:
+        """Append chained entries given as rows (as :func:`tearline.audit.chain_rows` makes)."""
+        self.db.executemany(
+            f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)", rows
         )
 
     def audit_after(self, seq: int, limit: int = 5000) -> list[Entry]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tearline.audit import GENESIS, Checkpoint, Entry, chain, entry_hash, verify
+from tearline.audit import GENESIS, Checkpoint, Entry, chain, chain_rows, entry_hash, verify
 
 ROWS = [
     (1_000_000 + n, f"p-{n % 3}", "item.read", f"i-{n}", "permit", f'{{"n":{n}}}')
@@ -142,3 +142,35 @@ def test_checkpoints_reveal_a_cut_tail_and_a_rewritten_history() -> None:
 @pytest.mark.parametrize("name", [f.name for f in fields(Entry)])
 def test_every_field_is_hashed(name: str) -> None:
     assert name in {"seq", "at", "hash", *_TEXT_FIELDS}
+
+
+@given(
+    prev=st.sampled_from([GENESIS, "ab" * 32]),
+    seq=st.integers(0, 10**9),
+    at=st.integers(-(10**15), 10**16),
+    actor=st.text(max_size=8),
+    action=st.text(max_size=8),
+    outcome=st.text(max_size=8),
+    rows=st.lists(
+        st.tuples(st.text(max_size=8), st.sampled_from(["{}", '{"a":"\\"é\\n"}', "\u2028"])),
+        max_size=6,
+    ),
+)
+def test_chain_rows_gives_the_entries_chain_gives(
+    prev: str, seq: int, at: int, actor: str, action: str, outcome: str,
+    rows: list[tuple[str, str]],
+) -> None:  # fmt: skip
+    fast = chain_rows(prev, seq, (at, actor, action, outcome), rows)
+    slow = chain(prev, seq, [(at, actor, action, s, outcome, d) for s, d in rows])
+    assert fast == [
+        (e.seq, e.at, e.actor, e.action, e.subject, e.outcome, e.detail, e.prev, e.hash)
+        for e in slow
+    ]
+
+
+def test_chain_rows_verify_and_an_altered_detail_is_caught() -> None:
+    rows = chain_rows(GENESIS, 0, (7, "p-1", "item.create", "done"), [("i-1", "{}")] * 3)
+    made = [Entry(*row) for row in rows]
+    assert verify(made).valid
+    made[1] = replace(made[1], detail='{"x":1}')
+    assert verify(made).problem == "altered"
