@@ -277,8 +277,8 @@ class Outbox:
                 records.append(Record(at, reader.id, "stix.release", c.item.id, "permit",
                                       detail))  # fmt: skip
             ctx.store.add_stix_releases(reader.id, releases, at)
-            for c, digest in zip(page, digests, strict=True):
-                ctx.store.keep_stix_label(c.stix_id, c.item.modified, digest, c.label)
+            ctx.store.keep_stix_labels([(c.stix_id, c.item.modified, d, c.label)
+                                        for c, d in zip(page, digests, strict=True)])  # fmt: skip
             ctx.audit.write(records)
             token = _token(_cursor(page[-1].item)) if more else None
             return Envelope(shared, more, token)
