@@ -180,6 +180,8 @@ class Outbox:
         while True:
             ids = ctx.store.readable_changed(readable, filters.added_after, after, _CHUNK)
             items = ctx.store.items(ids)
+            if guard is not None:
+                guard.expect(ids)
             for item_id in ids:
                 item = items.get(item_id)
                 if item is None:  # pragma: no cover - read in the same transaction
