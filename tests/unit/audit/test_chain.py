@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from dataclasses import fields, replace
 from typing import Any
 
@@ -142,3 +144,14 @@ def test_checkpoints_reveal_a_cut_tail_and_a_rewritten_history() -> None:
 @pytest.mark.parametrize("name", [f.name for f in fields(Entry)])
 def test_every_field_is_hashed(name: str) -> None:
     assert name in {"seq", "at", "hash", *_TEXT_FIELDS}
+
+
+@given(st.integers(min_value=0), st.integers(), st.lists(st.text(), min_size=6, max_size=6))
+def test_an_entry_hash_is_over_the_compact_json_array_of_its_fields(
+    seq: int, at: int, texts: list[str]
+) -> None:
+    actor, action, subject, outcome, detail, prev = texts
+    fields = [seq, at, actor, action, subject, outcome, detail, prev]
+    text = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    expected = hashlib.sha256(text.encode()).hexdigest()
+    assert entry_hash(seq, at, actor, action, subject, outcome, detail, prev) == expected
