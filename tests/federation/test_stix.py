@@ -4,6 +4,7 @@ labels come back exactly (round trip); ids and bytes are deterministic."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from tearline.federation.stix import (
     item_object,
     labels_of,
     parse_time,
+    stix_time,
 )
 from tearline.labels.parse import parse
 from tearline.service.context import NodeInfo
@@ -210,3 +212,11 @@ def test_a_tlp_portion_carries_the_standard_marking_beside_its_own() -> None:
     labels = labels_of([o for o in data["objects"] if o["type"] == "marking-definition"],
                        REGISTRY)  # fmt: skip
     assert imported(obj, labels).portions == parts
+
+
+def test_a_stix_time_is_utc_with_microseconds_and_reads_back() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    at = datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=tokyo)
+    assert stix_time(at) == "2026-01-01T18:04:05.000060Z"
+    assert stix_time(at.replace(microsecond=0)) == "2026-01-01T18:04:05.000000Z"
+    assert parse_time(stix_time(at), "at") == at
