@@ -479,9 +479,9 @@ class Repository(
         if since is not None:
             sql += " AND modified > ?"
             params.append(to_us(since))
-        if after is not None:
-            sql += " AND (modified > ? OR (modified = ? AND id > ?))"
-            params += [to_us(after[0]), to_us(after[0]), after[1]]
+        if after is not None:  # a row value: an index range (the OR of its parts is a scan)
+            sql += " AND (modified, id) > (?, ?)"
+            params += [to_us(after[0]), after[1]]
         rows = self.db.all(sql + " ORDER BY modified, id LIMIT ?", (*params, limit))
         return [str(r[0]) for r in rows]
 
