@@ -72,8 +72,18 @@ def _public(node: Node) -> str:
     return base64.b64encode(bytes.fromhex(node.key.public_hex)).decode()
 
 
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user and system) process ``pid`` has used so far (Linux's /proc; 0 where
+    there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def _served(home: Path, log: Path) -> Iterator[str]:
+def _served(home: Path, log: Path) -> Iterator[tuple[str, int]]:
     tearline = Path(sys.executable).with_name("tearline")
     with log.open("w") as errors:
         process = subprocess.Popen([str(tearline), "serve", "--home", str(home), "--port", "0"],
@@ -83,7 +93,7 @@ def _served(home: Path, log: Path) -> Iterator[str]:
         line = process.stdout.readline().strip()
         if not line.startswith("http://"):
             raise SystemExit(f"tearline serve did not start (it printed {line!r})")
-        yield line
+        yield line, process.pid
     finally:
         process.terminate()
         process.wait(30)
@@ -101,17 +111,19 @@ def node_to_node(count: int, base: Path) -> tuple[float, list[dict[str, Any]]]:
         spec = PeerSpec("http://127.0.0.1:9", "JPN", "us-jp", _public(jp))
         token = us.peers.add(us_officer, "jp-node", spec)[1]
         us.close()
-        with _served(base / f"us-{count}", base / f"us-{count}.log") as url:
+        with _served(base / f"us-{count}", base / f"us-{count}.log") as (url, pid):
             spec = PeerSpec(url, "USA", "us-jp", _public_of(base / f"us-{count}"), token)
             jp.peers.add(jp_officer, "us-node", spec)
             jp.sync._page = 1000
-            started = time.perf_counter()
+            started, cpu, server = time.perf_counter(), time.process_time(), _cpu_of(pid)
             (outcome,) = jp.sync.run("us-node")
             took = time.perf_counter() - started
+            cpu, server = time.process_time() - cpu, _cpu_of(pid) - server
             if outcome.error is not None or outcome.pulled != expected or outcome.rejected:
                 raise SystemExit(f"sync failed: {outcome.as_dict()} (expected {expected})")
             print(f"{count}: {outcome.pulled} objects in {took:.2f} s: "
-                  f"{outcome.pulled / took:,.0f} objects/s", flush=True)  # fmt: skip
+                  f"{outcome.pulled / took:,.0f} objects/s; CPU: receiving node {cpu:.2f} s, "
+                  f"sending node {server:.2f} s", flush=True)  # fmt: skip
             given = _given(url, token) if count <= 1000 else []
         return outcome.pulled / took, given
     finally:

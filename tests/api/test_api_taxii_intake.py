@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from api.conftest import Api
 from tearline.api.taxii import MEDIA_TYPE
 from tearline.errors import Unauthenticated
+from tearline.federation.inbox import HELD
 from tearline.federation.signing import sign
-from tearline.federation.stix import EXTENSION_ID, bundle, item_object, label_marking
+from tearline.federation.stix import EXTENSION_ID, bundle, item_object, label_marking, parse_time
 from tearline.keys import NodeKey
 from tearline.labels.parse import parse
 from tearline.service.context import NodeInfo
@@ -121,6 +122,31 @@ def test_a_newer_version_revises_the_item_and_an_older_one_is_a_replay(api: Api)
     replayed = post(api, headers, first)
     assert replayed["failure_count"] == 1
     assert "replayed" in replayed["failures"][0]["message"]
+
+
+def test_versions_of_one_object_in_one_request_are_taken_in_order(api: Api) -> None:
+    headers = peer(api)
+    first = envelope(api, jp_item(api, "秘//REL TO JPN, USA"))["objects"]
+    second = envelope(api, jp_item(api, "機密//REL TO JPN, USA", version=2,
+                                   title="改訂"))["objects"]  # fmt: skip
+    (v1,) = [o for o in first if o["type"] == "report"]
+    (v2,) = [o for o in second if o["type"] == "report"]
+    markings = [o for o in [*first, *second] if o["type"] == "marking-definition"]
+    status = post(api, headers, {"objects": [*markings, v1, v1, v2, v1, v2]})
+    assert [s.get("message") for s in status["successes"]] == [None, HELD, None, HELD]
+    assert [f["message"].split(":")[0] for f in status["failures"]] == ["replayed"]
+    (item,) = listed(api, "releaser")
+    assert (item["title"], item["version"]) == ("改訂", 2)
+    again = post(api, headers, {"objects": [*markings, v2, v1]})  # read back from the store
+    assert [s.get("message") for s in again["successes"]] == [HELD]
+    assert [f["message"].split(":")[0] for f in again["failures"]] == ["replayed"]
+    with api.world.node.store.transaction(write=False):
+        held = api.world.node.store.stix_received([v1["id"], "report--none"])
+    assert [(m, item_id) for m, _, item_id in held[v1["id"]]] == [
+        (parse_time(v1["modified"], "v1"), item["id"]),
+        (parse_time(v2["modified"], "v2"), item["id"]),
+    ]
+    assert list(held) == [v1["id"]]
 
 
 def tampered(api: Api, how: str) -> dict[str, Any]:

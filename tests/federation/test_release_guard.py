@@ -81,6 +81,13 @@ def test_a_forbidden_word_holds_the_object_until_approved(pair: tuple[Side, Side
     )  # fmt: skip
     assert _pushed(us) == 0  # still held: not sent, not held twice
     assert len(_held(us)) == 1
+    ctx, at = us.node.guard.ctx, us.node.clock()
+    with ctx.store.transaction(write=False):  # asked of one item alone, it reads its hold too
+        reader = ctx.reader("peer:jp-node")
+        check = us.node.guard.check(reader, ctx.readable.for_person(reader, at))
+        item = ctx.store.item(held["item"])
+        assert item is not None
+        assert check.holds(item, item.portions, at)
     code, refused = us.sh.run("release", "approve", held["id"], "--as", us.analyst,
                               "--reason", "fine")  # fmt: skip
     assert code == 5, refused

@@ -55,6 +55,14 @@ def test_the_later_definition_of_an_id_is_the_one_signed_as_labels_of_reads_it()
     assert signed_bytes(obj, Markings([markings[0], other])) == signed_bytes(obj, [other])
 
 
+def test_the_node_key_signs_as_openssl_does() -> None:
+    private = Ed25519PrivateKey.generate()
+    key = NodeKey(private)
+    for data in (b"", b"tearline-stix-signature-v1\n{}", "報告".encode() * 500):
+        assert key.sign(data) == private.sign(data).hex()
+        assert key.verify(data, key.sign(data))
+
+
 def test_libsodium_and_openssl_agree() -> None:
     data = b"tearline-stix-signature-v1\n{}"
     good = bytes.fromhex(KEY.sign(data))

@@ -4,6 +4,7 @@ labels come back exactly (round trip); ids and bytes are deterministic."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from tearline.federation.stix import (
     item_object,
     labels_of,
     parse_time,
+    stix_time,
 )
 from tearline.labels.parse import parse
 from tearline.service.context import NodeInfo
@@ -221,3 +223,11 @@ def test_an_onward_consent_travels_in_the_extension_and_passes_the_validator() -
     assert obj["extensions"][EXTENSION_ID]["onward"] == ["AUS", "GBR"]
     plain, _ = item_object(item, NODE, REGISTRY)
     assert "onward" not in plain["extensions"][EXTENSION_ID]
+
+
+def test_a_stix_time_is_utc_with_microseconds_and_reads_back() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    at = datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=tokyo)
+    assert stix_time(at) == "2026-01-01T18:04:05.000060Z"
+    assert stix_time(at.replace(microsecond=0)) == "2026-01-01T18:04:05.000000Z"
+    assert parse_time(stix_time(at), "at") == at

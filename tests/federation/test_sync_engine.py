@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import os
+import ssl
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -177,3 +178,16 @@ def test_the_sync_interval_is_read_and_kept(tmp_path: Path) -> None:
     assert settings.sync_interval_seconds == 0.5
     settings.save(remember_database=False)
     assert Settings.load(tmp_path).sync_interval_seconds == 0.5
+
+
+def test_tls_verifies_https_peers_and_trusts_nothing_for_http_ones(world: Cast) -> None:
+    sync = world.node.sync
+    secure = sync._tls_for("https://jp.example:8400")
+    assert secure.verify_mode is ssl.CERT_REQUIRED
+    assert secure.check_hostname
+    assert secure.cert_store_stats()["x509_ca"] > 0  # certifi's CAs
+    assert sync._tls_for("HTTPS://kr.example") is secure  # made once, kept
+    plain = sync._tls_for(URL)
+    assert plain.verify_mode is ssl.CERT_REQUIRED
+    assert plain.check_hostname
+    assert plain.cert_store_stats()["x509_ca"] == 0  # would refuse every server

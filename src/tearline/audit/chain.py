@@ -10,7 +10,6 @@ the chain up to each of them, and reveal entries removed from the end.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from json.encoder import encode_basestring
@@ -31,8 +30,8 @@ __all__ = [
 
 #: The ``prev`` of the first entry.
 GENESIS = "0" * 64
-# One encoder for every entry: ``json.dumps`` with options builds a new encoder per call.
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# The JSON string form ``json.dumps(..., ensure_ascii=False)`` gives each string.
+_string = encode_basestring
 
 Problem = Literal["altered", "removed", "inserted"]
 
@@ -85,8 +84,11 @@ def entry_hash(
     seq: int, at: int, actor: str, action: str, subject: str, outcome: str, detail: str, prev: str
 ) -> str:
     """The hash of an entry with these stored fields (hex)."""
-    fields = [seq, at, actor, action, subject, outcome, detail, prev]
-    return hashlib.sha256(_encode(fields).encode()).hexdigest()
+    # The compact JSON array, written directly: the encoder's text exactly, in a third of
+    # its time (tests/unit/audit/test_chain.py holds the two to the same bytes).
+    text = (f"[{int(seq)},{int(at)},{_string(actor)},{_string(action)},{_string(subject)},"
+            f"{_string(outcome)},{_string(detail)},{_string(prev)}]")  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _recomputed(entry: Entry) -> str:

@@ -106,7 +106,7 @@ class FeedInbox:
         label = self._label(feed, obj, stix_id)
         mark = feed_mark(feed.name, obj)
         store = self._ctx.store
-        held = store.stix_received(stix_id)
+        held = store.stix_received([stix_id]).get(stix_id, [])
         if not _fresh(feed, stix_id, modified, mark, held):
             return []
         before = store.item(held[-1][2]) if held else None
@@ -121,7 +121,7 @@ class FeedInbox:
                       "from": marking(before.label, self._ctx.registry),
                       "to": marking(label, self._ctx.registry)}  # fmt: skip
             made = Record(at, feed.principal, "item.edit", item.id, "done", detail)
-        store.add_stix_received(stix_id, modified, mark, feed.name, item.id, feed.nation, at)
+        store.add_stix_received([(stix_id, modified, mark, feed.name, item.id, feed.nation, at)])
         detail = {"stix_id": stix_id, "modified": stix_time(modified), "from": feed.name,
                   "provenance": "unsigned feed", "digest": mark.rsplit(":", 1)[1],
                   "version": item.version}  # fmt: skip

@@ -81,7 +81,7 @@ class Inbox:
                 raise Unauthenticated("that peer node is not registered on this node")
             dicts = [o for o in objects if isinstance(o, Mapping)]
             markings = [o for o in dicts if o.get("type") == "marking-definition"]
-            page = _Page(markings)
+            page = _Page(markings, _Receipts(ctx.store, dicts))
             successes: list[dict[str, Any]] = []
             failures: list[dict[str, Any]] = []
             records: list[Record] = []
@@ -114,6 +114,7 @@ class Inbox:
             }  # fmt: skip
             if fresh:
                 ctx.store.add_items(fresh)
+            page.receipts.write()
             if keep:
                 ctx.store.add_taxii_status(status_id, principal_id, json.dumps(status), at)
             ctx.audit.write(records)
@@ -136,7 +137,7 @@ class Inbox:
         earlier version of the object is held (it may be among them)."""
         ctx = self._ctx
         stix_id = str(obj.get("id"))
-        held = ctx.store.stix_received(stix_id)
+        held = page.receipts.held(stix_id)
         if any(signature.startswith(UNSIGNED) for _, signature, _ in held):
             raise Rejected("foreign", f"{stix_id[:120]}: this id came from an unsigned feed")
         signer = signing_peer(peer, obj, page.peers(ctx.store), ctx.node.nation)
@@ -149,7 +150,7 @@ class Inbox:
         if obj.get("type") == OBSERVED:
             return self._observation(peer, obj, page, held, at)
         if obj.get("revoked") is True:
-            return self._revoked(peer, obj, held, at)
+            return self._revoked(peer, obj, page, held, at)
         got = imported(obj, page.labels(ctx.registry))
         label = page.local(got.label, self._local)
         portions = tuple(Portion(page.local(p.label, self._local), p.text)
@@ -166,8 +167,8 @@ class Inbox:
                       "to": marking(item.label, ctx.registry)}  # fmt: skip
             made = Record(at, peer.principal, "item.edit", item.id, "done", detail)
         signature = str(signature_of(obj))
-        ctx.store.add_stix_received(stix_id, got.modified, signature, peer.name, item.id,
-                                    got.originator_nation, at)  # fmt: skip
+        page.receipts.add((stix_id, got.modified, signature, peer.name, item.id,
+                           got.originator_nation, at))  # fmt: skip
         copy = kept_copy(obj, page.markings, item.id, peer, got.modified)
         if copy is not None:  # the originator consented to its going on: kept as signed
             ctx.store.add_stix_onward(copy)
@@ -179,7 +180,7 @@ class Inbox:
         return [made, Record(at, peer.principal, "stix.receive", item.id, "done", detail)]
 
     def _revoked(
-        self, peer: PeerRecord, obj: Mapping[str, Any],
+        self, peer: PeerRecord, obj: Mapping[str, Any], page: _Page,
         held: Sequence[tuple[datetime, str, str]], at: datetime,
     ) -> list[Record]:  # fmt: skip
         """A peer revoked an item it gave: it is withdrawn from every reader here as a spill
@@ -199,8 +200,7 @@ class Inbox:
                       "readers": sorted({r.person_id for r in readers})}  # fmt: skip
             records.append(Record(at, peer.principal, "item.revoke", local, "done", detail))
         signature = str(signature_of(obj))
-        ctx.store.add_stix_received(stix_id, modified, signature, peer.name, local, peer.nation,
-                                    at)  # fmt: skip
+        page.receipts.add((stix_id, modified, signature, peer.name, local, peer.nation, at))
         receipt = {"stix_id": stix_id, "modified": stix_time(modified), "from": peer.name,
                    "signature": signature, "revoked": True}  # fmt: skip
         return [*records, Record(at, peer.principal, "stix.receive", local, "done", receipt)]
@@ -258,8 +258,8 @@ class Inbox:
             ctx.store.add_observations([after], seq)
         elif made is not None and before is not None:
             ctx.store.revise_observation(before, after, peer.principal, at, seq)
-        ctx.store.add_stix_received(got.stix_id, got.modified, signature, peer.name, local,
-                                    got.originator_nation, at)  # fmt: skip
+        page.receipts.add((got.stix_id, got.modified, signature, peer.name, local,
+                           got.originator_nation, at))  # fmt: skip
         return []
 
     def _local(self, label: Label) -> Label:
@@ -296,12 +296,43 @@ class Inbox:
         return replace(fresh, id=before.id, version=before.version + 1, created=before.created)
 
 
+class _Receipts:
+    """The versions held of one request's STIX ids, read in one query, and the request's
+    receipts, written together once it is taken; a version taken counts as held for the
+    objects after it at once (a later version of the same id in the same request)."""
+
+    def __init__(self, store: Store, objects: Sequence[Mapping[str, Any]]) -> None:
+        self._store = store
+        ids = [str(o.get("id")) for o in objects if o.get("type") not in _CONTEXT]
+        self._held = store.stix_received(ids) if ids else {}
+        self._new: list[tuple[str, datetime, str, str, str, str, datetime]] = []
+
+    def held(self, stix_id: str) -> tuple[tuple[datetime, str, str], ...]:
+        """``(modified, signature, local id)`` of each version of ``stix_id`` held, oldest
+        first (one taken is newer than every one held: anything else is refused)."""
+        return tuple(self._held.get(stix_id, ()))
+
+    def add(self, receipt: tuple[str, datetime, str, str, str, str, datetime]) -> None:
+        """``(stix_id, modified, signature, peer, local id, originator, at)`` taken."""
+        self._new.append(receipt)
+        stix_id, modified, signature, _, local, _, _ = receipt
+        self._held.setdefault(stix_id, []).append((modified, signature, local))
+
+    def write(self) -> None:
+        """Store the receipts taken so far."""
+        if self._new:
+            self._store.add_stix_received(self._new)
+            self._new = []
+
+
 class _Page:
     """One request's markings, their labels and each label's local form: worked out once
-    for the request rather than once for each object that refers to them."""
+    for the request rather than once for each object that refers to them; and the versions
+    held of its objects (:class:`_Receipts`)."""
 
-    def __init__(self, markings: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, markings: Sequence[Mapping[str, Any]], receipts: _Receipts) -> None:
         self.markings = Markings(markings)
+        self.receipts = receipts
         self._labels: dict[str, Label] | None = None
         self._local: dict[Label, Label] = {}
         self._peers: list[PeerRecord] | None = None

@@ -131,7 +131,7 @@ class Forwarder:
         ctx = self._ctx
         if peer.nation not in copy.nations or copy.from_peer == peer.name:
             return False
-        held = ctx.store.stix_received(copy.stix_id)
+        held = ctx.store.stix_received([copy.stix_id]).get(copy.stix_id, [])
         item = ctx.store.item(copy.item_id)
         if item is None or not held or held[-1][0] != copy.modified:
             return False  # purged here, or a newer version came since

@@ -183,6 +183,8 @@ class Outbox:
             ids = ctx.store.readable_changed(readable, filters.added_after, after, _CHUNK)
             items = ctx.store.items(ids)
             onward = ctx.store.onward_consents(ids)  # the originator's consents, a chunk at once
+            if guard is not None:
+                guard.expect(ids)
             for item_id in ids:
                 item = items.get(item_id)
                 if item is None:  # pragma: no cover - read in the same transaction
@@ -281,8 +283,8 @@ class Outbox:
                 records.append(Record(at, reader.id, "stix.release", c.item.id, "permit",
                                       detail))  # fmt: skip
             ctx.store.add_stix_releases(reader.id, releases, at)
-            for c, digest in zip(page, digests, strict=True):
-                ctx.store.keep_stix_label(c.stix_id, c.item.modified, digest, c.label)
+            ctx.store.keep_stix_labels([(c.stix_id, c.item.modified, d, c.label)
+                                        for c, d in zip(page, digests, strict=True)])  # fmt: skip
             ctx.audit.write(records)
             token = _token(_cursor(page[-1].item)) if more else None
             return Envelope(shared, more, token)

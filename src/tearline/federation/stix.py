@@ -76,7 +76,7 @@ _TYPES: Final = {ItemKind.REPORT: "report", ItemKind.DOCUMENT: "report",
 
 def stix_time(at: datetime) -> str:
     """A STIX timestamp (§3.2): UTC, ``Z``, microseconds kept (a version's time exactly)."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: object, where: str) -> datetime:

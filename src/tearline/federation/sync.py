@@ -42,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -220,10 +221,8 @@ class Sync:
                 f"this node holds no credential for peer {peer.name}: `tearline peer add "
                 f"{peer.name} … --token TOKEN` with the one its administrator printed"
             )
-        if self._tls is None:
-            self._tls = httpx.create_ssl_context()  # httpx's default: verifying, certifi's CAs
         with TaxiiClient(peer.name, peer.url, token, transport=self._transport,
-                         sleep=self._sleep, tls=self._tls) as client:  # fmt: skip
+                         sleep=self._sleep, tls=self._tls_for(peer.url)) as client:  # fmt: skip
             collection = client.collection()
             self._pull(peer, client, collection, outcome)
             if collection.can_write:
@@ -238,12 +237,21 @@ class Sync:
     def _pull_feed(self, feed: PeerRecord, credential: str | None, outcome: Outcome) -> None:
         """Pull an unsigned feed (:mod:`tearline.federation.feed`), with its basic
         authentication if one was given; nothing is pushed to it."""
-        if self._tls is None:
-            self._tls = httpx.create_ssl_context()
         with TaxiiClient(feed.name, feed.url, credential or "", transport=self._transport,
-                         sleep=self._sleep, tls=self._tls,
+                         sleep=self._sleep, tls=self._tls_for(feed.url),
                          basic=credential is not None) as client:  # fmt: skip
             self._pull(feed, client, client.collection(), outcome, self.feeds.add)
+
+    def _tls_for(self, url: str) -> ssl.SSLContext:
+        """httpx's verifying TLS context (certifi's CAs: tens of milliseconds to make, so made
+        once and kept) for a peer at an https URL; for a plain http one, a context that
+        trusts no certificate at all, cheap to make and never used (the client sends nothing
+        to another origin and follows no redirect), or refusing every server if it were."""
+        if urlsplit(url).scheme.lower() == "http":
+            return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        if self._tls is None:
+            self._tls = httpx.create_ssl_context()
+        return self._tls
 
     def _pull(
         self, peer: PeerRecord, client: TaxiiClient, collection: Collection, outcome: Outcome,

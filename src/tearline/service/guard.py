@@ -109,12 +109,22 @@ class GuardCheck:
     def __init__(self, guard: ReleaseGuard, reader: PersonRecord, readable: Sequence[int]) -> None:
         self._guard, self._reader, self._readable = guard, reader, readable
         self._index: _Index | None = None
+        self._expected: frozenset[str] = frozenset()
+        self._holds: dict[tuple[str, int], HeldRow] = {}
+
+    def expect(self, item_ids: Sequence[str]) -> None:
+        """Read the reader's holds of these items (those :meth:`holds` is asked about
+        next) in one query rather than one an item."""
+        self._holds = self._guard.ctx.store.held_releases_of(self._reader.id, item_ids)
+        self._expected = frozenset(item_ids)
 
     def holds(self, item: ItemRecord, portions: tuple[Portion, ...], at: datetime) -> bool:
         """Whether this version of ``item`` (going with ``portions``) stays held for the
         reader: held before and not approved, or a hit now (kept and audited)."""
         store = self._guard.ctx.store
-        before = store.held_release(self._reader.id, item.id, item.version)
+        if item.id not in self._expected:
+            self.expect([item.id])
+        before = self._holds.get((item.id, item.version))
         if before is not None:
             return before.decision != "approved"
         body = "\n".join(p.text for p in portions) if portions else item.content

@@ -18,6 +18,8 @@ _PEER_COLUMNS = (
 )
 #: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
 _IN_CHUNK = 500
+#: A version received: ``(modified, signature, local item id)``.
+Received = tuple[datetime, str, str]
 _SESSION_COLUMNS = "hash, person_id, token_id, csrf_hash, created, last_seen, expires, ended"
 
 
@@ -184,26 +186,37 @@ class CredentialRows:
         )
         return [(str(r[0]), from_us(r[1]), str(r[2]), from_us(r[3])) for r in rows]
 
-    def stix_received(self, stix_id: str) -> list[tuple[datetime, str, str]]:
-        """The versions of ``stix_id`` received: ``(modified, signature, local item id)``,
-        oldest first."""
-        rows = self.db.all(
-            "SELECT modified, signature, item_id FROM stix_received WHERE stix_id = ? "
-            "ORDER BY modified",
-            (stix_id,),
-        )
-        return [(from_us(r[0]), str(r[1]), str(r[2])) for r in rows]
+    def stix_received(self, stix_ids: Sequence[str]) -> dict[str, list[Received]]:
+        """The versions received of these STIX ids, by id (ids never received are left
+        out): ``(modified, signature, local item id)`` each, oldest first; a page's in one
+        query (or a few)."""
+        ids = sorted(set(stix_ids))
+        found: dict[str, list[Received]] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self.db.all(
+                "SELECT stix_id, modified, signature, item_id FROM stix_received "
+                f"WHERE stix_id IN ({','.join('?' * len(chunk))}) ORDER BY stix_id, modified",
+                chunk,
+            )
+            for row in rows:
+                found.setdefault(str(row[0]), []).append(
+                    (from_us(row[1]), str(row[2]), str(row[3]))
+                )
+        return found
 
     def add_stix_received(
-        self, stix_id: str, modified: datetime, signature: str, peer: str, item_id: str,
-        originator: str, at: datetime,
-    ) -> None:  # fmt: skip
-        """Record an object version received from ``peer`` and the item it became."""
-        self.db.execute(
+        self, rows: Sequence[tuple[str, datetime, str, str, str, str, datetime]]
+    ) -> None:
+        """Record object versions received — ``(stix_id, modified, signature, peer, item_id,
+        originator, at)`` each: from which peer, and the item each became — in one
+        statement."""
+        self.db.executemany(
             "INSERT INTO stix_received (stix_id, modified, signature, peer, item_id, "
             "originator, at) VALUES (?,?,?,?,?,?,?)",
-            (stix_id, to_us(modified), signature, peer, item_id, originator, to_us(at)),
-        )
+            [(s, to_us(m), sig, peer, item, origin, to_us(at))
+             for s, m, sig, peer, item, origin, at in rows],
+        )  # fmt: skip
 
     def add_taxii_status(self, status_id: str, principal: str, body: str, at: datetime) -> None:
         """Keep the status of an add-objects request (TAXII 2.1 §4.3)."""

@@ -51,6 +51,8 @@ _RECEIVED = (
 #: ``(direction, peer, label id or None, kind, day number since the epoch, count)``
 LedgerRow = tuple[str, str, int | None, str, int, int]
 _ANCHOR_COLUMNS = "seq, hash, signature, key_id"
+#: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
+_IN_CHUNK = 500
 _HELD_COLUMNS = (
     "id, principal, item_id, version, modified, reason, detail, held_at, decision, decided_by, "
     "decided_at, note"
@@ -190,14 +192,24 @@ class ExchangeRows:
         row = self.db.one("SELECT (SELECT MAX(n) FROM items), (SELECT MAX(modified) FROM items)")
         return (0, 0) if row is None else (int(row[0] or 0), int(row[1] or 0))
 
-    def held_release(self, principal: str, item_id: str, version: int) -> HeldRow | None:
-        """The hold of this item version for ``principal``, if it was held."""
-        row = self.db.one(
-            f"SELECT {_HELD_COLUMNS} FROM held_releases WHERE principal = ? AND item_id = ? "
-            "AND version = ?",
-            (principal, item_id, version),
-        )
-        return None if row is None else _held(row)
+    def held_releases_of(
+        self, principal: str, item_ids: Sequence[str]
+    ) -> dict[tuple[str, int], HeldRow]:
+        """The holds for ``principal`` of any version of these items, by ``(item id,
+        version)``: a page's in one query (or a few)."""
+        ids = sorted(set(item_ids))
+        found: dict[tuple[str, int], HeldRow] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self.db.all(
+                f"SELECT {_HELD_COLUMNS} FROM held_releases WHERE principal = ? "
+                f"AND item_id IN ({','.join('?' * len(chunk))})",
+                (principal, *chunk),
+            )
+            for row in rows:
+                held = _held(row)
+                found[(held.item_id, held.version)] = held
+        return found
 
     def held_release_by_id(self, held_id: str) -> HeldRow | None:
         """The hold ``held_id``."""

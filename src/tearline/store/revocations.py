@@ -6,7 +6,7 @@ item (purged, named by its incident) — for the sync to send each peer its revo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from tearline.labels.model import Label
@@ -55,13 +55,15 @@ class RevocationRows:
         )
         return [str(r[0]) for r in rows]
 
-    def keep_stix_label(self, stix_id: str, modified: datetime, digest: str, label: Label) -> None:
-        """Keep the label an object version was given under (for its revocation later)."""
-        self.db.execute(
+    def keep_stix_labels(self, versions: Sequence[tuple[str, datetime, str, Label]]) -> None:
+        """Keep the label each object version — ``(stix_id, modified, digest, label)`` — was
+        first given under (for its revocation later), in one statement."""
+        self.db.executemany(
             "UPDATE stix_signatures SET label_id = ? WHERE stix_id = ? AND modified = ? "
             "AND digest = ? AND label_id IS NULL",
-            (self.label_id(label), stix_id, to_us(modified), digest),
-        )
+            [(self.label_id(label), stix_id, to_us(modified), digest)
+             for stix_id, modified, digest, label in versions],
+        )  # fmt: skip
 
     def spilled_given(self, principal: str) -> list[Given]:
         """The items purged by a spill (the item and what was released from it) that went

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from dataclasses import fields, replace
 from typing import Any
 
@@ -174,3 +176,14 @@ def test_chain_rows_verify_and_an_altered_detail_is_caught() -> None:
     assert verify(made).valid
     made[1] = replace(made[1], detail='{"x":1}')
     assert verify(made).problem == "altered"
+
+
+@given(st.integers(min_value=0), st.integers(), st.lists(st.text(), min_size=6, max_size=6))
+def test_an_entry_hash_is_over_the_compact_json_array_of_its_fields(
+    seq: int, at: int, texts: list[str]
+) -> None:
+    actor, action, subject, outcome, detail, prev = texts
+    fields = [seq, at, actor, action, subject, outcome, detail, prev]
+    text = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    expected = hashlib.sha256(text.encode()).hexdigest()
+    assert entry_hash(seq, at, actor, action, subject, outcome, detail, prev) == expected
