@@ -24,9 +24,8 @@ form is refused with a :class:`~tearline.errors.LabelError` naming the field.
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from collections.abc import Mapping
+from _collections_abc import Mapping  # collections.abc's own (it imports collections)
 
 from tearline.errors import AccessExpressionError, LabelError
 from tearline.labels.access import AccessExpression
@@ -88,6 +87,8 @@ def intern_key(label: Label) -> str:
 
 
 def _dumps(data: object) -> bytes:
+    import json
+
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return text.encode("utf-8")
 

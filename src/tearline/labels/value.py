@@ -22,7 +22,7 @@ dataclasses are.
 
 from __future__ import annotations
 
-from operator import attrgetter
+from _operator import attrgetter  # operator's own (operator.py is one more module to import)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
