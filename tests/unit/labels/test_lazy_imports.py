@@ -37,8 +37,10 @@ NOT_NEEDED = (
     "contextlib",
     "importlib",
     "warnings",
+    "unicodedata",  # for non-ASCII text only
     "tearline.labels.access.grammar",
     "tearline.labels.syntax.capco.read",
+    "tearline.labels.syntax.capco.items",  # the full reader's items: annotations only elsewhere
     "tearline.labels.translate",
 )
 
