@@ -28,6 +28,7 @@ def test_a_token_pattern_compiles_once_and_compares_by_its_text() -> None:
     first = TokenPattern("RSV-[A-Z0-9]{3}")
     assert first.pattern == "RSV-[A-Z0-9]{3}"
     assert first.compiled() is first.compiled()
+    assert first.fullmatch == first.compiled().fullmatch  # the compiled one's, from now on
     assert first == TokenPattern("RSV-[A-Z0-9]{3}") != TokenPattern("RSV-[A-Z]{3}")
     assert hash(first) == hash(TokenPattern("RSV-[A-Z0-9]{3}"))
     assert first != "RSV-[A-Z0-9]{3}"

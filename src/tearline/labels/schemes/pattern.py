@@ -16,9 +16,13 @@ __all__ = ["TokenPattern"]
 
 
 class TokenPattern:
-    """The regular expression ``pattern``, compiled the first time it is used."""
+    """The regular expression ``pattern``, compiled the first time it is used.
 
-    __slots__ = ("_compiled", "_pattern")
+    After the first match, :meth:`fullmatch` is the compiled expression's own (kept on the
+    instance), so a reader trying every family pays no extra call.
+    """
+
+    __slots__ = ("__dict__", "_compiled", "_pattern")
 
     def __init__(self, pattern: str) -> None:
         if not isinstance(pattern, str):
@@ -42,11 +46,19 @@ class TokenPattern:
             import re
 
             found = self._compiled = re.compile(self._pattern)
+            self.__dict__["fullmatch"] = found.fullmatch
         return found
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """:meth:`re.Pattern.fullmatch`: the match of all of ``text``, or ``None``."""
         return self.compiled().fullmatch(text)
+
+    def __getstate__(self) -> str:
+        return self._pattern
+
+    def __setstate__(self, state: str) -> None:
+        self._pattern = state
+        self._compiled = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TokenPattern):
