@@ -45,6 +45,14 @@ def _outcome(check: Callable[[Any], object], cls: Any) -> object:
     return repr(found).replace(cls.__name__, "C") if not isinstance(found, bool) else found
 
 
+def _set_and_delete(cls: Any) -> tuple[object, bool]:
+    """Set an attribute that is not a member on the class, read it, and delete it."""
+    setattr(cls, "extra", 1)  # noqa: B010 - the name is the point
+    found = cls.extra
+    delattr(cls, "extra")
+    return found, hasattr(cls, "extra")
+
+
 CHECKS: dict[str, Callable[[Any], object]] = {
     "members": lambda c: list(c),
     "names and values": lambda c: [(m.name, m.value, m.title) for m in c],
@@ -63,6 +71,7 @@ CHECKS: dict[str, Callable[[Any], object]] = {
     "class repr and truth": lambda c: (repr(c).replace("Small", "C").replace("Twin", "C"), bool(c)),
     "reassigning a member": lambda c: setattr(c, "LOW", 7),
     "deleting a member": lambda c: delattr(c, "LOW"),
+    "other class attributes": lambda c: _set_and_delete(c),
     "pickle and copy": lambda c: (
         [pickle.loads(pickle.dumps(c.MIDDLE, protocol)) is c.MIDDLE for protocol in range(6)]
         + [copy.copy(c.LOW) is c.LOW, copy.deepcopy([c.HIGH])[0] is c.HIGH]

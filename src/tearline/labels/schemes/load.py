@@ -94,8 +94,7 @@ def _check_patterns(scheme: Scheme) -> None:
 
     for control in scheme.pattern_controls():
         try:
-            if control.pattern is not None:
-                control.pattern.compiled()
+            (control.pattern or TokenPattern("")).compiled()
         except re.error as problem:
             raise SchemeError(
                 f"{scheme.id}.toml control {control.token!r}: the pattern is not a regular "
