@@ -10,8 +10,6 @@ The library is the product; the ``tearline`` command is a thin shell over it::
 
 from __future__ import annotations
 
-from importlib import import_module
-
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
     from typing import Any
@@ -148,6 +146,8 @@ def __getattr__(name: str) -> Any:
         module, attribute = _EXPORTS[name]
     except KeyError:
         raise AttributeError(f"module 'tearline' has no attribute {name!r}") from None
+    from importlib import import_module  # on first use: importlib imports warnings
+
     value = getattr(import_module(module), attribute)
     globals()[name] = value
     return value

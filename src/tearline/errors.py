@@ -31,10 +31,9 @@ how to fix) so nobody parses messages, and nobody needs a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import ClassVar, Final
 
 __all__ = [

@@ -9,6 +9,7 @@ fast path must not take (help, usage errors, odd shapes) are handed to click unt
 from __future__ import annotations
 
 import errno
+import gc
 import io
 import json
 import subprocess
@@ -305,3 +306,32 @@ def test_invalid_utf8_from_the_shell_is_answered_as_click_does() -> None:
     assert quick.returncode == slow.returncode == 2
     assert quick.stdout == slow.stdout
     assert json.loads(quick.stdout)["valid"] is False
+
+
+def test_the_fast_path_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paused while it answers, enabled again after; an in-process call freezes nothing."""
+    seen: list[bool] = []
+
+    def answer(args: list[str], commands: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(fast, "run_fast", answer)
+    frozen = gc.get_freeze_count()
+    assert tearline.cli.main(["label", "parse", "SECRET//NOFORN"]) == 0
+    assert seen == [False]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+def test_the_installed_command_freezes_what_it_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole process (``main()`` on ``sys.argv``) ends after the answer: its objects are
+    frozen rather than traversed by a collection at exit."""
+    monkeypatch.setattr(fast, "run_fast", lambda args, commands: 0)
+    monkeypatch.setattr(sys, "argv", ["tearline", "label", "parse", "SECRET//NOFORN"])
+    try:
+        assert tearline.cli.main() == 0
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -55,14 +55,36 @@ def main(argv: list[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    from tearline.cli.fast import run_fast
-
-    code = run_fast(args, _COMMANDS)
+    code = _answered_fast(args, whole_process=argv is None)
     if code is not None:
         return code
     from tearline.cli.app import run_click
 
     return run_click(args, _COMMANDS)
+
+
+def _answered_fast(args: list[str], *, whole_process: bool) -> int | None:
+    """The hot command's exit code, or ``None`` for click.
+
+    The cyclic garbage collector is paused meanwhile: a short answer makes no cycles worth
+    collecting, and the collections that importing the label core triggers would cost about a
+    tenth of the command's work. When the command is the ``whole_process`` (the installed
+    ``tearline``), what it built lives until the process ends, so it is frozen (``gc.freeze``)
+    rather than traversed once more by the collection at exit.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        from tearline.cli.fast import run_fast
+
+        return run_fast(args, _COMMANDS)
+    finally:
+        if whole_process:
+            gc.freeze()
+        if paused:
+            gc.enable()
 
 
 def __getattr__(name: str) -> Any:

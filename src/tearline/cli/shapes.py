@@ -7,9 +7,8 @@ the two print the same bytes by construction.
 
 from __future__ import annotations
 
-import json
-
 from tearline.errors import InvalidPerson, LabelError, TearlineError
+from tearline.labels.jsontext import dumps
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ EXIT_FAULT: Final = 1
 
 def out_lines(as_json: bool, data: dict[str, object], lines: list[str]) -> list[str]:
     """The lines a command prints on stdout: ``data`` as one JSON line, or ``lines``."""
-    return [json.dumps(data, ensure_ascii=False)] if as_json else lines
+    return [dumps(data)] if as_json else lines
 
 
 def error_text(as_json: bool, error: dict[str, object], *, labelled: bool = True
@@ -45,7 +44,7 @@ def error_text(as_json: bool, error: dict[str, object], *, labelled: bool = True
     the node's commands print the error alone."""
     if as_json:
         shown = {"valid": False, "error": error} if labelled else {"error": error}
-        return json.dumps(shown, ensure_ascii=False), False
+        return dumps(shown), False
     position = error.get("position")
     where = f" (column {position})" if position else ""
     return f"error: {error['class']}: {error['message']}{where}", True

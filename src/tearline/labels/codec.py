@@ -24,9 +24,7 @@ form is refused with a :class:`~tearline.errors.LabelError` naming the field.
 
 from __future__ import annotations
 
-import json
-import unicodedata
-from collections.abc import Mapping
+from _collections_abc import Mapping  # collections.abc's own (it imports collections)
 
 from tearline.errors import AccessExpressionError, LabelError
 from tearline.labels.access import AccessExpression
@@ -88,18 +86,29 @@ def intern_key(label: Label) -> str:
 
 
 def _dumps(data: object) -> bytes:
+    import json
+
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return text.encode("utf-8")
 
 
 def _nfc(value: object) -> object:
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return _nfc_text(value)
     if isinstance(value, list):
         return [_nfc(item) for item in value]
     if isinstance(value, dict):
         return {_nfc(key): _nfc(item) for key, item in value.items()}
     return value
+
+
+def _nfc_text(text: str) -> str:
+    """``text`` in Unicode NFC (ASCII already is: ``unicodedata`` is loaded for the rest)."""
+    if text.isascii():
+        return text
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -111,7 +120,7 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     value = data[key]
     if not isinstance(value, str):
         raise _fail(where, f"give a string, not {type(value).__name__}")
-    if unicodedata.normalize("NFC", value) != value:
+    if _nfc_text(value) != value:
         raise _fail(where, "the text is not in Unicode NFC; normalise it first")
     return value
 

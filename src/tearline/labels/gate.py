@@ -24,8 +24,6 @@ refuse — is refused at every door, with the parser's own message. Outside the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from tearline.errors import LabelError
 from tearline.labels.access import EMPTY, AccessExpression, And, Node
 from tearline.labels.model import Label, _building
@@ -38,10 +36,13 @@ if TYPE_CHECKING:
 
 __all__ = ["admit", "admitted", "read", "write"]
 
-_Reader = Callable[[str, Scheme, str | None, bool], tuple[Label, str, tuple[str, ...]]]
-_Writer = Callable[[Label, Scheme, str], str]
-_Fast = Callable[[str, Scheme, str | None], tuple[Label, str] | None]
-_Syntax = tuple[_Reader, _Writer, frozenset[str], _Fast | None]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    _Reader = Callable[[str, Scheme, str | None, bool], tuple[Label, str, tuple[str, ...]]]
+    _Writer = Callable[[Label, Scheme, str], str]
+    _Fast = Callable[[str, Scheme, str | None], tuple[Label, str] | None]
+    _Syntax = tuple[_Reader, _Writer, frozenset[str], _Fast | None]
 #: The syntaxes imported so far, by name.
 _SYNTAXES: dict[str, _Syntax] = {}
 

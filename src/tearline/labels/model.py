@@ -8,12 +8,15 @@ value can be decided on, joined with others and rendered back in the reader's ow
 from __future__ import annotations
 
 from contextvars import ContextVar
-from enum import IntEnum
 
 from tearline.labels.access import EMPTY, AccessExpression
 from tearline.labels.value import field, value
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from enum import IntEnum
+else:  # the same behaviour, without importing enum (see labels/intenum.py)
+    from tearline.labels.intenum import IntEnum
 
 if TYPE_CHECKING:
     from datetime import date

@@ -22,7 +22,7 @@ dataclasses are.
 
 from __future__ import annotations
 
-from operator import attrgetter
+from _operator import attrgetter  # operator's own (operator.py is one more module to import)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -120,23 +120,46 @@ def _initial(spec: _Field) -> object:
 def _make_init(spec: _Spec, qualname: str) -> Callable[..., None]:
     setter = object.__setattr__
     init = spec.init
+    names = tuple(name for name, _ in init)
+    known = frozenset(names)
     count = len(init)
-    late = tuple(spec.defaults.items())
+    late = tuple(
+        (name, given)
+        for name, given in spec.defaults.items()
+        if given.default is not _MISSING or given.factory is not None
+    )
     post_init = spec.post_init
 
     def __init__(self: object, *args: object, **kwargs: object) -> None:  # noqa: N807
         if len(args) == count and not kwargs:  # every field given in order: the common call
-            for (name, _), item in zip(init, args, strict=True):
+            for name, item in zip(names, args):  # noqa: B905 - the lengths were compared
                 setter(self, name, item)
+        elif not args and kwargs.keys() <= known:  # by keyword, the others defaulted
+            _bind_keywords(self, init, kwargs, qualname)
         else:
             _bind(self, init, args, kwargs, qualname)
         for name, field_spec in late:
-            if field_spec.default is not _MISSING or field_spec.factory is not None:
-                setter(self, name, _initial(field_spec))
+            setter(self, name, _initial(field_spec))
         if post_init:
             self.__post_init__()  # type: ignore[attr-defined]
 
     return __init__
+
+
+def _bind_keywords(
+    self: object, init: tuple[tuple[str, _Field], ...], kwargs: dict[str, object], qualname: str
+) -> None:
+    """Set the fields from known keywords, and the defaults of the others."""
+    for name, field_spec in init:
+        item = kwargs.get(name, _MISSING)
+        if item is _MISSING:
+            if field_spec.default is not _MISSING:
+                item = field_spec.default
+            elif field_spec.factory is not None:
+                item = field_spec.factory()
+            else:
+                raise TypeError(f"{qualname}.__init__() missing required argument: {name!r}")
+        object.__setattr__(self, name, item)
 
 
 def _bind(

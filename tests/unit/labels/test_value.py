@@ -100,6 +100,7 @@ def test_a_factory_gives_each_value_its_own_default() -> None:
     ("args", "kwargs", "message"),
     [
         ((), {}, "missing required argument: 'x'"),
+        ((), {"colour": "red"}, "missing required argument: 'x'"),
         ((1, 2, [], "", 9), {}, "takes 5 positional arguments but 6 were given"),
         ((1,), {"x": 2}, "multiple values for 'x'"),
         ((1,), {"colour": "red"}, "unexpected keyword argument 'colour'"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from functools import lru_cache
-
 from tearline.errors import AccessExpressionError
 from tearline.labels.access.limits import CACHE_MAX_CHARS
 from tearline.labels.access.logic import (
@@ -17,10 +14,12 @@ from tearline.labels.access.logic import (
 )
 from tearline.labels.access.nodes import And, Node
 from tearline.labels.access.normal import normalise
+from tearline.labels.lru import lru_cache
 from tearline.labels.value import field, value
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
     from typing import Final, final
 else:
 

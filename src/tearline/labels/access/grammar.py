@@ -8,7 +8,10 @@ from typing import Final
 
 from tearline.errors import AccessExpressionError
 from tearline.labels.access.limits import MAX_DEPTH
-from tearline.labels.access.nodes import _BARE, And, Node, Or, Token, _bad_char_message, _describe
+from tearline.labels.access.nodes import And, Node, Or, Token, _bad_char_message, _describe
+
+#: A token written bare (the characters of ``nodes._BARE``).
+_BARE: Final = re.compile(r"[A-Za-z0-9_.:/-]+")
 
 _PLAIN: Final = r"[^\"\\\x00-\x1f\x7f-\x9f\ud800-\udfff]"
 _QUOTED_BODY: Final = re.compile(rf'{_PLAIN}*(?:\\["\\]{_PLAIN}*)*')

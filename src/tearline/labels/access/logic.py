@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
-from collections.abc import Set as AbstractSet
-from contextlib import suppress
-from functools import lru_cache
 from itertools import combinations
 
 from tearline.errors import AccessExpressionError
@@ -16,6 +12,12 @@ from tearline.labels.access.limits import (
     WORK_BUDGET,
 )
 from tearline.labels.access.nodes import And, Node, Or, Token
+from tearline.labels.lru import lru_cache
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Iterator
+    from collections.abc import Set as AbstractSet
 
 
 def _too_complex() -> AccessExpressionError:
@@ -142,8 +144,10 @@ def implies_exact(premise: Node, conclusion: Node) -> bool | None:
     Expressions are monotone, so it is enough to test ``conclusion`` on each term of the
     premise's DNF, or the premise without each clause of the conclusion's CNF.
     """
-    with suppress(AccessExpressionError):
+    try:
         return all(holds(conclusion, term) for term in dnf(premise))
+    except AccessExpressionError:
+        pass  # too big: try the conclusion's CNF
     try:
         clauses = _Expander(Or).expand(conclusion)
     except AccessExpressionError:

@@ -5,8 +5,7 @@ Also the messages for characters that may not stand where they are, shared with 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from _collections_abc import Iterable  # collections.abc's own (it imports collections)
 
 from tearline.errors import AccessExpressionError
 from tearline.labels.value import value
@@ -20,8 +19,8 @@ else:
         return cls
 
 
-_BARE: Final = re.compile(r"[A-Za-z0-9_.:/-]+")
-_FORBIDDEN: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: The characters of a token written bare (unquoted); any other needs quotes.
+_BARE: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:/-"
 
 
 # ---------------------------------------------------------------------------------- messages
@@ -73,10 +72,17 @@ def _check_name(name: object) -> None:
         raise AccessExpressionError(
             "an access token cannot be empty; give it at least one character", 1
         )
-    bad = _FORBIDDEN.search(name)
-    if bad is not None:
-        column = bad.start() + 1
-        raise AccessExpressionError(_bad_char_message(bad.group(), column), column)
+    if name.isascii() and name.isprintable():
+        return  # nothing forbidden: no control character, no surrogate
+    for column, char in enumerate(name, 1):
+        if _forbidden(char):
+            raise AccessExpressionError(_bad_char_message(char, column), column)
+
+
+def _forbidden(char: str) -> bool:
+    """A C0 or C1 control character, DEL or a lone surrogate: never part of a token."""
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
 
 
 def quote_token(name: str) -> str:
@@ -92,7 +98,7 @@ def quote_token(name: str) -> str:
 
 def _render(name: str) -> str:
     """``quote_token`` for a name already checked."""
-    if _BARE.fullmatch(name):
+    if name and not name.strip(_BARE):
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

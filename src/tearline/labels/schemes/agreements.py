@@ -12,16 +12,18 @@ its source and its basis:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
 from tearline.errors import SchemeError
 from tearline.labels.schemes.model import Scheme
 from tearline.labels.value import value
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
+if TYPE_CHECKING:
+    from types import MappingProxyType
+else:  # types.MappingProxyType, without importing types
+    MappingProxyType = type(type.__dict__)
 
 __all__ = ["BASES", "Agreement", "Equivalence", "Side", "agreement_from_data"]
 

@@ -11,12 +11,10 @@ JSON is what is read, several times faster than parsing TOML and without importi
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
-from types import MappingProxyType
+from _collections_abc import Mapping  # collections.abc's own (it imports collections)
 
 from tearline.errors import SchemeError
+from tearline.labels.lru import lru_cache
 from tearline.labels.model import Tier
 from tearline.labels.schemes.model import (
     AuthorityForm,
@@ -28,11 +26,17 @@ from tearline.labels.schemes.model import (
     Scheme,
 )
 from tearline.labels.schemes.nations import Nations
+from tearline.labels.schemes.pattern import TokenPattern
 from tearline.labels.schemes.registry import Registry
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
     from typing import Any
+if TYPE_CHECKING:
+    from types import MappingProxyType
+else:
+    MappingProxyType = type(type.__dict__)  # types.MappingProxyType, without importing types
 
 if TYPE_CHECKING:
     from tearline.labels.schemes.agreements import Agreement
@@ -74,12 +78,28 @@ def load_registry(
     """
     packaged = _PackagedSchemes(_read_nations())
     every = {scheme_id: packaged[scheme_id] for scheme_id in packaged}  # reads and checks all
+    for scheme in every.values():
+        _check_patterns(scheme)
     wanted = sorted(every) if schemes is None else list(schemes)
     chosen = {
         scheme_id: Registry(packaged.nations, every).scheme(scheme_id) for scheme_id in wanted
     }
     built = _agreements(chosen, tuple(agreements), packaged_agreements)
     return Registry(packaged.nations, MappingProxyType(chosen), built)
+
+
+def _check_patterns(scheme: Scheme) -> None:
+    """Compile each family pattern of ``scheme`` (otherwise compiled when first matched)."""
+    import re
+
+    for control in scheme.pattern_controls():
+        try:
+            (control.pattern or TokenPattern("")).compiled()
+        except re.error as problem:
+            raise SchemeError(
+                f"{scheme.id}.toml control {control.token!r}: the pattern is not a regular "
+                f"expression ({problem})"
+            ) from None
 
 
 @lru_cache(maxsize=1)
@@ -160,9 +180,9 @@ def _read(name: str) -> str | None:
     Read through the data package's own loader (a directory, a zip file, …), as
     ``pkgutil.get_data`` does, without importing ``pkgutil`` and ``importlib.util``.
     """
-    from importlib import import_module
+    from tearline.labels import data as package
 
-    spec = import_module(_DATA_PACKAGE).__spec__
+    spec = package.__spec__
     loader: Any = getattr(spec, "loader", None)  # the package's own: a regular package has one
     folders: Any = getattr(spec, "submodule_search_locations", None)
     try:
@@ -184,11 +204,11 @@ def _listing(folder: str | None) -> list[str]:
 def _data(name: str) -> dict[str, Any] | None:
     """The data of the packaged TOML file ``name``, from its compiled JSON form (or the TOML
     itself where there is none: a file added and not yet compiled); ``None`` if neither is."""
-    import json
+    from tearline.labels.jsontext import loads
 
     compiled_form = _read(name.removesuffix(".toml") + ".json")
     if compiled_form is not None:
-        found: dict[str, Any] = json.loads(compiled_form)
+        found: dict[str, Any] = loads(compiled_form)
         return found
     text = _read(name)
     return None if text is None else _toml(text)
@@ -385,7 +405,7 @@ def _control(
         portion=str(entry.get("portion", token)),
         title=entry.get("title"),
         title_prefix=entry.get("title_prefix"),
-        pattern=re.compile(pattern) if pattern else None,
+        pattern=TokenPattern(pattern) if pattern else None,
         list_kind=entry.get("list"),
         disclosure=disclosure,
         levels=frozenset(entry["levels"]) if "levels" in entry else None,

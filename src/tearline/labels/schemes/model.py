@@ -6,15 +6,14 @@ loads into. Adding a scheme that uses an existing syntax means adding a file, no
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
-
 from tearline.labels.model import Tier
 from tearline.labels.schemes.nations import Nations
+from tearline.labels.schemes.pattern import TokenPattern
 from tearline.labels.value import field, value
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
     from typing import Any
 
 __all__ = ["AuthorityForm", "Category", "Compound", "Control", "Level", "OwnerForm", "Scheme"]
@@ -54,7 +53,7 @@ class Control:
     portion: str
     title: str | None = None
     title_prefix: str | None = None
-    pattern: re.Pattern[str] | None = None
+    pattern: TokenPattern | None = None
     list_kind: str | None = None
     disclosure: str | None = None
     levels: frozenset[str] | None = None

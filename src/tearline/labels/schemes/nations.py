@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from types import MappingProxyType
-
 from tearline.errors import SchemeError
 from tearline.labels.value import value
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from typing import Any
+if TYPE_CHECKING:
+    from types import MappingProxyType
+else:
+    MappingProxyType = type(type.__dict__)  # types.MappingProxyType, without importing types
 
 __all__ = ["Nations"]
 

@@ -8,8 +8,6 @@ done with a registry (parsed markings, translated clearances) belong to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 from tearline.errors import UnknownScheme
 from tearline.labels.schemes.model import Scheme
 from tearline.labels.schemes.nations import Nations
@@ -17,6 +15,7 @@ from tearline.labels.value import field, value
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 if TYPE_CHECKING:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from tearline.errors import LabelError
 from tearline.labels.value import field, value
 
@@ -31,6 +29,8 @@ def describe_char(char: str) -> str:
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # how Python carries an undecodable byte from the shell
         return f"byte 0x{code - 0xDC00:02X} (not UTF-8)"
+    import unicodedata
+
     name = unicodedata.name(char, "")
     return f"U+{code:04X}" + (f" {name}" if name else "")
 
@@ -146,6 +146,10 @@ def lenient_key(text: str) -> str:
 
     ``"chūi"`` and ``"CHUI"`` meet; full-width letters become ASCII.
     """
+    if text.isascii():  # NFKD leaves ASCII as it is, and none of it is combining
+        return " ".join(text.upper().split())
+    import unicodedata  # a C extension: loaded for the first non-ASCII text
+
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.upper().split())

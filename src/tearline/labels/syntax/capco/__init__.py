@@ -7,8 +7,6 @@ scheme file, the grammar from here. Each name is imported from its module on fir
 
 from __future__ import annotations
 
-from importlib import import_module
-
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
     from typing import Any
@@ -36,6 +34,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module  # on first use: importlib imports warnings
+
     value = getattr(import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value

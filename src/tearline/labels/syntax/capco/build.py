@@ -5,8 +5,11 @@ from __future__ import annotations
 from tearline.labels.access import EMPTY, AccessExpression, And, Token
 from tearline.labels.model import Label, Tier
 from tearline.labels.schemes import Level, Scheme
-from tearline.labels.syntax.capco.items import Item
 from tearline.labels.value import value
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from tearline.labels.syntax.capco.items import Item
 
 __all__ = ["Marked", "assemble", "build_label"]
 

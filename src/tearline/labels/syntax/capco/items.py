@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from tearline.labels.schemes import Control, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary
 from tearline.labels.syntax.text import Piece, Reading, lenient_key, shown, split
@@ -228,6 +226,8 @@ def _list_entries(
     if not rest.text.strip():
         return (), False
     if not reading.strict:
+        import re  # the lenient reader only
+
         found = re.finditer(r"[^,\s]+", rest.text)
         return tuple(Piece(m.group().upper(), rest.pos + m.start()) for m in found), False
     if not rest.text.startswith(" ") or rest.text.startswith("  "):

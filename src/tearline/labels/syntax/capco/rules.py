@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Level, Scheme
-from tearline.labels.syntax.capco.items import Item
 from tearline.labels.syntax.text import Piece, Reading, shown
 from tearline.labels.value import replace
+
+TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
+if TYPE_CHECKING:
+    from tearline.labels.syntax.capco.items import Item
 
 __all__ = ["check_rules"]
 

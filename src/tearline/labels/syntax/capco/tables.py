@@ -8,9 +8,6 @@ owner. Anything left out is simply not read fast: the full reader takes it.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
@@ -19,7 +16,10 @@ from tearline.labels.value import replace, value
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Literal
+
+    from tearline.labels.schemes.pattern import TokenPattern
 
 __all__ = ["FORMS", "Code", "FastTables", "Field", "Found", "Word", "fast_tables"]
 
@@ -28,7 +28,7 @@ _MEMO = "capco.fast"
 #: The spellings each form reads (as the full reader's ``_pick`` allows them).
 _ALLOWED = {"banner": ("banner", "title", "alias"), "portion": ("portion", "alias")}
 _LIST_ALLOWED = {"banner": ("banner", "title"), "portion": ("portion",)}
-_PLAIN_CODE = re.compile(r"[A-Z0-9]+")
+_PLAIN_CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"  # a code made of these only is plain
 
 
 @value
@@ -142,7 +142,7 @@ class FastTables:
     #: control is None where the prefix is not the canonical one
     lists: Mapping[str, tuple[tuple[str, str, Word | None], ...]]
     list_starts: tuple[str, ...]  # every list prefix, to pass other pieces by at once
-    patterns: tuple[tuple[re.Pattern[str], Word], ...]  # families, in the full reader's order
+    patterns: tuple[tuple[TokenPattern, Word], ...]  # families, in the full reader's order
     titled: tuple[str, ...]  # long-form prefixes of families (read by the full reader)
     templated: Mapping[str, Mapping[str, Word]]  # form -> spelling with the owner -> control
     alias_keys: frozenset[str]  # lenient keys the full reader reads as aliases
@@ -297,7 +297,7 @@ def _codes(scheme: Scheme) -> dict[str, Code]:
     nations = scheme.nations
     table: dict[str, Code] = {}
     for code in (*nations.names, *nations.groups):
-        if code in nations.deprecated or not _PLAIN_CODE.fullmatch(code):
+        if code in nations.deprecated or not code or code.strip(_PLAIN_CODE):
             continue  # withdrawn, or not a plain code (the full reader judges it)
         nation = nations.is_nation(code)
         table[code] = Code((1 if nation else 2, code), nations.members(code), nation)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
 from tearline.labels.schemes import Compound, Control, Level, Scheme
 from tearline.labels.syntax.text import lenient_key
 from tearline.labels.value import value
 
 TYPE_CHECKING = False  # typing is not imported at run time (the command line starts faster)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import TypeVar
 
     _T = TypeVar("_T")
+if TYPE_CHECKING:
+    from types import MappingProxyType
+else:
+    MappingProxyType = type(type.__dict__)  # types.MappingProxyType, without importing types
 
 __all__ = ["ControlSpelling", "Spelling", "Vocabulary", "vocabulary"]
 
