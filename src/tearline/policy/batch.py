@@ -77,7 +77,7 @@ def _ids(given: ArrayLike, count: int, what: str) -> Ids:
 
 
 class _LabelArrays:
-    """Labels by position: view, first term, the rest of their alternatives, and who none."""
+    """Labels by position: view, first term, further alternatives, and those nobody may read."""
 
     def __init__(self, labels: Sequence[LabelClass], width: int) -> None:
         terms = [_terms(label) for label in labels]
