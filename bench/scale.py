@@ -12,13 +12,17 @@ every person count). For each size it prints one row of a Markdown table:
   integers shared by the interpreter excluded), and with classes everything the table holds
   for that side divided by the labels (persons), plus the 8-byte reference each one keeps;
 - how many classes and views the table holds;
+- the same with the classes laid out as arrays (:class:`~tearline.policy.batch.ClassArrays`:
+  its build time, and its bytes per label and per person, the verdict matrix counted on the
+  persons' side);
 - decisions per second over the same random pairs, in the order they come
-  (``can_read_pairs``, ``can_read_class_pairs``) and grouped by person
-  (``can_read_labels``, ``can_read_class_labels`` per person).
+  (``can_read_pairs``, ``can_read_class_pairs``, ``ClassArrays.decide_pairs`` over two
+  integer arrays) and grouped by person (``can_read_labels``, ``can_read_class_labels`` and
+  ``ClassArrays.readable`` once per person).
 
-Every decision timing is the median of ``--rounds`` rounds in which the four ways take turns
-(garbage collector off), so a burst from another tenant of a shared machine falls on one turn.
-All four are cross-checked to give the same answers.
+Every decision rate is the median of ``--rounds`` rounds in which the six ways take turns
+(garbage collector off), so a burst from another tenant of a shared machine falls on one turn,
+printed with the slowest and fastest round. All six are cross-checked to give the same answers.
 """
 
 from __future__ import annotations
@@ -31,8 +35,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+import numpy as np
+
 from decisions import AT, SEED, best_of, build_markings, disjunction_labels, random_person
 from tearline.labels.model import Label
+from tearline.policy.batch import ClassArrays
 from tearline.policy.classes import (
     ClassTable,
     LabelClass,
@@ -106,8 +113,8 @@ def _table_bytes(table: ClassTable, side: str) -> int:
     return sum(deep_size(getattr(table, name), seen) for name in parts)
 
 
-def _alternating(sides: dict[str, Callable[[], list[T]]], rounds: int) -> dict[str, float]:
-    """Median seconds of each side over ``rounds`` rounds, the sides taking turns.
+def _alternating(sides: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """Seconds of each side in each of ``rounds`` rounds, the sides taking turns.
 
     Taking turns spreads the other tenants of a shared machine over every side alike.
     """
@@ -115,7 +122,7 @@ def _alternating(sides: dict[str, Callable[[], list[T]]], rounds: int) -> dict[s
     for _ in range(rounds):
         for name, side in sides.items():
             times[name].append(best_of(side, 1)[0])
-    return {name: statistics.median(seconds) for name, seconds in times.items()}
+    return times
 
 
 def _check(answers: Sequence[bool], order: Sequence[int], grouped: Iterable[list[bool]]) -> None:
@@ -132,6 +139,7 @@ class Cell(NamedTuple):
     label_classes: list[LabelClass]
     person_classes: list[PersonClass]
     table: ClassTable
+    arrays: ClassArrays
     pairs: list[tuple[int, int]]
 
 
@@ -147,6 +155,7 @@ def build(
     person_seconds, compiled_persons = best_of(lambda: [compiler.person(x, AT) for x in people], 1)
     label_intern, label_classes = best_of(lambda: [table.label(x) for x in compiled_labels], 1)
     person_intern, person_classes = best_of(lambda: [table.person(x) for x in compiled_persons], 1)
+    array_seconds, arrays = best_of(lambda: ClassArrays(table, person_classes, label_classes), 1)
     pairs = list(
         zip(
             rng.choices(range(person_count), k=pair_count),
@@ -154,44 +163,64 @@ def build(
             strict=True,
         )
     )
-    cell = Cell(compiled_labels, compiled_persons, label_classes, person_classes, table, pairs)
+    cell = Cell(
+        compiled_labels, compiled_persons, label_classes, person_classes, table, arrays, pairs
+    )
     costs = {
         "label compile/s": len(labels) / label_seconds,
         "person compile/s": person_count / person_seconds,
         "label intern/s": len(labels) / label_intern,
         "person intern/s": person_count / person_intern,
+        "arrays build s": array_seconds,
     }
     return cell, costs
 
 
-def decide_all(cell: Cell, rounds: int) -> dict[str, float]:
-    """Median seconds of each way to decide the cell's pairs (cross-checked first)."""
+def decide_all(cell: Cell, rounds: int) -> dict[str, list[float]]:
+    """Seconds of each way to decide the cell's pairs, per round (cross-checked first)."""
     pairs = [(cell.compiled_persons[p], cell.compiled_labels[q]) for p, q in cell.pairs]
     class_pairs = [(cell.person_classes[p], cell.label_classes[q]) for p, q in cell.pairs]
     grouped, order = _grouped(cell.compiled_persons, cell.compiled_labels, cell.pairs)
     class_grouped, _ = _grouped(cell.person_classes, cell.label_classes, cell.pairs)
-    sides: dict[str, Callable[[], list[Any]]] = {
+    person_ids = np.fromiter((p for p, _ in cell.pairs), np.intp, len(cell.pairs))
+    label_ids = np.fromiter((q for _, q in cell.pairs), np.intp, len(cell.pairs))
+    id_grouped, _ = _grouped(
+        range(len(cell.person_classes)), range(len(cell.label_classes)), cell.pairs
+    )
+    who_grouped = np.fromiter(
+        (p for p, wanted in id_grouped for _ in wanted), np.intp, len(person_ids)
+    )
+    what_grouped = np.fromiter(
+        (q for _, wanted in id_grouped for q in wanted), np.intp, len(person_ids)
+    )
+    sides: dict[str, Callable[[], object]] = {
         "random order/s": lambda: can_read_pairs(pairs),
         "random, classes/s": lambda: can_read_class_pairs(class_pairs),
         "by person/s": lambda: [can_read_labels(who, wanted) for who, wanted in grouped],
         "by person, classes/s": lambda: [
             can_read_class_labels(who, wanted) for who, wanted in class_grouped
         ],
+        "random, arrays/s": lambda: cell.arrays.decide_pairs(person_ids, label_ids),
+        "by person, arrays/s": lambda: cell.arrays.decide_pairs(who_grouped, what_grouped),
     }
     answers = can_read_pairs(pairs)
     if can_read_class_pairs(class_pairs) != answers:
         raise SystemExit("classes and compiled values disagree")
-    _check(answers, order, sides["by person/s"]())
-    _check(answers, order, sides["by person, classes/s"]())
+    _check(answers, order, [can_read_labels(who, wanted) for who, wanted in grouped])
+    _check(answers, order, [can_read_class_labels(who, wanted) for who, wanted in class_grouped])
+    if cell.arrays.decide_pairs(person_ids, label_ids).tolist() != answers:
+        raise SystemExit("arrays and compiled values disagree")
+    _check(answers, order, [cell.arrays.decide_pairs(who_grouped, what_grouped).tolist()])
     return _alternating(sides, rounds)
 
 
 def measure(
     labels: list[Label], state: tuple[Any, ...], person_count: int, pair_count: int, rounds: int
-) -> dict[str, float]:
+) -> dict[str, float | str]:
     """Every column of the table for one size."""
     cell, costs = build(labels, state, person_count, pair_count)
-    medians = decide_all(cell, rounds)
+    seconds = decide_all(cell, rounds)
+    array_bytes = cell.arrays.nbytes
     return {
         "labels": len(labels),
         "persons": person_count,
@@ -200,9 +229,21 @@ def measure(
         "bytes/person": _mean_size(cell.compiled_persons),
         "class bytes/label": 8 + _table_bytes(cell.table, "label") / len(labels),
         "class bytes/person": 8 + _table_bytes(cell.table, "person") / person_count,
-        **{name: float(count) for name, count in cell.table.sizes.items()},
-        **{name: len(cell.pairs) / seconds for name, seconds in medians.items()},
+        "array bytes/label": array_bytes["label"] / len(labels),
+        "array bytes/person": array_bytes["person"] / person_count,
+        **cell.table.sizes,
+        **{name: _rates(len(cell.pairs), times) for name, times in seconds.items()},
     }
+
+
+def _rates(pair_count: int, seconds: list[float]) -> str:
+    """Decisions per second: the median round, and the slowest and fastest."""
+    median, slowest, fastest = (
+        pair_count / statistics.median(seconds),
+        pair_count / max(seconds),
+        pair_count / min(seconds),
+    )
+    return f"{median:,.0f} ({slowest:,.0f}–{fastest:,.0f})"
 
 
 COLUMNS = {  # key -> header in the printed (Markdown) table
@@ -216,6 +257,9 @@ COLUMNS = {  # key -> header in the printed (Markdown) table
     "bytes/person": "bytes/person",
     "class bytes/label": "bytes/label, classes",
     "class bytes/person": "bytes/person, classes",
+    "arrays build s": "arrays build, s",
+    "array bytes/label": "bytes/label, arrays",
+    "array bytes/person": "bytes/person, arrays",
     "label classes": "label classes",
     "label views": "label views",
     "person classes": "person classes",
@@ -224,6 +268,8 @@ COLUMNS = {  # key -> header in the printed (Markdown) table
     "random, classes/s": "random, classes/s",
     "by person/s": "by person/s",
     "by person, classes/s": "by person, classes/s",
+    "random, arrays/s": "random, arrays/s",
+    "by person, arrays/s": "by person, arrays/s",
 }
 
 
@@ -246,8 +292,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         labels, state = _labels(label_count)
         for person_count in person_sizes:
             row = measure(labels, state, person_count, pair_count, rounds)
-            print("| " + " | ".join(f"{row[key]:,.0f}" for key in COLUMNS) + " |", flush=True)
+            print("| " + " | ".join(_cell(row[key]) for key in COLUMNS) + " |", flush=True)
     return 0
+
+
+def _cell(value: float | str) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{value:.3g}" if isinstance(value, float) and value < 100 else f"{value:,.0f}"
 
 
 def _sizes(given: str | None, default: tuple[int, ...]) -> list[int]:

@@ -25,6 +25,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Agreement": ("tearline.labels.schemes.agreements", "Agreement"),
     "Authorization": ("tearline.policy.model", "Authorization"),
     "Clearance": ("tearline.policy.model", "Clearance"),
+    "ClassArrays": ("tearline.policy.batch", "ClassArrays"),
     "ClassTable": ("tearline.policy.classes", "ClassTable"),
     "ClearanceTranslation": ("tearline.labels.translate", "ClearanceTranslation"),
     "Compiler": ("tearline.policy.compiled", "Compiler"),
@@ -85,6 +86,7 @@ __all__ = [
     "Action",
     "Agreement",
     "Authorization",
+    "ClassArrays",
     "ClassTable",
     "Clearance",
     "ClearanceTranslation",
@@ -197,6 +199,7 @@ if TYPE_CHECKING:
         translate,
         translate_clearance,
     )
+    from tearline.policy.batch import ClassArrays
     from tearline.policy.classes import (
         ClassTable,
         can_read_class,

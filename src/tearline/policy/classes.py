@@ -37,14 +37,15 @@ class PersonClass(NamedTuple):
     """Everyone who reads alike: the verdicts of their view, and the tokens they hold.
 
     ``verdicts`` holds one byte per label view of the table that made it (1: this person's
-    tier and nationality pass that view); it is the table's own row, shared by every class
-    with the same view and grown in place as new label views come. Do not modify it. A
+    tier and nationality pass that view); it is the table's own row (row ``view``), shared by
+    every class with the same view and grown in place as new label views come. Do not modify it. A
     class has no expiry: keep the :class:`~tearline.policy.compiled.CompiledPerson`'s
     ``valid_until`` and recompile the person after it.
     """
 
     verdicts: bytearray
     authorizations: int
+    view: int
 
 
 class LabelClass(NamedTuple):
@@ -91,7 +92,9 @@ class ClassTable:
         key = (reader, person.authorizations)
         found = self._persons.get(key)
         if found is None:
-            found = self._persons[key] = PersonClass(self._rows[reader], person.authorizations)
+            found = self._persons[key] = PersonClass(
+                self._rows[reader], person.authorizations, reader
+            )
         return found
 
     def _label_view(self, view: CompiledLabel) -> int:
@@ -111,6 +114,16 @@ class ClassTable:
             self._readers.append(reader)
             self._rows.append(bytearray(can_read(reader, view) for view in self._views))
         return index
+
+    def holds(self, found: PersonClass | LabelClass) -> bool:
+        """Whether ``found`` is a class this table made (and so may be compared with its own)."""
+        if isinstance(found, PersonClass):
+            return found.view < len(self._rows) and found.verdicts is self._rows[found.view]
+        return self._labels.get(found) is found
+
+    def verdict_rows(self) -> bytes:
+        """A copy of every person view's row, in view order: row ``v`` of a matrix over views."""
+        return b"".join(self._rows)
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -138,13 +151,13 @@ def can_read_class_pairs(pairs: Iterable[tuple[PersonClass, LabelClass]]) -> lis
     return [
         verdicts[view] == 1
         and ((held & rq) == rq if alts is None else any((held & term) == term for term in alts))
-        for (verdicts, held), (view, rq, alts) in pairs
+        for (verdicts, held, _), (view, rq, alts) in pairs
     ]
 
 
 def can_read_class_labels(person: PersonClass, labels: Iterable[LabelClass]) -> list[bool]:
     """:func:`can_read_class` of one person class over many label classes."""
-    verdicts, held = person
+    verdicts, held, _ = person
     return [
         verdicts[view] == 1
         and ((held & rq) == rq if alts is None else any((held & term) == term for term in alts))
