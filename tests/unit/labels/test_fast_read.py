@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -327,6 +328,19 @@ def test_eyes_only_caveats_are_left_to_the_full_reader() -> None:
     expected = full(text, scheme, None)
     assert not isinstance(expected, LabelError)
     assert expected[0].releasable_to == frozenset({"GBR", "USA"})
+
+
+def test_a_code_both_nation_and_group_is_left_to_the_full_reader() -> None:
+    us = REGISTRY.scheme("us")
+    names = {**us.nations.names, "FVEY": "Five Eyes, as a nation"}
+    nations = value.replace(us.nations, names=MappingProxyType(names))
+    scheme = value.replace(us, nations=nations, memo={})
+    tables = fast_tables(scheme)
+    assert tables is not None
+    assert "FVEY" not in tables.codes
+    assert "JPN" in tables.codes
+    assert fast("SECRET//REL TO USA, JPN, FVEY", scheme, None) is None
+    assert fast("SECRET//REL TO USA, JPN", scheme, None) is not None
 
 
 def test_access_expressions_are_kept_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,7 +96,9 @@ def _read_field(tables: FastTables, part: str, form: str) -> Field | Literal[Fal
     found = _scan(tables, part, form)
     if found is None or not _lists_lawful(tables, found):
         return False
-    return Field(tables, found)
+    field = Field(tables, found)
+    # controls of the field that conflict with each other: no marking holding it is lawful
+    return False if field.excludes & field.tokens else field
 
 
 def _scan(tables: FastTables, part: str, form: str) -> list[Found] | None:
@@ -168,7 +170,6 @@ def _list_codes(tables: FastTables, rest: str, word: Word) -> tuple[str, ...] | 
 
 def _lists_lawful(tables: FastTables, found: list[Found]) -> bool:
     """Each list long enough, a release list headed by its head, no code said twice over."""
-    codes_of = tables.codes
     for word, _, codes in found:
         if codes is None:
             continue
@@ -180,11 +181,19 @@ def _lists_lawful(tables: FastTables, found: list[Found]) -> bool:
             len(codes) < tables.min_release or (head is not None and codes[0] != head)
         ):
             return False
-        groups = [codes_of[c].members for c in codes if not codes_of[c].nation]
-        nations = [c for c in codes if codes_of[c].nation and c != head]
-        if groups and any(c in members for c in nations for members in groups):
-            return False  # a nation inside a group the list also names (the head excepted)
+        groups = tables.group_codes.intersection(codes)
+        if groups and _inside(tables, groups, codes, head):
+            return False
     return True
+
+
+def _inside(
+    tables: FastTables, groups: frozenset[str], codes: tuple[str, ...], head: str | None
+) -> bool:
+    """Whether a list names a nation inside a group it also names (its head excepted)."""
+    members = tables.members
+    inside = _NO_CODES.union(*map(members.__getitem__, groups)).intersection(codes)
+    return bool(inside) and inside != {head}
 
 
 def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) -> Label | None:
@@ -260,12 +269,10 @@ def _receivers(
 
 def _related_lawful(fields: list[Field]) -> bool:
     """Every control required is present, none that conflicts."""
+    if len(fields) == 1:  # a field's own controls do not conflict (see _read_field)
+        return not fields[0].needs
     present = frozenset().union(*(field.tokens for field in fields))
-    return all(
-        present >= word.requires and present.isdisjoint(word.conflicts)
-        for field in fields
-        for word in field.related
-    )
+    return all(present >= field.needs and present.isdisjoint(field.excludes) for field in fields)
 
 
 def _display_lawful(tables: FastTables, display: Field, receivers: frozenset[str] | None) -> bool:

@@ -62,7 +62,11 @@ _NO_CODES: frozenset[str] = frozenset()
 
 
 class Field:
-    """What one canonical field says: its controls in register order and its lists checked."""
+    """What one canonical field says: its controls in register order and its lists checked.
+
+    ``needs`` and ``excludes`` are the controls its own controls require beyond themselves
+    and conflict with: the marking's other fields must give the one and not the other.
+    """
 
     __slots__ = (
         "access",
@@ -71,10 +75,12 @@ class Field:
         "display",
         "display_groups",
         "displayable",
+        "excludes",
         "fgi",
         "first",
         "last",
         "levels",
+        "needs",
         "rel_groups",
         "related",
         "releasable",
@@ -85,10 +91,10 @@ class Field:
 
     def __init__(self, tables: FastTables, found: list[Found]) -> None:
         # one pass over the pieces (this runs for every field not seen before)
-        related: list[Word] = []
         tokens: list[str] = []
         access: list[str] = []
         controls: list[str] = []
+        needs = excludes = _NO_CODES
         lists: dict[str | None, tuple[str, ...]] = {}
         levels = found[0][0].levels
         tier: Tier | None = None
@@ -96,7 +102,7 @@ class Field:
         for word, key, codes in found:
             tokens.append(word.control.token)
             if word.related:
-                related.append(word)
+                needs, excludes = needs | word.requires, excludes | word.conflicts
             levels &= word.levels
             if word.tier is not None and (tier is None or word.tier > tier):
                 tier = word.tier
@@ -107,7 +113,9 @@ class Field:
                 controls.append(key[2])
             if codes is not None:
                 lists[word.list_kind] = codes
-        self.related, self.tokens = tuple(related), frozenset(tokens)
+        self.tokens = frozenset(tokens)
+        self.needs, self.excludes = needs - self.tokens, excludes
+        self.related = bool(needs or excludes)
         self.first, self.last = found[0][1], found[-1][1]
         self.levels, self.tier, self.disclosure = levels, tier, disclosure
         self.access, self.controls = tuple(access), tuple(controls)
@@ -115,17 +123,17 @@ class Field:
 
     def _lists(self, tables: FastTables, lists: dict[str | None, tuple[str, ...]]) -> None:
         """The field's lists, and the nations and groups its release and display lists name."""
-        nations = tables.scheme.nations
+        members = tables.members
         self.release = lists.get("release")
         self.releasable, self.rel_groups = _NO_CODES, _NO_CODES
         if self.release is not None:
-            self.releasable = nations.expand((*self.release, tables.scheme.owner))
-            self.rel_groups = frozenset(c for c in self.release if c in nations.groups)
+            self.releasable = tables.owner_only.union(*map(members.__getitem__, self.release))
+            self.rel_groups = tables.group_codes.intersection(self.release)
         self.display = lists.get("display")
         self.displayable, self.display_groups = _NO_CODES, _NO_CODES
         if self.display:
-            self.displayable = nations.expand(self.display)
-            self.display_groups = frozenset(c for c in self.display if c in nations.groups)
+            self.displayable = _NO_CODES.union(*map(members.__getitem__, self.display))
+            self.display_groups = tables.group_codes.intersection(self.display)
         self.fgi = lists.get("fgi")
 
 
@@ -149,6 +157,8 @@ class FastTables:
     eyes: tuple[str, ...]  # suffixes of caveats naming nations (read by the full reader)
     plain_tokens: frozenset[str]  # tokens of the controls that are not families
     codes: Mapping[str, Code]
+    members: Mapping[str, frozenset[str]]  # current code -> the nations it stands for
+    group_codes: frozenset[str]  # the current codes that name groups
     head: str | None  # the code a release list starts with
     min_release: int
     owner: tuple[str, ...]  # the scheme's owner, as a label's owner
@@ -175,6 +185,7 @@ def _build(scheme: Scheme) -> FastTables:
 
 
 def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
+    codes = _codes(scheme)
     return FastTables(
         scheme=scheme,
         levels=_levels(vocab),
@@ -194,7 +205,9 @@ def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
         ),
         eyes=tuple(" " + control.banner for control in vocab.eyes),
         plain_tokens=frozenset(c.token for c in scheme.all_controls() if c.pattern is None),
-        codes=_codes(scheme),
+        codes=codes,
+        members={code: entry.members for code, entry in codes.items()},
+        group_codes=frozenset(code for code, entry in codes.items() if not entry.nation),
         head=scheme.rel_first,
         min_release=scheme.rel_min_entries,
         owner=(scheme.owner,),
@@ -297,8 +310,10 @@ def _codes(scheme: Scheme) -> dict[str, Code]:
     nations = scheme.nations
     table: dict[str, Code] = {}
     for code in (*nations.names, *nations.groups):
+        nation = nations.is_nation(code)
         if code in nations.deprecated or not _PLAIN_CODE.fullmatch(code):
             continue  # withdrawn, or not a plain code (the full reader judges it)
-        nation = nations.is_nation(code)
+        if nation and nations.is_group(code):
+            continue  # both a nation and a group: the full reader judges it
         table[code] = Code((1 if nation else 2, code), nations.members(code), nation)
     return table
