@@ -343,6 +343,28 @@ def test_a_code_both_nation_and_group_is_left_to_the_full_reader() -> None:
     assert fast("SECRET//REL TO USA, JPN", scheme, None) is not None
 
 
+def test_a_control_in_conflict_with_itself_is_never_read_fast() -> None:
+    us = REGISTRY.scheme("us")
+    categories = tuple(
+        value.replace(
+            category,
+            controls=tuple(
+                value.replace(c, conflicts=(*c.conflicts, c.token)) if c.token == "OC" else c
+                for c in category.controls
+            ),
+        )
+        for category in us.categories
+    )
+    scheme = value.replace(us, categories=categories, memo={})
+    tables = fast_tables(scheme)
+    assert tables is not None
+    assert "ORCON" not in tables.single["banner"]
+    assert "NOFORN" in tables.single["banner"]
+    assert fast("SECRET//ORCON", scheme, None) is None
+    assert fast("SECRET//ORCON/NOFORN", scheme, None) is None
+    assert fast("SECRET//NOFORN", scheme, None) is not None
+
+
 def test_access_expressions_are_kept_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build, "_ACCESS_MEMO_MAX", 1)
     monkeypatch.setitem(REGISTRY.scheme("us").memo, "capco.access", {})

@@ -93,6 +93,9 @@ def fast_read(text: str, scheme: Scheme, form: str | None) -> tuple[Label, str] 
 
 def _read_field(tables: FastTables, part: str, form: str) -> Field | Literal[False]:
     """The field ``part`` if it is canonical and keeps the rules that are its own, else False."""
+    single = tables.single[form].get(part)
+    if single is not None:
+        return single
     found = _scan(tables, part, form)
     if found is None or not _lists_lawful(tables, found):
         return False

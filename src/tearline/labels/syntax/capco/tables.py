@@ -166,6 +166,8 @@ class FastTables:
     #: form -> field text -> what it says, or False when the fast reader leaves it (filled
     #: as markings are read; bounded by the reader)
     fields: Mapping[str, dict[str, Field | Literal[False]]]
+    #: form -> the fields of one control (its canonical spelling) that are lawful alone
+    single: Mapping[str, Mapping[str, Field]]
 
 
 def fast_tables(scheme: Scheme) -> FastTables | None:
@@ -181,7 +183,24 @@ def _build(scheme: Scheme) -> FastTables:
     vocab = vocabulary(scheme)
     tables = _tables(scheme, vocab)
     words = {form: {**tables.words[form], **_owner_spelt(vocab, tables, form)} for form in FORMS}
-    return replace(tables, words=words)
+    tables = replace(tables, words=words)
+    return replace(tables, single={form: _single(tables, form) for form in FORMS})
+
+
+def _single(tables: FastTables, form: str) -> dict[str, Field]:
+    """The fields of one control spelt canonically, read once from the vocabulary.
+
+    Left out (read as any other field): a spelling with ``/`` in it, one ending in a caveat
+    naming nations, a control that conflicts with itself.
+    """
+    found: dict[str, Field] = {}
+    for text, word in tables.words[form].items():
+        if "/" in text or (tables.eyes and text.endswith(tables.eyes)):
+            continue
+        field = Field(tables, [(word, word.key, None)])
+        if field.excludes.isdisjoint(field.tokens):
+            found[text] = field
+    return found
 
 
 def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
@@ -213,6 +232,7 @@ def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
         owner=(scheme.owner,),
         owner_only=scheme.nations.expand((scheme.owner,)),
         fields={form: {} for form in FORMS},
+        single={form: {} for form in FORMS},
     )
 
 
