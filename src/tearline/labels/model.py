@@ -159,38 +159,25 @@ class _Draft:
     """
 
     __slots__ = Label.__slots__  # type: ignore[attr-defined]  # set by @value
+    scheme: str
+    level: str
+    tier: Tier
+    owner: tuple[str, ...]
+    releasable_to: frozenset[str] | None
+    rel_groups: frozenset[str]
+    displayable_to: frozenset[str]
+    display_groups: frozenset[str]
+    access: AccessExpression
+    controls: tuple[str, ...]
+    fgi: tuple[str, ...] | None
+    declassify_on: date | None
+    compilation_reason: str | None
+    level_inferred: bool
+    origins: tuple[Label, ...]
+    original: str
 
-    def __init__(
-        self,
-        scheme: str,
-        level: str,
-        tier: Tier,
-        owner: tuple[str, ...],
-        releasable_to: frozenset[str] | None,
-        rel_groups: frozenset[str],
-        displayable_to: frozenset[str],
-        display_groups: frozenset[str],
-        access: AccessExpression,
-        controls: tuple[str, ...],
-        fgi: tuple[str, ...] | None,
-        original: str,
-    ) -> None:
-        self.scheme = scheme
-        self.level = level
-        self.tier = tier
-        self.owner = owner
-        self.releasable_to = releasable_to
-        self.rel_groups = rel_groups
-        self.displayable_to = displayable_to
-        self.display_groups = display_groups
-        self.access = access
-        self.controls = controls
-        self.fgi = fgi
-        self.declassify_on = None
-        self.compilation_reason = None
-        self.level_inferred = False
-        self.origins = ()
-        self.original = original
+
+_new = object.__new__
 
 
 def _label(
@@ -214,19 +201,22 @@ def _label(
     CONTROLLED — and more; every other path builds labels with ``Label(...)``. The result is
     an ordinary :class:`Label`, equal to and hashing like the same fields given to it.
     """
-    label = _Draft(
-        scheme,
-        level,
-        tier,
-        owner,
-        releasable_to,
-        rel_groups,
-        displayable_to,
-        display_groups,
-        access,
-        controls,
-        fgi,
-        original,
-    )
+    label = _new(_Draft)
+    label.scheme = scheme
+    label.level = level
+    label.tier = tier
+    label.owner = owner
+    label.releasable_to = releasable_to
+    label.rel_groups = rel_groups
+    label.displayable_to = displayable_to
+    label.display_groups = display_groups
+    label.access = access
+    label.controls = controls
+    label.fgi = fgi
+    label.declassify_on = None
+    label.compilation_reason = None
+    label.level_inferred = False
+    label.origins = ()
+    label.original = original
     label.__class__ = Label  # type: ignore[assignment]  # the same layout: now a Label
     return label  # type: ignore[return-value]  # its class is Label

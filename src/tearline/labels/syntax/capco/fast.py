@@ -23,6 +23,7 @@ tables (``bench/parsing.py`` does, to time markings whose every field is new).
 
 from __future__ import annotations
 
+from tearline.labels.access import EMPTY, AccessExpression
 from tearline.labels.model import Label, Tier, _label
 from tearline.labels.schemes import Level, Scheme
 from tearline.labels.syntax.capco.build import access_of
@@ -73,7 +74,7 @@ def fast_read(text: str, scheme: Scheme, form: str | None) -> tuple[Label, str] 
     level, form = head
     known = tables.fields[form]
     fields: list[Field] = []
-    last = _START
+    last = -1
     for part in parts[1:]:
         field = known.get(part)
         if field is None:
@@ -83,10 +84,10 @@ def fast_read(text: str, scheme: Scheme, form: str | None) -> tuple[Label, str] 
                     known.clear()
                 known[part] = field
         # a field opens a new category, after the last one in register order
-        if field is False or field.first <= last or field.first[0] == last[0]:
+        if field is False or field.category <= last:
             return None
         fields.append(field)
-        last = field.last
+        last = field.category
     label = _lawful(tables, level, fields, text)
     return None if label is None else (label, form)
 
@@ -159,12 +160,12 @@ def _list_codes(tables: FastTables, rest: str, word: Word) -> tuple[str, ...] | 
     kind = word.list_kind
     codes = tuple(rest[1:].split(" " if kind == "fgi" else ", "))
     head = tables.head if kind == "release" else None
-    last = (-1, "")
+    last = -1
     for code in codes:
         entry = tables.codes.get(code)
         if entry is None:
             return None
-        order = (0, "") if code == head else entry.order
+        order = 0 if code == head else entry.order
         if order <= last:
             return None
         last = order
@@ -204,6 +205,7 @@ def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) ->
     token = level.token
     tier = tables.tiers[token]
     access: tuple[str, ...] = ()
+    expression: AccessExpression | None = EMPTY  # None: the fields' tokens to be conjoined
     controls: tuple[str, ...] = ()
     release = display = fgi = None
     disclosure = related = False
@@ -213,8 +215,9 @@ def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) ->
         if field.tier is not None and field.tier > tier:
             tier = field.tier
         disclosure = disclosure or field.disclosure
-        related = related or bool(field.related)
+        related = related or field.related
         if field.access:
+            expression = None if access else field.expression
             access += field.access
         if field.controls:
             controls += field.controls
@@ -226,16 +229,16 @@ def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) ->
     who = _receivers(tables, tier, disclosure, release, display)
     if who is None:
         return None
-    if len(access) > 1:
-        access = tuple(sorted(set(access)))
     scheme = tables.scheme
+    if expression is None:
+        expression = access_of(scheme, tuple(sorted(set(access))))
     return _label(
         scheme.id,
         token,
         tier,
         tables.owner,
         *who,
-        access_of(scheme, access),
+        expression,
         controls,
         fgi,
         text,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from tearline.labels.access import AccessExpression
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
@@ -51,7 +52,7 @@ class Word:
 class Code:
     """A current register code: its place in a list (without the head) and its members."""
 
-    order: tuple[int, str]
+    order: int  # nations, then groups, each A-Z (from 1: 0 is the head's place)
     members: frozenset[str]
     nation: bool
 
@@ -70,15 +71,15 @@ class Field:
 
     __slots__ = (
         "access",
+        "category",
         "controls",
         "disclosure",
         "display",
         "display_groups",
         "displayable",
         "excludes",
+        "expression",
         "fgi",
-        "first",
-        "last",
         "levels",
         "needs",
         "rel_groups",
@@ -116,9 +117,10 @@ class Field:
         self.tokens = frozenset(tokens)
         self.needs, self.excludes = needs - self.tokens, excludes
         self.related = bool(needs or excludes)
-        self.first, self.last = found[0][1], found[-1][1]
+        self.category = found[0][1][0]  # every control of a field is of one category
         self.levels, self.tier, self.disclosure = levels, tier, disclosure
-        self.access, self.controls = tuple(access), tuple(controls)
+        self.access, self.controls = tuple(sorted(set(access))), tuple(controls)
+        self.expression = AccessExpression.all_of(self.access)
         self._lists(tables, lists)
 
     def _lists(self, tables: FastTables, lists: dict[str | None, tuple[str, ...]]) -> None:
@@ -329,11 +331,13 @@ def _word(scheme: Scheme, control: Control) -> Word:
 def _codes(scheme: Scheme) -> dict[str, Code]:
     nations = scheme.nations
     table: dict[str, Code] = {}
+    ranked = [*sorted(nations.names), *sorted(nations.groups.keys() - nations.names.keys())]
+    place = {code: index for index, code in enumerate(ranked, 1)}
     for code in (*nations.names, *nations.groups):
         nation = nations.is_nation(code)
         if code in nations.deprecated or not _PLAIN_CODE.fullmatch(code):
             continue  # withdrawn, or not a plain code (the full reader judges it)
         if nation and nations.is_group(code):
             continue  # both a nation and a group: the full reader judges it
-        table[code] = Code((1 if nation else 2, code), nations.members(code), nation)
+        table[code] = Code(place[code], nations.members(code), nation)
     return table
