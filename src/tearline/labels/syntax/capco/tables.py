@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from tearline.labels.access import AccessExpression
+from tearline.labels.access import EMPTY, AccessExpression
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
@@ -119,8 +119,9 @@ class Field:
         self.related = bool(needs or excludes)
         self.category = found[0][1][0]  # every control of a field is of one category
         self.levels, self.tier, self.disclosure = levels, tier, disclosure
-        self.access, self.controls = tuple(sorted(set(access))), tuple(controls)
-        self.expression = AccessExpression.all_of(self.access)
+        self.controls = tuple(controls)
+        self.access: tuple[str, ...] = tuple(sorted(set(access))) if access else ()
+        self.expression = AccessExpression.all_of(self.access) if access else EMPTY
         self._lists(tables, lists)
 
     def _lists(self, tables: FastTables, lists: dict[str | None, tuple[str, ...]]) -> None:
