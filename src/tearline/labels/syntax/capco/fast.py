@@ -186,18 +186,15 @@ def _lists_lawful(tables: FastTables, found: list[Found]) -> bool:
         ):
             return False
         groups = tables.group_codes.intersection(codes)
-        if groups and _inside(tables, groups, codes, head):
+        if groups and _inside(tables, groups, codes[1:] if head is not None else codes):
             return False
     return True
 
 
-def _inside(
-    tables: FastTables, groups: frozenset[str], codes: tuple[str, ...], head: str | None
-) -> bool:
-    """Whether a list names a nation inside a group it also names (its head excepted)."""
+def _inside(tables: FastTables, groups: frozenset[str], nations: tuple[str, ...]) -> bool:
+    """Whether a list names a nation inside a group it also names (its head left out)."""
     members = tables.members
-    inside = _NO_CODES.union(*map(members.__getitem__, groups)).intersection(codes)
-    return bool(inside) and inside != {head}
+    return any(not members[group].isdisjoint(nations) for group in groups)
 
 
 def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) -> Label | None:
