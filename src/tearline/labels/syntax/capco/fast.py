@@ -46,7 +46,10 @@ FIELD_MAX_CHARS = 256
 
 
 def forget(scheme: Scheme) -> None:
-    """Empty the tables of fields read (and of access expressions) kept with ``scheme``."""
+    """Empty the tables of fields read (and of access expressions) kept with ``scheme``.
+
+    The fields of single controls, made from the vocabulary with the tables, stay.
+    """
     tables = fast_tables(scheme)
     if tables is not None:
         for table in tables.fields.values():
