@@ -153,14 +153,34 @@ class Label:
         return token in self.controls
 
 
+class _Draft:
+    """A mutable object laid out as :class:`Label` (the same slots): filled, then made one.
+
+    Setting a slot of a plain class is a specialised bytecode; a frozen class's slots can only
+    be set through calls (a frozen dataclass's ``__init__``: ``object.__setattr__`` per field),
+    several times the cost. Assigning ``__class__`` checks that the layouts are the same.
+    """
+
+    __slots__ = Label.__slots__  # type: ignore[attr-defined]  # set by @value
+    scheme: str
+    level: str
+    tier: Tier
+    owner: tuple[str, ...]
+    releasable_to: frozenset[str] | None
+    rel_groups: frozenset[str]
+    displayable_to: frozenset[str]
+    display_groups: frozenset[str]
+    access: AccessExpression
+    controls: tuple[str, ...]
+    fgi: tuple[str, ...] | None
+    declassify_on: date | None
+    compilation_reason: str | None
+    level_inferred: bool
+    origins: tuple[Label, ...]
+    original: str
+
+
 _new = object.__new__
-# The slots of Label, set directly: a frozen dataclass's __init__ sets each field through
-# object.__setattr__ and then runs __post_init__, several times the cost of building the value.
-(
-    _scheme, _level, _tier, _owner, _releasable_to, _rel_groups, _displayable_to,
-    _display_groups, _access, _controls, _fgi, _declassify_on, _compilation_reason,
-    _level_inferred, _origins, _original,
-) = (getattr(Label, name).__set__ for name in Label.__match_args__)  # fmt: skip
 
 
 def _label(
@@ -184,21 +204,22 @@ def _label(
     CONTROLLED — and more; every other path builds labels with ``Label(...)``. The result is
     an ordinary :class:`Label`, equal to and hashing like the same fields given to it.
     """
-    label = _new(Label)
-    _scheme(label, scheme)
-    _level(label, level)
-    _tier(label, tier)
-    _owner(label, owner)
-    _releasable_to(label, releasable_to)
-    _rel_groups(label, rel_groups)
-    _displayable_to(label, displayable_to)
-    _display_groups(label, display_groups)
-    _access(label, access)
-    _controls(label, controls)
-    _fgi(label, fgi)
-    _declassify_on(label, None)
-    _compilation_reason(label, None)
-    _level_inferred(label, False)
-    _origins(label, ())
-    _original(label, original)
-    return label
+    label = _new(_Draft)
+    label.scheme = scheme
+    label.level = level
+    label.tier = tier
+    label.owner = owner
+    label.releasable_to = releasable_to
+    label.rel_groups = rel_groups
+    label.displayable_to = displayable_to
+    label.display_groups = display_groups
+    label.access = access
+    label.controls = controls
+    label.fgi = fgi
+    label.declassify_on = None
+    label.compilation_reason = None
+    label.level_inferred = False
+    label.origins = ()
+    label.original = original
+    label.__class__ = Label  # type: ignore[assignment]  # the same layout: now a Label
+    return label  # type: ignore[return-value]  # its class is Label

@@ -161,6 +161,42 @@ def test_of_normalises_trees() -> None:
     assert AccessExpression.of(Token('q"t')).text == '"q\\"t"'
 
 
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("SI",),
+        ("SI", "SI-G", "TK"),
+        ("A.b:c/d_e-1", "Z"),
+        ("TK", "SI"),  # not sorted: the general normaliser sorts them
+        ("SI", "SI"),  # repeated: dropped
+        ("A B", "SI"),  # quoted in the text
+        ("\u00e9", "A"),  # quoted, and sorts after the plain one
+        ("A&B",),  # one name with an operator in it: quoted
+        ("A", "B&C"),
+    ],
+)
+def test_all_of_is_the_normalised_conjunction(names: tuple[str, ...]) -> None:
+    made = AccessExpression.all_of(names)
+    general = AccessExpression.of(And(tuple(Token(name) for name in names)))
+    assert made == general
+    assert made.root == general.root
+    assert made.text == general.text
+
+
+def test_all_of_of_nothing_is_empty_and_bad_names_are_refused() -> None:
+    assert AccessExpression.all_of(()) is EMPTY
+    for bad in (("",), ("A", "B\x00")):
+        with pytest.raises(AccessExpressionError):
+            AccessExpression.all_of(bad)
+
+
+@given(st.lists(st.text(alphabet='AB_-.:/&" 9', min_size=1, max_size=3), max_size=4))
+def test_all_of_matches_the_normaliser_on_any_names(names: list[str]) -> None:
+    made = AccessExpression.all_of(tuple(names))
+    general = AccessExpression.of(And(tuple(map(Token, names))) if names else None)
+    assert (made.root, made.text) == (general.root, general.text)
+
+
 def test_of_flattens_very_deep_same_operator_trees_without_recursion() -> None:
     node: Node = Token("x0")
     for index in range(100_000):

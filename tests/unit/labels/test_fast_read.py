@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -329,15 +330,52 @@ def test_eyes_only_caveats_are_left_to_the_full_reader() -> None:
     assert expected[0].releasable_to == frozenset({"GBR", "USA"})
 
 
+def test_a_code_both_nation_and_group_is_left_to_the_full_reader() -> None:
+    us = REGISTRY.scheme("us")
+    names = {**us.nations.names, "FVEY": "Five Eyes, as a nation"}
+    nations = value.replace(us.nations, names=MappingProxyType(names))
+    scheme = value.replace(us, nations=nations, memo={})
+    tables = fast_tables(scheme)
+    assert tables is not None
+    assert "FVEY" not in tables.codes
+    assert "JPN" in tables.codes
+    assert fast("SECRET//REL TO USA, JPN, FVEY", scheme, None) is None
+    assert fast("SECRET//REL TO USA, JPN", scheme, None) is not None
+
+
+def test_a_control_in_conflict_with_itself_is_never_read_fast() -> None:
+    us = REGISTRY.scheme("us")
+    categories = tuple(
+        value.replace(
+            category,
+            controls=tuple(
+                value.replace(c, conflicts=(*c.conflicts, c.token)) if c.token == "OC" else c
+                for c in category.controls
+            ),
+        )
+        for category in us.categories
+    )
+    scheme = value.replace(us, categories=categories, memo={})
+    tables = fast_tables(scheme)
+    assert tables is not None
+    assert "ORCON" not in tables.single["banner"]
+    assert "NOFORN" in tables.single["banner"]
+    assert fast("SECRET//ORCON", scheme, None) is None
+    assert fast("SECRET//ORCON/NOFORN", scheme, None) is None
+    assert fast("SECRET//NOFORN", scheme, None) is not None
+
+
 def test_access_expressions_are_kept_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build, "_ACCESS_MEMO_MAX", 1)
     monkeypatch.setitem(REGISTRY.scheme("us").memo, "capco.access", {})
-    first = check("TOP SECRET//SI//NOFORN", "us")
-    second = check("TOP SECRET//TK//NOFORN", "us")
+    # (a marking whose access tokens are in one field takes that field's expression)
+    first = check("TOP SECRET//SI//SAR-KZ//NOFORN", "us")
+    second = check("TOP SECRET//TK//SAR-KZ//NOFORN", "us")
     assert first is not None
     assert second is not None
-    assert first[0].access.text == "SI"
-    assert second[0].access.text == "TK"
+    assert first[0].access.text == "SAR-KZ&SI"
+    assert second[0].access.text == "SAR-KZ&TK"
+    assert list(REGISTRY.scheme("us").memo["capco.access"]) == [("SAR-KZ", "TK")]
 
 
 def test_label_fields_are_in_the_order_assemble_gives_them() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from tearline.errors import AccessExpressionError
 from tearline.labels.access.limits import CACHE_MAX_CHARS
 from tearline.labels.access.logic import (
@@ -12,7 +14,7 @@ from tearline.labels.access.logic import (
     implies_fallback,
     iter_tokens,
 )
-from tearline.labels.access.nodes import And, Node
+from tearline.labels.access.nodes import And, Node, Token
 from tearline.labels.access.normal import normalise
 from tearline.labels.lru import lru_cache
 from tearline.labels.value import field, value
@@ -25,6 +27,30 @@ else:
 
     def final(cls):  # typing.final marks a class for type checkers only
         return cls
+
+
+#: Plain tokens (written without quotes) joined by ``&``: a conjunction's canonical text.
+_PLAIN_NAME: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:/-"
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _ascending(names: tuple[str, ...]) -> bool:
+    return all(a < b for a, b in pairwise(names))
+
+
+def _token(name: str) -> Token:
+    """A token node for a plain name (only ``_PLAIN_NAME`` characters: nothing left to check)."""
+    node = _new(Token)
+    _set(node, "name", name)
+    return node
+
+
+def _and(children: tuple[Token, ...]) -> And:
+    """The conjunction node of token nodes already sorted by name and distinct."""
+    node = _new(And)
+    _set(node, "children", children)
+    return node
 
 
 @lru_cache(maxsize=4096)
@@ -77,6 +103,26 @@ class AccessExpression:
     def of(cls, root: Node | None) -> AccessExpression:
         """The expression whose tree is ``root`` (``None`` for the empty one), normalised."""
         return cls(root)
+
+    @classmethod
+    def all_of(cls, names: tuple[str, ...]) -> AccessExpression:
+        """The conjunction of the tokens ``names`` (the empty expression for none), normalised.
+
+        Equal to ``of(And(tuple(Token(n) for n in names)))``, and built without the general
+        normaliser when the names are plain (unquoted) and already sorted and distinct, as a
+        marking reader gives them. Raises :class:`AccessExpressionError` for a bad name.
+        """
+        if not names:
+            return EMPTY
+        text = "&".join(names)
+        plain = all(name and not name.strip(_PLAIN_NAME) for name in names)
+        if not plain or not _ascending(names):
+            return cls(And(tuple(map(Token, names))))
+        nodes = tuple(map(_token, names))
+        made = _new(cls)
+        _set(made, "root", nodes[0] if len(nodes) == 1 else _and(nodes))
+        _set(made, "_text", text)
+        return made
 
     @property
     def text(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tearline.labels.access import EMPTY, AccessExpression, And, Token
+from tearline.labels.access import EMPTY, AccessExpression
 from tearline.labels.model import Label, Tier
 from tearline.labels.schemes import Level, Scheme
 from tearline.labels.value import value
@@ -102,7 +102,7 @@ def access_of(scheme: Scheme, tokens: tuple[str, ...]) -> AccessExpression:
         memo = scheme.memo[_ACCESS_MEMO] = {}
     found = memo.get(tokens)
     if found is None:
-        found = AccessExpression.of(And(tuple(Token(t) for t in tokens)))
+        found = AccessExpression.all_of(tokens)
         if len(memo) >= _ACCESS_MEMO_MAX:
             memo.clear()
         memo[tokens] = found

@@ -23,6 +23,7 @@ tables (``bench/parsing.py`` does, to time markings whose every field is new).
 
 from __future__ import annotations
 
+from tearline.labels.access import EMPTY, AccessExpression
 from tearline.labels.model import Label, Tier, _label
 from tearline.labels.schemes import Level, Scheme
 from tearline.labels.syntax.capco.build import access_of
@@ -45,7 +46,10 @@ FIELD_MAX_CHARS = 256
 
 
 def forget(scheme: Scheme) -> None:
-    """Empty the tables of fields read (and of access expressions) kept with ``scheme``."""
+    """Empty the tables of fields read (and of access expressions) kept with ``scheme``.
+
+    The fields of single controls, made from the vocabulary with the tables, stay.
+    """
     tables = fast_tables(scheme)
     if tables is not None:
         for table in tables.fields.values():
@@ -73,7 +77,7 @@ def fast_read(text: str, scheme: Scheme, form: str | None) -> tuple[Label, str] 
     level, form = head
     known = tables.fields[form]
     fields: list[Field] = []
-    last = _START
+    last = -1
     for part in parts[1:]:
         field = known.get(part)
         if field is None:
@@ -83,20 +87,25 @@ def fast_read(text: str, scheme: Scheme, form: str | None) -> tuple[Label, str] 
                     known.clear()
                 known[part] = field
         # a field opens a new category, after the last one in register order
-        if field is False or field.first <= last or field.first[0] == last[0]:
+        if field is False or field.category <= last:
             return None
         fields.append(field)
-        last = field.last
+        last = field.category
     label = _lawful(tables, level, fields, text)
     return None if label is None else (label, form)
 
 
 def _read_field(tables: FastTables, part: str, form: str) -> Field | Literal[False]:
     """The field ``part`` if it is canonical and keeps the rules that are its own, else False."""
+    single = tables.single[form].get(part)
+    if single is not None:
+        return single
     found = _scan(tables, part, form)
     if found is None or not _lists_lawful(tables, found):
         return False
-    return Field(tables, found)
+    field = Field(tables, found)
+    # controls of the field that conflict with each other: no marking holding it is lawful
+    return False if field.excludes & field.tokens else field
 
 
 def _scan(tables: FastTables, part: str, form: str) -> list[Found] | None:
@@ -154,12 +163,12 @@ def _list_codes(tables: FastTables, rest: str, word: Word) -> tuple[str, ...] | 
     kind = word.list_kind
     codes = tuple(rest[1:].split(" " if kind == "fgi" else ", "))
     head = tables.head if kind == "release" else None
-    last = (-1, "")
+    last = -1
     for code in codes:
         entry = tables.codes.get(code)
         if entry is None:
             return None
-        order = (0, "") if code == head else entry.order
+        order = 0 if code == head else entry.order
         if order <= last:
             return None
         last = order
@@ -168,7 +177,6 @@ def _list_codes(tables: FastTables, rest: str, word: Word) -> tuple[str, ...] | 
 
 def _lists_lawful(tables: FastTables, found: list[Found]) -> bool:
     """Each list long enough, a release list headed by its head, no code said twice over."""
-    codes_of = tables.codes
     for word, _, codes in found:
         if codes is None:
             continue
@@ -180,11 +188,16 @@ def _lists_lawful(tables: FastTables, found: list[Found]) -> bool:
             len(codes) < tables.min_release or (head is not None and codes[0] != head)
         ):
             return False
-        groups = [codes_of[c].members for c in codes if not codes_of[c].nation]
-        nations = [c for c in codes if codes_of[c].nation and c != head]
-        if groups and any(c in members for c in nations for members in groups):
-            return False  # a nation inside a group the list also names (the head excepted)
+        groups = tables.group_codes.intersection(codes)
+        if groups and _inside(tables, groups, codes[1:] if head is not None else codes):
+            return False
     return True
+
+
+def _inside(tables: FastTables, groups: frozenset[str], nations: tuple[str, ...]) -> bool:
+    """Whether a list names a nation inside a group it also names (its head left out)."""
+    members = tables.members
+    return any(not members[group].isdisjoint(nations) for group in groups)
 
 
 def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) -> Label | None:
@@ -192,6 +205,7 @@ def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) ->
     token = level.token
     tier = tables.tiers[token]
     access: tuple[str, ...] = ()
+    expression: AccessExpression | None = EMPTY  # None: the fields' tokens to be conjoined
     controls: tuple[str, ...] = ()
     release = display = fgi = None
     disclosure = related = False
@@ -201,8 +215,9 @@ def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) ->
         if field.tier is not None and field.tier > tier:
             tier = field.tier
         disclosure = disclosure or field.disclosure
-        related = related or bool(field.related)
+        related = related or field.related
         if field.access:
+            expression = None if access else field.expression
             access += field.access
         if field.controls:
             controls += field.controls
@@ -214,16 +229,16 @@ def _lawful(tables: FastTables, level: Level, fields: list[Field], text: str) ->
     who = _receivers(tables, tier, disclosure, release, display)
     if who is None:
         return None
-    if len(access) > 1:
-        access = tuple(sorted(set(access)))
     scheme = tables.scheme
+    if expression is None:
+        expression = access_of(scheme, tuple(sorted(set(access))))
     return _label(
         scheme.id,
         token,
         tier,
         tables.owner,
         *who,
-        access_of(scheme, access),
+        expression,
         controls,
         fgi,
         text,
@@ -260,12 +275,10 @@ def _receivers(
 
 def _related_lawful(fields: list[Field]) -> bool:
     """Every control required is present, none that conflicts."""
+    if len(fields) == 1:  # a field's own controls do not conflict (see _read_field)
+        return not fields[0].needs
     present = frozenset().union(*(field.tokens for field in fields))
-    return all(
-        present >= word.requires and present.isdisjoint(word.conflicts)
-        for field in fields
-        for word in field.related
-    )
+    return all(present >= field.needs and present.isdisjoint(field.excludes) for field in fields)
 
 
 def _display_lawful(tables: FastTables, display: Field, receivers: frozenset[str] | None) -> bool:

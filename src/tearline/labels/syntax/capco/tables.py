@@ -8,6 +8,7 @@ owner. Anything left out is simply not read fast: the full reader takes it.
 
 from __future__ import annotations
 
+from tearline.labels.access import EMPTY, AccessExpression
 from tearline.labels.model import Tier
 from tearline.labels.schemes import Control, Level, Scheme
 from tearline.labels.syntax.capco.vocabulary import ControlSpelling, Vocabulary, vocabulary
@@ -51,7 +52,7 @@ class Word:
 class Code:
     """A current register code: its place in a list (without the head) and its members."""
 
-    order: tuple[int, str]
+    order: int  # nations, then groups, each A-Z (from 1: 0 is the head's place)
     members: frozenset[str]
     nation: bool
 
@@ -62,19 +63,25 @@ _NO_CODES: frozenset[str] = frozenset()
 
 
 class Field:
-    """What one canonical field says: its controls in register order and its lists checked."""
+    """What one canonical field says: its controls in register order and its lists checked.
+
+    ``needs`` and ``excludes`` are the controls its own controls require beyond themselves
+    and conflict with: the marking's other fields must give the one and not the other.
+    """
 
     __slots__ = (
         "access",
+        "category",
         "controls",
         "disclosure",
         "display",
         "display_groups",
         "displayable",
+        "excludes",
+        "expression",
         "fgi",
-        "first",
-        "last",
         "levels",
+        "needs",
         "rel_groups",
         "related",
         "releasable",
@@ -85,10 +92,10 @@ class Field:
 
     def __init__(self, tables: FastTables, found: list[Found]) -> None:
         # one pass over the pieces (this runs for every field not seen before)
-        related: list[Word] = []
         tokens: list[str] = []
         access: list[str] = []
         controls: list[str] = []
+        needs = excludes = _NO_CODES
         lists: dict[str | None, tuple[str, ...]] = {}
         levels = found[0][0].levels
         tier: Tier | None = None
@@ -96,7 +103,7 @@ class Field:
         for word, key, codes in found:
             tokens.append(word.control.token)
             if word.related:
-                related.append(word)
+                needs, excludes = needs | word.requires, excludes | word.conflicts
             levels &= word.levels
             if word.tier is not None and (tier is None or word.tier > tier):
                 tier = word.tier
@@ -107,25 +114,29 @@ class Field:
                 controls.append(key[2])
             if codes is not None:
                 lists[word.list_kind] = codes
-        self.related, self.tokens = tuple(related), frozenset(tokens)
-        self.first, self.last = found[0][1], found[-1][1]
+        self.tokens = frozenset(tokens)
+        self.needs, self.excludes = needs - self.tokens, excludes
+        self.related = bool(needs or excludes)
+        self.category = found[0][1][0]  # every control of a field is of one category
         self.levels, self.tier, self.disclosure = levels, tier, disclosure
-        self.access, self.controls = tuple(access), tuple(controls)
+        self.controls = tuple(controls)
+        self.access: tuple[str, ...] = tuple(sorted(set(access))) if access else ()
+        self.expression = AccessExpression.all_of(self.access) if access else EMPTY
         self._lists(tables, lists)
 
     def _lists(self, tables: FastTables, lists: dict[str | None, tuple[str, ...]]) -> None:
         """The field's lists, and the nations and groups its release and display lists name."""
-        nations = tables.scheme.nations
+        members = tables.members
         self.release = lists.get("release")
         self.releasable, self.rel_groups = _NO_CODES, _NO_CODES
         if self.release is not None:
-            self.releasable = nations.expand((*self.release, tables.scheme.owner))
-            self.rel_groups = frozenset(c for c in self.release if c in nations.groups)
+            self.releasable = tables.owner_only.union(*map(members.__getitem__, self.release))
+            self.rel_groups = tables.group_codes.intersection(self.release)
         self.display = lists.get("display")
         self.displayable, self.display_groups = _NO_CODES, _NO_CODES
         if self.display:
-            self.displayable = nations.expand(self.display)
-            self.display_groups = frozenset(c for c in self.display if c in nations.groups)
+            self.displayable = _NO_CODES.union(*map(members.__getitem__, self.display))
+            self.display_groups = tables.group_codes.intersection(self.display)
         self.fgi = lists.get("fgi")
 
 
@@ -149,6 +160,8 @@ class FastTables:
     eyes: tuple[str, ...]  # suffixes of caveats naming nations (read by the full reader)
     plain_tokens: frozenset[str]  # tokens of the controls that are not families
     codes: Mapping[str, Code]
+    members: Mapping[str, frozenset[str]]  # current code -> the nations it stands for
+    group_codes: frozenset[str]  # the current codes that name groups
     head: str | None  # the code a release list starts with
     min_release: int
     owner: tuple[str, ...]  # the scheme's owner, as a label's owner
@@ -156,6 +169,8 @@ class FastTables:
     #: form -> field text -> what it says, or False when the fast reader leaves it (filled
     #: as markings are read; bounded by the reader)
     fields: Mapping[str, dict[str, Field | Literal[False]]]
+    #: form -> the fields of one control (its canonical spelling) that are lawful alone
+    single: Mapping[str, Mapping[str, Field]]
 
 
 def fast_tables(scheme: Scheme) -> FastTables | None:
@@ -171,10 +186,28 @@ def _build(scheme: Scheme) -> FastTables:
     vocab = vocabulary(scheme)
     tables = _tables(scheme, vocab)
     words = {form: {**tables.words[form], **_owner_spelt(vocab, tables, form)} for form in FORMS}
-    return replace(tables, words=words)
+    tables = replace(tables, words=words)
+    return replace(tables, single={form: _single(tables, form) for form in FORMS})
+
+
+def _single(tables: FastTables, form: str) -> dict[str, Field]:
+    """The fields of one control spelt canonically, read once from the vocabulary.
+
+    Left out (read as any other field): a spelling with ``/`` in it, one ending in a caveat
+    naming nations, a control that conflicts with itself.
+    """
+    found: dict[str, Field] = {}
+    for text, word in tables.words[form].items():
+        if "/" in text or (tables.eyes and text.endswith(tables.eyes)):
+            continue
+        field = Field(tables, [(word, word.key, None)])
+        if field.excludes.isdisjoint(field.tokens):
+            found[text] = field
+    return found
 
 
 def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
+    codes = _codes(scheme)
     return FastTables(
         scheme=scheme,
         levels=_levels(vocab),
@@ -194,12 +227,15 @@ def _tables(scheme: Scheme, vocab: Vocabulary) -> FastTables:
         ),
         eyes=tuple(" " + control.banner for control in vocab.eyes),
         plain_tokens=frozenset(c.token for c in scheme.all_controls() if c.pattern is None),
-        codes=_codes(scheme),
+        codes=codes,
+        members={code: entry.members for code, entry in codes.items()},
+        group_codes=frozenset(code for code, entry in codes.items() if not entry.nation),
         head=scheme.rel_first,
         min_release=scheme.rel_min_entries,
         owner=(scheme.owner,),
         owner_only=scheme.nations.expand((scheme.owner,)),
         fields={form: {} for form in FORMS},
+        single={form: {} for form in FORMS},
     )
 
 
@@ -296,9 +332,13 @@ def _word(scheme: Scheme, control: Control) -> Word:
 def _codes(scheme: Scheme) -> dict[str, Code]:
     nations = scheme.nations
     table: dict[str, Code] = {}
+    ranked = [*sorted(nations.names), *sorted(nations.groups.keys() - nations.names.keys())]
+    place = {code: index for index, code in enumerate(ranked, 1)}
     for code in (*nations.names, *nations.groups):
+        nation = nations.is_nation(code)
         if code in nations.deprecated or not code or code.strip(_PLAIN_CODE):
             continue  # withdrawn, or not a plain code (the full reader judges it)
-        nation = nations.is_nation(code)
-        table[code] = Code((1 if nation else 2, code), nations.members(code), nation)
+        if nation and nations.is_group(code):
+            continue  # both a nation and a group: the full reader judges it
+        table[code] = Code(place[code], nations.members(code), nation)
     return table
