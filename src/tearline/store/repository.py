@@ -419,6 +419,8 @@ class Repository(
     def readable_statement(self, query: Query, readable: Sequence[int]) -> Statement | None:
         """The statement :meth:`readable_page` runs (``None``: nothing readable is carried,
         no query). See :func:`.readable.plan`."""
+        if not readable:
+            return None
         dialect = self.db.dialect
         entry = self._planning(query.kind, readable)
 
@@ -433,10 +435,8 @@ class Repository(
 
     def _known(self, entry: _Planning, kind: ItemKind | None) -> Stats:
         if entry.stats is None:
-            entry.stats = Stats(0, 0, 0)
-            if entry.ids:
-                row = self.db.one(*stats(kind, entry.ids, self.db.dialect))
-                entry.stats = entry.stats if row is None else Stats(*(int(v) for v in row))
+            row = self.db.one(*stats(kind, entry.ids, self.db.dialect))
+            entry.stats = Stats(*(int(v) for v in row)) if row else Stats(0, 0, 0)
         return entry.stats
 
     def _planning(self, kind: ItemKind | None, readable: Sequence[int], *, fresh: bool = False
