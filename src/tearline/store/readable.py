@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tearline.errors import InvalidInput
@@ -156,14 +157,14 @@ def plan(
         if len(readable) <= MERGE_MAX:
             if query.limit + MERGE_SEEK * len(readable) < scan_rows:
                 return _merge(query, list(readable), dialect)
-            return _scan(query, list(readable), dialect)
+            return _scan(query, readable, dialect)
         if known.labels > MERGE_MAX or query.limit + MERGE_SEEK * known.labels >= scan_rows:
-            return _scan(query, list(readable), dialect)
+            return _scan(query, readable, dialect)
     labels = sorted(set(present()) & set(readable))
     if not labels:
         return None
     if len(labels) > MERGE_MAX:  # the counts moved since they were read
-        return _scan(query, list(readable), dialect)
+        return _scan(query, readable, dialect)
     return _merge(query, labels, dialect)
 
 
@@ -184,9 +185,16 @@ def membership(labels: Sequence[int], dialect: str, column: str = "label_id"
 _SCAN_COLUMN = {"postgres": "(label_id + 0)", "sqlite": "+label_id"}
 
 
-def _scan(query: Query, labels: list[int], dialect: str) -> Statement:
-    more, params = filters(query)
+@lru_cache(maxsize=64)
+def _scan_membership(labels: tuple[int, ...], dialect: str) -> tuple[str, tuple[Any, ...]]:
+    """The scan's membership test, built once per readable set (a page sends the same)."""
     member, ids = membership(labels, dialect, _SCAN_COLUMN.get(dialect, "label_id"))
+    return member, tuple(ids)
+
+
+def _scan(query: Query, labels: Sequence[int], dialect: str) -> Statement:
+    more, params = filters(query)
+    member, ids = _scan_membership(tuple(labels), dialect)
     kind, kinds = _kind(query)
     sql = f"SELECT {COLUMNS} FROM items WHERE {kind}{member}{more} ORDER BY at DESC, n DESC LIMIT ?"
     return Statement(sql, (*kinds, *ids, *params, query.limit + 1), query.limit, "scan")
