@@ -6,16 +6,21 @@ Two plans, chosen from the number of items per label (``label_counts``, kept in 
 transaction as the items), read as one row of :class:`Stats` (the database sums the counts of
 the readable labels; the counts themselves are not fetched):
 
-* **scan** — walk the ``(kind, at)`` index newest first, keeping rows whose label is in the
-  readable set, until the page is full. Cheap when the person may read a good share: about
-  ``page / share`` rows are examined.
+* **scan** — walk the ``(kind, at, n, label_id)`` index newest first, keeping rows whose
+  label is in the readable set (tested on the index entry), until the page is full. Cheap
+  when the person may read a good share: about ``page / share`` entries are examined.
 * **merge** — one index range per readable label on ``(kind, label_id, at)``, merged newest
   first (SQLite's compound ``ORDER BY`` merge, PostgreSQL's Merge Append): about
   ``page + labels`` rows are examined however little the person may read.
 
-A person who may read no label that any item carries gets an empty page without a query.
-Only readable label ids are ever named (never "all but these"), so an item stored with a
-label the planner has not seen yet is not returned rather than returned by mistake.
+The counts only choose between plans that return the same rows, so they are read again only
+when something was written (checked on each page on SQLite, at most every
+:data:`STATS_SECONDS` on PostgreSQL, where the check is a round trip) — except where the
+answer depends on them: a person who may read no label any item carries gets an empty page
+without a query, and one who may read more than :data:`MERGE_MAX` labels the merge over the
+readable labels some item carries, both from counts read afresh. Only readable label ids
+are ever named (never "all but these"), so an item stored with a label the planner has not
+seen yet is not returned rather than returned by mistake.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tearline.errors import InvalidInput
@@ -35,6 +41,8 @@ __all__ = ["COLUMNS", "Statement", "Stats", "carried", "filters", "membership", 
 
 #: Above this many readable labels the merge plan is never used (one branch per label).
 MERGE_MAX = 200
+#: How long PostgreSQL's counts are used before asking whether anything was written.
+STATS_SECONDS = 1.0
 #: What one index seek of the merge plan costs, in rows examined by a scan.
 MERGE_SEEK = 4
 #: Above this many ids SQLite gets them as one JSON array instead of one parameter each.
@@ -134,17 +142,30 @@ def plan(
     dialect: str,
     present: Callable[[], Sequence[int]],
 ) -> Statement | None:
-    """The statement that lists ``query`` over the ``readable`` label ids, or ``None`` when
-    no item carries a readable label (nothing to read, nothing scanned). ``present`` gives
-    the readable labels some item carries; it is asked only for the merge."""
-    if not readable or known.readable <= 0:
+    """The statement that lists ``query`` over the ``readable`` label ids (sorted, distinct),
+    or ``None`` when no item carries a readable label (nothing to read, nothing scanned).
+
+    ``known`` only chooses between plans that return the same rows, so it may be a little
+    stale: with up to :data:`MERGE_MAX` readable labels the merge names every one of them.
+    Where the answer depends on what items carry (no readable label carried: no query; more
+    readable labels than a merge takes), ``present`` gives the readable labels some item
+    carries, from the database as it is now."""
+    if not readable:
         return None
-    scan_rows = query.limit * known.items / known.readable
-    merge_rows = query.limit + MERGE_SEEK * known.labels
-    if known.labels <= MERGE_MAX and merge_rows < scan_rows:
-        labels = sorted(set(present()) & set(readable))
-        return _merge(query, labels, dialect) if labels else None
-    return _scan(query, sorted(set(readable)), dialect)
+    if known.readable > 0:
+        scan_rows = query.limit * known.items / known.readable
+        if len(readable) <= MERGE_MAX:
+            if query.limit + MERGE_SEEK * len(readable) < scan_rows:
+                return _merge(query, list(readable), dialect)
+            return _scan(query, readable, dialect)
+        if known.labels > MERGE_MAX or query.limit + MERGE_SEEK * known.labels >= scan_rows:
+            return _scan(query, readable, dialect)
+    labels = sorted(set(present()) & set(readable))
+    if not labels:
+        return None
+    if len(labels) > MERGE_MAX:  # the counts moved since they were read
+        return _scan(query, readable, dialect)
+    return _merge(query, labels, dialect)
 
 
 def membership(labels: Sequence[int], dialect: str, column: str = "label_id"
@@ -164,9 +185,16 @@ def membership(labels: Sequence[int], dialect: str, column: str = "label_id"
 _SCAN_COLUMN = {"postgres": "(label_id + 0)", "sqlite": "+label_id"}
 
 
-def _scan(query: Query, labels: list[int], dialect: str) -> Statement:
-    more, params = filters(query)
+@lru_cache(maxsize=64)
+def _scan_membership(labels: tuple[int, ...], dialect: str) -> tuple[str, tuple[Any, ...]]:
+    """The scan's membership test, built once per readable set (a page sends the same)."""
     member, ids = membership(labels, dialect, _SCAN_COLUMN.get(dialect, "label_id"))
+    return member, tuple(ids)
+
+
+def _scan(query: Query, labels: Sequence[int], dialect: str) -> Statement:
+    more, params = filters(query)
+    member, ids = _scan_membership(tuple(labels), dialect)
     kind, kinds = _kind(query)
     sql = f"SELECT {COLUMNS} FROM items WHERE {kind}{member}{more} ORDER BY at DESC, n DESC LIMIT ?"
     return Statement(sql, (*kinds, *ids, *params, query.limit + 1), query.limit, "scan")

@@ -8,9 +8,11 @@ and lets the database return only rows carrying one of them: see :mod:`.readable
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -32,6 +34,7 @@ from tearline.service.records import (
     Role,
     VettingEvent,
 )
+from tearline.store import readable as readable_plan
 from tearline.store import search
 from tearline.store.credentials import CredentialRows
 from tearline.store.custody import CustodyTables
@@ -45,6 +48,17 @@ from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_u
 from tearline.store.sync_rows import SyncRows
 
 __all__ = ["Repository"]
+
+
+@dataclass(slots=True)
+class _Planning:
+    """What the planner knows of one (kind, readable set): the ids sorted, the counts and
+    the readable labels some item carries (each read when first needed)."""
+
+    ids: tuple[int, ...]
+    stats: Stats | None = None
+    present: list[int] | None = None
+
 
 _PERSON_COLUMNS = (
     "id, name, organisation, nationalities, roles, clearance_level, clearance_scheme, "
@@ -80,7 +94,8 @@ class Repository(
         # SQLite's data_version moves when another connection commits, _writes when we do.
         self._writes = 0
         self._stats_mark: tuple[int, int] | None = None
-        self._stats: dict[tuple[object, tuple[int, ...]], list[Any]] = {}
+        self._stats_due = 0.0  # when PostgreSQL's mark is next read (time.monotonic)
+        self._stats: dict[tuple[object, tuple[int, ...]], _Planning] = {}
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[None]:
@@ -414,38 +429,54 @@ class Repository(
     def readable_statement(self, query: Query, readable: Sequence[int]) -> Statement | None:
         """The statement :meth:`readable_page` runs (``None``: nothing readable is carried,
         no query). See :func:`.readable.plan`."""
+        if not readable:
+            return None
         dialect = self.db.dialect
-        entry = self._cached_stats(query.kind, readable)
-        if entry[0] is None:
-            known = Stats(0, 0, 0)
-            if readable:
-                row = self.db.one(*stats(query.kind, readable, dialect))
-                known = known if row is None else Stats(*(int(v) for v in row))
-            entry[0] = known
+        entry = self._planning(query.kind, readable)
 
         def present() -> list[int]:
-            if entry[1] is None:
-                found = self.db.all(*carried(query.kind, readable, dialect))
-                entry[1] = [int(r[0]) for r in found]
-            return list(entry[1])
+            fresh = self._planning(query.kind, readable, fresh=True)
+            if fresh.present is None:
+                found = self.db.all(*carried(query.kind, fresh.ids, dialect))
+                fresh.present = [int(r[0]) for r in found]
+            return list(fresh.present)
 
-        return plan(query, readable, entry[0], dialect, present)
+        return plan(query, entry.ids, self._known(entry, query.kind), dialect, present)
 
-    def _cached_stats(self, kind: ItemKind | None, readable: Sequence[int]) -> list[Any]:
-        """The cache entry ``[Stats or None, present labels or None]`` for this reading,
-        emptied whenever anything may have been written: on SQLite when ``data_version``
-        moves (another connection committed), on PostgreSQL when the audit log grows (every
-        write through the services appends to it in the same transaction), and on our own
-        writes."""
+    def _known(self, entry: _Planning, kind: ItemKind | None) -> Stats:
+        if entry.stats is None:
+            row = self.db.one(*stats(kind, entry.ids, self.db.dialect))
+            entry.stats = Stats(*(int(v) for v in row)) if row else Stats(0, 0, 0)
+        return entry.stats
+
+    def _planning(self, kind: ItemKind | None, readable: Sequence[int], *, fresh: bool = False
+                  ) -> _Planning:  # fmt: skip
+        """What the planner knows of this reading, forgotten whenever anything may have been
+        written: on SQLite when ``data_version`` moves (another connection committed), on
+        PostgreSQL when the audit log grows (every write through the services appends to it
+        in the same transaction) — asked on each call on SQLite, and on PostgreSQL when
+        ``fresh`` or at most every :data:`.readable.STATS_SECONDS` — and on our own writes."""
+        now = time.monotonic()
+        mark = self._stats_mark
+        if fresh or mark is None or mark[1] != self._writes or now >= self._stats_due:
+            mark = (self._write_mark(), self._writes)
+            if self.db.dialect == "postgres":
+                self._stats_due = now + readable_plan.STATS_SECONDS
+        if mark != self._stats_mark or len(self._stats) > 4096:
+            self._stats.clear()
+            self._stats_mark = mark
+        key = (kind, readable if isinstance(readable, tuple) else tuple(readable))
+        entry = self._stats.get(key)
+        if entry is None:
+            entry = self._stats[key] = _Planning(tuple(sorted(set(readable))))
+        return entry
+
+    def _write_mark(self) -> int:
         if self.db.dialect == "sqlite":
             row = self.db.one("PRAGMA data_version")
         else:
             row = self.db.one("SELECT COALESCE(MAX(seq), 0) FROM audit")
-        mark = (int(row[0]) if row else -1, self._writes)
-        if mark != self._stats_mark or len(self._stats) > 4096:
-            self._stats.clear()
-            self._stats_mark = mark
-        return self._stats.setdefault((kind, tuple(readable)), [None, None])
+        return int(row[0]) if row else -1
 
     def readable_page(self, query: Query, readable: Sequence[int]) -> Page:
         """A page of the items ``query`` asks for that a person who may read the labels in
@@ -455,14 +486,15 @@ class Repository(
         The database sees the readable label ids and returns only rows the person sees:
         nothing the person may not read is read. See :mod:`.readable` and :mod:`.search`.
         """
-        reading = self._reading(query, readable)
         if query.text is not None:
-            found = search.searched(query, reading)
+            found = search.searched(query, self._reading(query, readable))
             if found is None:
                 return Page((), None, "empty")
             return search.page(self.db.all(*found), query, "search", self.label, self._rolled)
         statement = self.readable_statement(query, readable)
-        extra = search.partial(query, reading)
+        extra = None  # only documents are partly readable
+        if query.kind in (None, ItemKind.DOCUMENT):
+            extra = search.partial(query, self._reading(query, readable))
         rows = [] if statement is None else self.db.all(statement.sql, statement.params)
         more = [] if extra is None else self.db.all(*extra)
         if not more:
