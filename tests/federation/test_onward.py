@@ -176,3 +176,36 @@ def test_a_copy_the_receiver_cannot_verify_or_was_not_consented_is_rejected(
                              "--reason", "mine now", "--as", gb.author)  # fmt: skip
     assert code == 2
     assert "only its originating node consents" in json.dumps(answer)
+
+
+def test_the_originators_revocation_follows_the_item_to_every_node_it_went_on_to(
+    trio: tuple[Side, Side, Side],
+) -> None:
+    us, gb, au = trio
+    us.add("Onward, then raised", ALLOWED)
+    us.add("Never went on", ALLOWED)
+    item = _item_id(us, "Onward, then raised")
+    code, given = us.sh.run("release", "onward", item, "--to", "AUS", "--reason", "agreed",
+                            "--as", us.author)  # fmt: skip
+    assert code == 0, given
+    assert _counts(us, "gb-node") == (0, 2, 0)
+    assert _counts(gb, "au-node") == (0, 1, 0)
+    assert "Onward, then raised" in au.titles()
+    # Raised beyond both allies at the originator: a signed revocation, with the consent.
+    for title in ("Onward, then raised", "Never went on"):
+        code, edited = us.sh.run("item", "edit", _item_id(us, title), "--marking",
+                                 "SECRET//NOFORN", "--scheme", "us", "--reason", "raised",
+                                 "--as", us.author)  # fmt: skip
+        assert code == 0, edited
+    assert _counts(us, "gb-node") == (0, 2, 0)  # the two revocations
+    assert not {"Onward, then raised", "Never went on"} & set(gb.titles())
+    # The UK node sends on only the revocation of what it gave Australia, as the US signed it.
+    assert _counts(gb, "au-node") == (0, 1, 0)
+    assert "Onward, then raised" not in au.titles()
+    (revoked,) = _audit(au, "item.revoke")
+    assert revoked["reason"] == "revoked by gb-node"
+    released = [d for d in _audit(gb, "stix.release") if d.get("onward")]
+    assert [d["to"] for d in released] == ["peer:au-node"] * 2  # the item, then its revocation
+    assert len({d["modified"] for d in released}) == 2
+    assert _counts(gb, "au-node") == (0, 0, 0)  # once
+    assert _counts(gb, "us-node") == (0, 0, 0)  # never back

@@ -108,7 +108,8 @@ class Changes:
                     continue
                 gone = replace(item, label=label, title="(revoked)", content="", portions=(),
                                kind=ItemKind.REPORT, lat=None, lon=None)  # fmt: skip
-                obj, markings = item_object(gone, ctx.node, ctx.registry)
+                onward = self._consent(item.id, given)
+                obj, markings = item_object(gone, ctx.node, ctx.registry, onward=onward)
                 obj["revoked"] = True
                 shared.append(
                     self._outbox.sign_release(reader.id, obj, markings, (item.id, item.version), at)
@@ -138,11 +139,20 @@ class Changes:
             originator_nation=self._ctx.node.nation, originator_org="",
             version=given.version + 1,
         )  # fmt: skip
-        obj, markings = item_object(gone, self._ctx.node, self._ctx.registry)
+        onward = self._consent(given.item_id, given.version)
+        obj, markings = item_object(gone, self._ctx.node, self._ctx.registry, onward=onward)
         obj["revoked"] = True
         return self._outbox.sign_release(
             principal, obj, markings, (given.item_id, given.version + 1), at
         )
+
+    def _consent(self, item_id: str, version: int | None) -> tuple[str, ...]:
+        """The nations the version a peer was given could go on to (its originator's
+        consent): its revocation carries them too, signed, so that it follows the item to
+        every node the item went on to (:class:`~tearline.federation.onward.Forwarder`)."""
+        if version is None:
+            return ()
+        return self._ctx.store.onward_consents([item_id]).get((item_id, version), ())
 
     def _observed(
         self, record: ObservationRecord, modified: datetime, person: Person,

@@ -201,6 +201,9 @@ class Inbox:
             records.append(Record(at, peer.principal, "item.revoke", local, "done", detail))
         signature = str(signature_of(obj))
         page.receipts.add((stix_id, modified, signature, peer.name, local, peer.nation, at))
+        copy = kept_copy(obj, page.markings, local, peer, modified)
+        if copy is not None:  # it follows the item to the nodes it went on to
+            ctx.store.add_stix_onward(copy)
         receipt = {"stix_id": stix_id, "modified": stix_time(modified), "from": peer.name,
                    "signature": signature, "revoked": True}  # fmt: skip
         return [*records, Record(at, peer.principal, "stix.receive", local, "done", receipt)]

@@ -8,6 +8,11 @@ a key registered for no peer is checked against the sender's key and so fails (f
 closed). A verified object that carries a consent is kept exactly as signed
 (``stix_onward``), so that it can go on unchanged.
 
+**Revoked.** When the originator revokes a version that carried a consent (retracted,
+relabelled beyond a peer, spilled), its signed revocation carries the same consent; a node
+that gave the object on keeps it like a copy and sends it on, unchanged, to each peer it gave
+the object to, which withdraws it as a revocation from the originator.
+
 **Given on.** Each sync round offers a peer the copies kept whose consent names its nation,
 that did not come from it, whose item here is still that version, that it may read (as a
 person of its nation at its agreement's ceiling) and whose label here — with every label it
@@ -104,10 +109,16 @@ class Forwarder:
             ctx = self._ctx
             at = ctx.clock()
             sent = {(s, m) for s, m, _, _ in ctx.store.stix_releases(peer.principal)}
+            given = {stix_id for stix_id, _ in sent}
             objects: list[dict[str, Any]] = []
             records: list[Record] = []
             for copy in ctx.store.stix_onward():
-                if (copy.stix_id, copy.modified) in sent or not self._may_go(copy, peer):
+                if (copy.stix_id, copy.modified) in sent:
+                    continue
+                if copy.obj.get("revoked") is True:
+                    if not _revocation_may_go(copy, peer, given):
+                        continue
+                elif not self._may_go(copy, peer):
                     continue
                 data = signed_bytes(copy.obj, copy.markings)
                 digest = hashlib.sha256(data).hexdigest()
@@ -138,3 +149,10 @@ class Forwarder:
         reader = peer.as_reader().as_person()
         readable = decide(reader, item.label, Action.READ, ctx.clock(), registry=ctx.registry)
         return readable.permitted and withheld_because(item.label, frozenset({peer.nation})) is None
+
+
+def _revocation_may_go(copy: OnwardCopy, peer: PeerRecord, given: set[str]) -> bool:
+    """An originator's revocation goes on to the peers this node gave the object to (an
+    earlier version of the same STIX id) whose nation its consent names — and to no other:
+    it tells a node to withdraw what it holds, and carries no content."""
+    return peer.nation in copy.nations and copy.from_peer != peer.name and copy.stix_id in given
