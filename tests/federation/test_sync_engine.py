@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 import ssl
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -191,3 +192,30 @@ def test_tls_verifies_https_peers_and_trusts_nothing_for_http_ones(world: Cast) 
     assert plain.verify_mode is ssl.CERT_REQUIRED
     assert plain.check_hostname
     assert plain.cert_store_stats()["x509_ca"] == 0  # would refuse every server
+
+
+def test_a_round_syncs_its_peers_at_the_same_time(world: Cast) -> None:
+    # The first peer's first request waits for the second peer's: one after another, it
+    # would wait in vain (until the guard's timeout) and the second would be asked later.
+    world.node.peers.add(world.officer.id, "kr-node",
+                         PeerSpec("http://kr.example", "JPN", "us-jp", KEY, TOKEN))  # fmt: skip
+    second_asked = threading.Event()
+    waited: list[bool] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "kr.example":
+            second_asked.set()
+        elif not waited:
+            waited.append(second_asked.wait(timeout=20))
+        return httpx.Response(503)
+
+    engine, _ = _sync(world, answer)
+    outcomes = engine.run()
+    assert waited == [True]
+    assert [o.name for o in outcomes] == ["jp-node", "kr-node"]
+    assert all(o.error is not None and o.error.code == "peer-unavailable" for o in outcomes)
+    second_asked.clear()
+    waited.clear()
+    world.clock.advance(seconds=2)  # past both pauses: the loop's round does the same
+    assert [o.name for o in engine.due()] == ["jp-node", "kr-node"]
+    assert waited == [True]

@@ -63,6 +63,7 @@ __all__ = ["Outcome", "Sync", "SyncLoop"]
 _LEASE: Final = timedelta(seconds=60)
 _TICK: Final = timedelta(microseconds=1)
 _MOST_PAUSE: Final = 300.0
+_AT_ONCE: Final = 8  # peers synced at the same time
 _log = logging.getLogger("tearline.sync")
 
 
@@ -133,7 +134,8 @@ class Sync:
             peers = [p for p in peers if p.name == name]
             if not peers:
                 raise NotFound(f"no peer {name[:63]!r} on this node; `tearline peer list`")
-        return [self._one(p, wait) or self._busy(p) for p in peers]
+        outcomes = self._each(peers, wait)
+        return [done or self._busy(p) for p, done in zip(peers, outcomes, strict=True)]
 
     def due(self) -> list[Outcome]:
         """One round of the background loop: each peer this node holds a credential for,
@@ -142,17 +144,26 @@ class Sync:
             peers = self._ctx.store.peers()
             states = {p.name: self._ctx.store.sync_state(p.name) for p in peers}
         at = self._ctx.clock()
-        done = []
+        ready = []
         for peer in peers:
             state = states[peer.name]
             if (peer.outgoing is None and not peer.is_feed) or (
                 state and state.next_attempt and state.next_attempt > at
             ):
                 continue
-            outcome = self._one(peer, 0.0)
-            if outcome is not None:
-                done.append(outcome)
-        return done
+            ready.append(peer)
+        return [outcome for outcome in self._each(ready, 0.0) if outcome is not None]
+
+    def _each(self, peers: list[PeerRecord], wait: float) -> list[Outcome | None]:
+        """Sync with each of ``peers`` at the same time, one thread a peer (at most
+        :data:`_AT_ONCE`), so that a peer that is slow or down — tried again with backoff —
+        does not hold up the others; their transactions take turns on the node's
+        connection. The outcomes come back in the order of ``peers``."""
+        if len(peers) <= 1:
+            return [self._one(peer, wait) for peer in peers]
+        workers = min(len(peers), _AT_ONCE)
+        with ThreadPoolExecutor(workers, thread_name_prefix="tearline-sync") as pool:
+            return list(pool.map(lambda peer: self._one(peer, wait), peers))
 
     def _busy(self, peer: PeerRecord) -> Outcome:
         problem = Conflict(f"another process is syncing {peer.name}; try again shortly")
