@@ -209,3 +209,28 @@ def test_the_originators_revocation_follows_the_item_to_every_node_it_went_on_to
     assert len({d["modified"] for d in released}) == 2
     assert _counts(gb, "au-node") == (0, 0, 0)  # once
     assert _counts(gb, "us-node") == (0, 0, 0)  # never back
+
+
+def test_the_release_guard_of_the_node_giving_on_holds_a_copy_until_approved(
+    trio: tuple[Side, Side, Side],
+) -> None:
+    us, gb, au = trio
+    with (gb.sh.home / "node.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[release_guard]\nwords = ["BLUEFIN"]\n')
+    us.add("Bluefin onward", ALLOWED)
+    item = _item_id(us, "Bluefin onward")
+    code, given = us.sh.run("release", "onward", item, "--to", "AUS", "--reason", "agreed",
+                            "--as", us.author)  # fmt: skip
+    assert code == 0, given
+    assert _counts(us, "gb-node") == (0, 1, 0)
+    assert _counts(gb, "au-node") == (0, 0, 0)  # held at the UK node, not sent on
+    assert "Bluefin onward" not in au.titles()
+    code, shown = gb.sh.run("release", "held", "--as", gb.author)
+    assert code == 0, shown
+    (held,) = shown["held"]
+    assert (held["to"], held["reason"]) == ("peer:au-node", "word")
+    code, approved = gb.sh.run("release", "approve", held["id"], "--as", gb.author,
+                               "--reason", "the word is the originator's own")  # fmt: skip
+    assert code == 0, approved
+    assert _counts(gb, "au-node") == (0, 1, 0)
+    assert "Bluefin onward" in au.titles()

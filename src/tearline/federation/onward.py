@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from tearline.audit import Record
@@ -35,6 +36,7 @@ from tearline.federation.stix import EXTENSION_ID, stix_time
 from tearline.policy.decide import decide
 from tearline.policy.model import Action
 from tearline.service.context import Context
+from tearline.service.guard import GuardCheck, ReleaseGuard
 from tearline.service.principals import OnwardCopy, PeerRecord
 
 __all__ = ["Forwarder", "key_id_of", "onward_of", "signing_peer"]
@@ -98,8 +100,9 @@ def kept_copy(
 class Forwarder:
     """What this node gives a peer on: received objects whose originators consented."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, guard: ReleaseGuard | None = None) -> None:
         self._ctx = ctx
+        self._guard = guard
 
     def given(self, peer: PeerRecord) -> list[dict[str, Any]]:
         """The objects (and their marking-definitions) to send ``peer`` now, each recorded
@@ -109,6 +112,7 @@ class Forwarder:
             ctx = self._ctx
             at = ctx.clock()
             sent = {(s, m) for s, m, _, _ in ctx.store.stix_releases(peer.principal)}
+            guard = self._check(peer, at)
             given = {stix_id for stix_id, _ in sent}
             objects: list[dict[str, Any]] = []
             records: list[Record] = []
@@ -118,7 +122,7 @@ class Forwarder:
                 if copy.obj.get("revoked") is True:
                     if not _revocation_may_go(copy, peer, given):
                         continue
-                elif not self._may_go(copy, peer):
+                elif not self._may_go(copy, peer) or self._held(guard, copy, at):
                     continue
                 data = signed_bytes(copy.obj, copy.markings)
                 digest = hashlib.sha256(data).hexdigest()
@@ -137,6 +141,19 @@ class Forwarder:
             return objects
 
         return self._ctx.run(work)
+
+    def _check(self, peer: PeerRecord, at: datetime) -> GuardCheck | None:
+        """The release guard for ``peer`` this round (``None``: this node has none)."""
+        if self._guard is None:
+            return None
+        reader = self._ctx.reader(peer.principal)
+        return self._guard.check(reader, self._ctx.readable.for_person(reader, at))
+
+    def _held(self, guard: GuardCheck | None, copy: OnwardCopy, at: datetime) -> bool:
+        """Whether the release guard holds this copy for a releasing officer here, as it
+        holds this node's own items (what leaves is checked, whoever wrote it)."""
+        item = self._ctx.store.item(copy.item_id)
+        return guard is not None and item is not None and guard.holds(item, item.portions, at)
 
     def _may_go(self, copy: OnwardCopy, peer: PeerRecord) -> bool:
         ctx = self._ctx

@@ -162,6 +162,11 @@ class Outbox:
         self._guard = guard
 
     @property
+    def guard(self) -> ReleaseGuard | None:
+        """The release guard every object leaving this node passes (``None``: none)."""
+        return self._guard
+
+    @property
     def collection_id(self) -> str:
         """The id of the node's collection (the same for every principal)."""
         return str(uuid.uuid5(NAMESPACE, "collection\x00" + self._ctx.node.id))

@@ -106,7 +106,7 @@ class Sync:
         self._changes = Changes(outbox)
         #: The intake of unsigned feeds (:mod:`tearline.federation.feed`).
         self.feeds = FeedInbox(ctx)
-        self._forwarder = Forwarder(ctx)
+        self._forwarder = Forwarder(ctx, outbox.guard)
         self._transport, self._page, self._sleep = transport, page, sleep
         self._anchors = anchors
         self._holder = "sync-" + secrets.token_hex(8)
