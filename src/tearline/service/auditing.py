@@ -70,11 +70,15 @@ class AuditLog:
             DataFault: called while this thread's records are being held for the group
                 committer (a write is never deferred).
         """
-        if getattr(self._held, "records", None) is not None:
-            raise DataFault("a write's audit entry cannot wait for the group committer")
+        self._never_held("a write's audit entry")
         if not records:
             return self._store.audit_head()[0]
         return self._chain(records)
+
+    def _never_held(self, what: str) -> None:
+        """Refuse ``what`` while this thread's records are held for the group committer."""
+        if getattr(self._held, "records", None) is not None:
+            raise DataFault(f"{what} cannot wait for the group committer")
 
     def write_batch(
         self, at: datetime, actor: str, action: str, rows: Sequence[tuple[str, str]]
@@ -88,8 +92,7 @@ class AuditLog:
             DataFault: called while this thread's records are being held for the group
                 committer (a write is never deferred).
         """
-        if getattr(self._held, "records", None) is not None:
-            raise DataFault("a write's audit entries cannot wait for the group committer")
+        self._never_held("a write's audit entries")
         if not rows:
             return
         seq, head = self._store.audit_head()

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tearline.service.principals import PeerRecord, SessionRecord
-from tearline.store.database import Database
+from tearline.store.database import Database, all_in
 from tearline.store.rows import from_us, to_us
 
 __all__ = ["CredentialRows"]
@@ -17,7 +17,6 @@ _PEER_COLUMNS = (
     "token_hash, version, created, created_by, modified, outgoing_token, kind, feed_marking"
 )
 #: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
-_IN_CHUNK = 500
 #: A version received: ``(modified, signature, local item id)``.
 Received = tuple[datetime, str, str]
 _SESSION_COLUMNS = "hash, person_id, token_id, csrf_hash, created, last_seen, expires, ended"
@@ -141,17 +140,12 @@ class CredentialRows:
         wanted = {(s, to_us(m), d): (s, m, d) for s, m, d in versions}
         ids = sorted({s for s, _, _ in versions})
         found: dict[tuple[str, datetime, str], str] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self.db.all(
-                "SELECT stix_id, modified, digest, signature FROM stix_signatures "
-                f"WHERE stix_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for row in rows:
-                key = wanted.get((str(row[0]), int(row[1]), str(row[2])))
-                if key is not None:
-                    found[key] = str(row[3])
+        rows = all_in(self.db, "SELECT stix_id, modified, digest, signature FROM "
+                      "stix_signatures WHERE stix_id IN ({marks})", ids)  # fmt: skip
+        for row in rows:
+            key = wanted.get((str(row[0]), int(row[1]), str(row[2])))
+            if key is not None:
+                found[key] = str(row[3])
         return found
 
     def add_stix_releases(
@@ -192,17 +186,10 @@ class CredentialRows:
         query (or a few)."""
         ids = sorted(set(stix_ids))
         found: dict[str, list[Received]] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self.db.all(
-                "SELECT stix_id, modified, signature, item_id FROM stix_received "
-                f"WHERE stix_id IN ({','.join('?' * len(chunk))}) ORDER BY stix_id, modified",
-                chunk,
-            )
-            for row in rows:
-                found.setdefault(str(row[0]), []).append(
-                    (from_us(row[1]), str(row[2]), str(row[3]))
-                )
+        rows = all_in(self.db, "SELECT stix_id, modified, signature, item_id FROM stix_received "
+                      "WHERE stix_id IN ({marks}) ORDER BY stix_id, modified", ids)  # fmt: skip
+        for row in rows:
+            found.setdefault(str(row[0]), []).append((from_us(row[1]), str(row[2]), str(row[3])))
         return found
 
     def add_stix_received(

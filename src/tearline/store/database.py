@@ -107,6 +107,20 @@ class Database(Protocol):
         """Close the connection."""
 
 
+IN_CHUNK = 500  # ids bound in one ``IN (...)`` list (well under every backend's limit)
+
+
+def all_in(db: Database, sql: str, ids: Sequence[str], before: Sequence[Any] = ()) -> list[Row]:
+    """Every row of ``sql`` — whose ``{marks}`` stands for the placeholders of an ``IN``
+    list — over ``ids``, bound :data:`IN_CHUNK` at a time after the parameters ``before``;
+    rows come chunk after chunk, in the order of ``ids``' chunks."""
+    rows: list[Row] = []
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = list(ids[start : start + IN_CHUNK])
+        rows += db.all(sql.format(marks=",".join("?" * len(chunk))), (*before, *chunk))
+    return rows
+
+
 class SqliteDatabase:
     """The embedded default: one file, WAL journal, full sync, foreign keys enforced."""
 

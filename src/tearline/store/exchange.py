@@ -12,7 +12,7 @@ from typing import Any
 from tearline.audit import Checkpoint
 from tearline.service.principals import PEER_PREFIX
 from tearline.service.records import HeldRow
-from tearline.store.database import Database
+from tearline.store.database import Database, all_in
 from tearline.store.rows import from_us, to_us
 
 __all__ = ["ExchangeRows"]
@@ -52,7 +52,6 @@ _RECEIVED = (
 LedgerRow = tuple[str, str, int | None, str, int, int]
 _ANCHOR_COLUMNS = "seq, hash, signature, key_id"
 #: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
-_IN_CHUNK = 500
 _HELD_COLUMNS = (
     "id, principal, item_id, version, modified, reason, detail, held_at, decision, decided_by, "
     "decided_at, note"
@@ -199,16 +198,10 @@ class ExchangeRows:
         version)``: a page's in one query (or a few)."""
         ids = sorted(set(item_ids))
         found: dict[tuple[str, int], HeldRow] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self.db.all(
-                f"SELECT {_HELD_COLUMNS} FROM held_releases WHERE principal = ? "
-                f"AND item_id IN ({','.join('?' * len(chunk))})",
-                (principal, *chunk),
-            )
-            for row in rows:
-                held = _held(row)
-                found[(held.item_id, held.version)] = held
+        sql = f"SELECT {_HELD_COLUMNS} FROM held_releases WHERE principal = ? AND item_id IN "
+        for row in all_in(self.db, sql + "({marks})", ids, (principal,)):
+            held = _held(row)
+            found[(held.item_id, held.version)] = held
         return found
 
     def held_release_by_id(self, held_id: str) -> HeldRow | None:

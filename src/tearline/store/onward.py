@@ -9,13 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tearline.service.principals import OnwardCopy
-from tearline.store.database import Database
+from tearline.store.database import Database, all_in
 from tearline.store.rows import from_us, to_us
 
 __all__ = ["OnwardRows"]
 
 #: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
-_IN_CHUNK = 500
 
 
 class OnwardRows:
@@ -38,14 +37,9 @@ class OnwardRows:
     def onward_consents(self, item_ids: Sequence[str]) -> dict[tuple[str, int], tuple[str, ...]]:
         """The consents given for these items, by ``(item id, version)``."""
         found: dict[tuple[str, int], tuple[str, ...]] = {}
-        for start in range(0, len(item_ids), _IN_CHUNK):
-            chunk = list(item_ids[start : start + _IN_CHUNK])
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.all(
-                f"SELECT item_id, version, nations FROM onward_consents WHERE item_id IN ({marks})",
-                chunk,
-            )
-            found.update({(str(r[0]), int(r[1])): tuple(str(r[2]).split(",")) for r in rows})
+        sql = "SELECT item_id, version, nations FROM onward_consents WHERE item_id IN ({marks})"
+        rows = all_in(self.db, sql, item_ids)
+        found.update({(str(r[0]), int(r[1])): tuple(str(r[2]).split(",")) for r in rows})
         return found
 
     def add_stix_onward(self, copy: OnwardCopy) -> None:
