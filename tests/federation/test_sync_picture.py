@@ -228,3 +228,35 @@ def test_a_tampered_or_relabelled_observation_is_rejected_and_audited(
     status = jp.node.inbox.add("peer:us-node", [*markings, signed])  # the genuine one
     assert status["success_count"] == 1
     assert [t["lat"] for t in _tracks(jp)] == [34.0]
+
+
+def test_a_document_given_in_part_is_revoked_when_it_may_no_longer_go(
+    pair: tuple[Side, Side],  # noqa: F811
+    tmp_path: Any,
+) -> None:
+    """A document whose NOFORN portion stayed home went under the banner of its shared
+    portion alone. When its shared portion is made NOFORN too, its full banner could never
+    leave — the revocation goes under the cut banner the peer was given."""
+    us, jp = pair
+    first = tmp_path / "first.txt"
+    first.write_text("(S//REL TO USA, JPN) Shared paragraph.\n\n(S//NF) Home paragraph.\n")
+    code, made = us.sh.run("item", "add", "--as", us.author, "--title", "In part", "--kind",
+                           "document", "--marking", "SECRET//NOFORN", "--content-file",
+                           str(first))  # fmt: skip
+    assert code == 0, made
+    assert _counts(us.sync()[1]) == [("jp-node", 0, 1, 0)]
+    assert "In part" in jp.titles()
+    second = tmp_path / "second.txt"
+    second.write_text("(S//NF) Shared paragraph, now home.\n\n(S//NF) Home paragraph.\n")
+    code, edited = us.sh.run("item", "edit", made["id"], "--as", us.author, "--content-file",
+                             str(second), "--reason", "source protection")  # fmt: skip
+    assert code == 0, edited
+    code, result = us.sync()
+    assert code == 0, result
+    assert _counts(result) == [("jp-node", 0, 1, 0)]  # the revocation
+    assert "In part" not in jp.titles()
+    code, audit = jp.sh.run("audit", "search", "--as", jp.officer, "--action", "item.revoke")
+    assert code == 0, audit
+    assert json.dumps(audit).count("revoked by us-node") == 1
+    code, again = us.sync()
+    assert [c[1:] for c in _counts(again)] == [(0, 0, 0)]

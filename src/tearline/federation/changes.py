@@ -87,8 +87,8 @@ class Changes:
         newer version (made after ``since``) it may not be given — raised beyond the peer,
         made NOFORN, ORCON, … — each a ``report`` with ``revoked: true`` under the label of
         the version the peer was given, carrying no content of the new version. Each is
-        signed once, recorded and audited (``stix.release``). (A document given in part is
-        revoked only when that label may itself go: its cut banner is not kept.)"""
+        signed once, recorded and audited (``stix.release``). A document given in part is
+        revoked under the banner of the portions that went (kept when it was released)."""
 
         def work() -> list[Shared]:
             ctx = self._ctx
@@ -101,9 +101,12 @@ class Changes:
                 if item is None or self._outbox.still_given(item, person, nations, at):
                     continue  # its new version goes the usual way
                 stix_id = str(item_object(item, ctx.node, ctx.registry)[0]["id"])
-                given = ctx.store.released_version(reader.id, stix_id)
-                label = next((old for version, old, *_ in ctx.store.versions(item.id)
-                              if version == given), None)  # fmt: skip
+                released = ctx.store.released_label(reader.id, stix_id)
+                if released is None:  # pragma: no cover - listed for what went to the peer
+                    continue
+                given, label = released  # the label it went under: a cut banner too
+                label = label or next((old for version, old, *_ in ctx.store.versions(item.id)
+                                       if version == given), None)  # fmt: skip
                 if label is None or withheld_because(label, nations) is not None:
                     continue
                 gone = replace(item, label=label, title="(revoked)", content="", portions=(),

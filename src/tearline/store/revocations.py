@@ -44,6 +44,19 @@ class RevocationRows:
         )
         return None if row is None or row[0] is None else int(row[0])
 
+    def released_label(self, principal: str, stix_id: str) -> tuple[int, Label | None] | None:
+        """The latest version of ``stix_id`` that went to ``principal`` and the label it went
+        under as kept at its release (a document given in part: the banner of the portions
+        that went), or ``None`` when none went; the label is ``None`` where none was kept."""
+        row = self.db.one(
+            f"SELECT s.version, s.label_id {_RELEASED} WHERE r.principal = ? AND r.stix_id = ? "
+            "ORDER BY s.version DESC, s.label_id IS NULL LIMIT 1",
+            (principal, stix_id),
+        )
+        if row is None:
+            return None
+        return int(row[0]), None if row[1] is None else self.label(int(row[1]))
+
     def released_items_changed(self, principal: str, since: datetime | None) -> list[str]:
         """The items that went to ``principal`` and have a newer version than any that went
         (made after ``since``, if given): each may have to be revoked there."""
