@@ -1,9 +1,9 @@
 """Tearline pulls from an unsigned feed: a real ``medallion`` process (the OASIS reference
 TAXII 2.1 server, memory backend, basic authentication), registered with ``tearline peer
 add NAME --feed`` and pulled with ``tearline sync --peer NAME`` — objects labelled only from
-a TLP 2.0 marking or the feed's default marking, the rest rejected and audited, the cursor
-kept (``added_after``), idempotent on id + ``modified``, provenance "unsigned feed", and
-nothing from it shared on (the third-party rule)."""
+a TLP marking (2.0, or 1.0 as FIRST maps it) or the feed's default marking, the rest
+rejected and audited, the cursor kept (``added_after``), idempotent on id + ``modified``,
+provenance "unsigned feed", and nothing from it shared on (the third-party rule)."""
 
 from __future__ import annotations
 
@@ -26,13 +26,15 @@ from cli.test_cli_node import Shell
 from support.node import BACKENDS, database_url
 from tearline.bootstrap import Node, open_node
 from tearline.config import Settings
+from tearline.federation.feed import TLP1_MARKINGS
 from tearline.federation.inbox import HELD
 from tearline.federation.outbox import Filters
 from tearline.federation.stix import TLP_MARKINGS
 
 MEDIA = "application/taxii+json;version=2.1"
 COLLECTION = "365fed99-08fa-fdcd-a1b3-fb247eb41d01"
-TLP1_GREEN = "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
+TLP1_GREEN = TLP1_MARKINGS["GREEN"]
+TLP1_WHITE = TLP1_MARKINGS["CLEAR"]
 MEDALLION = Path(sys.executable).with_name("medallion")
 
 
@@ -207,17 +209,23 @@ def here(
 def test_a_medallion_feed_is_pulled_labelled_and_never_shared_on(here: Here) -> None:
     feed = here.feed
     feed.add(report(1, "Feed green report", [GREEN]), report(2, "Feed unmarked report", None),
-             report(3, "Feed TLP 1.0 report", [TLP1_GREEN]), INDICATOR, NOTE, GRANULAR)  # fmt: skip
+             report(3, "Feed TLP 1.0 report", [TLP1_GREEN]),
+             report(4, "Feed TLP 1.0 white report", [TLP1_WHITE]),
+             report(5, "Feed twice-marked report", [GREEN, TLP1_GREEN]),
+             INDICATOR, NOTE, GRANULAR)  # fmt: skip
     added = here.add_feed("open-feed", "--default-marking", "TLP:AMBER")
     assert (added["token"], added["kind"], added["default_marking"]) == (None, "feed", "TLP:AMBER")
-    assert here.sync("open-feed") == (3, 0, 3)  # pages of two (medallion's page size)
+    assert here.sync("open-feed") == (5, 0, 3)  # pages of two (medallion's page size)
     titles = here.titles()
-    assert set(titles) == {"Feed green report", "Feed unmarked report", "Feed amber note"}
+    assert set(titles) == {"Feed green report", "Feed unmarked report", "Feed amber note",
+                           "Feed TLP 1.0 report", "Feed TLP 1.0 white report"}  # fmt: skip
     assert titles["Feed green report"]["marking"] == "TLP:GREEN"
+    assert titles["Feed TLP 1.0 report"]["marking"] == "TLP:GREEN"  # TLP 1.0, as FIRST maps it
+    assert titles["Feed TLP 1.0 white report"]["marking"] == "TLP:CLEAR"  # WHITE is CLEAR
     assert titles["Feed unmarked report"]["marking"] == "TLP:AMBER"  # the feed's default
     assert titles["Feed amber note"]["marking"] == "TLP:AMBER"
     assert titles["Feed green report"]["originator_nation"] == "USA"
-    for left_out in ("Feed TLP 1.0 report", "Feed indicator", "Feed granular report"):
+    for left_out in ("Feed twice-marked report", "Feed indicator", "Feed granular report"):
         assert left_out not in titles
     reasons = sorted(r["reason"] for r in here.rejections())
     assert reasons == ["unrecognised-marking", "unrecognised-marking", "unsupported"]
@@ -225,7 +233,7 @@ def test_a_medallion_feed_is_pulled_labelled_and_never_shared_on(here: Here) -> 
     assert code == 0, audit
     assert {e["detail"]["provenance"] for e in audit["entries"]} == {"unsigned feed"}
     assert here.sync("open-feed") == (0, 0, 0)  # the cursor (added_after): nothing new
-    assert feed.count() == 6  # nothing was pushed to the feed
+    assert feed.count() == 8  # nothing was pushed to the feed
     # A new version of a report and a new report: pulled from the cursor on.
     feed.add(report(1, "Feed green report, revised", [GREEN], "2026-03-02T10:00:00.000Z"),
              report(8, "Feed clear report", [CLEAR]))  # fmt: skip

@@ -95,7 +95,7 @@ def add_command(
     `tearline sync`; without it, one given before is kept.
 
     With --feed, NAME is an unsigned TAXII feed that `tearline sync` only reads from: its
-    objects are labelled from their TLP 2.0 marking or --default-marking (else rejected);
+    objects are labelled from their TLP marking (2.0 or 1.0) or --default-marking (else rejected);
     it is given no credential here.
     """
     _check_options(feed, agreement, public_key, token, default_marking, basic_auth)

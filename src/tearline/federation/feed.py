@@ -6,11 +6,14 @@ Nothing vouches for who labelled a feed's objects, so each report or note is tak
 when its marking is one this node recognises, and rejected and audited (``stix.reject``)
 otherwise:
 
-- ``object_marking_refs`` naming exactly one TLP 2.0 standard marking-definition (and
-  nothing else): the object is labelled in the TLP scheme at that level;
+- ``object_marking_refs`` naming exactly one TLP standard marking-definition (and nothing
+  else): the object is labelled in the TLP scheme at that level. TLP 2.0's ids, and TLP
+  1.0's that STIX 2.1 itself defines (§7.2.1.4; most feeds still use them) mapped as FIRST's
+  TLP 2.0 standard says: WHITE is CLEAR, GREEN, AMBER and RED are unchanged (1.0's AMBER
+  already let recipients tell their clients; 2.0's narrower AMBER+STRICT has no 1.0 form);
 - no marking at all: the feed's default marking, if the administrator gave one
   (``--default-marking``), else ``unmarked``;
-- any other marking (a statement, TLP 1.0, a node's own, two TLP levels) or
+- any other marking (a statement, a node's own, two TLP markings) or
   ``granular_markings``: ``unrecognised-marking``; any other object type: ``unsupported``.
 
 An object is idempotent on its id and ``modified``: the provenance kept in
@@ -44,9 +47,17 @@ from tearline.service.items import created_record, marking, new_item_id
 from tearline.service.principals import PeerRecord
 from tearline.service.records import ItemKind, ItemRecord
 
-__all__ = ["FeedInbox", "feed_mark"]
+__all__ = ["TLP1_MARKINGS", "FeedInbox", "feed_mark"]
 
-_TLP_LEVELS: Final = {ref: level for level, ref in TLP_MARKINGS.items()}
+#: TLP 1.0's marking-definitions as STIX 2.1 defines them (§7.2.1.4), by TLP 2.0 level.
+TLP1_MARKINGS: Final = {
+    "CLEAR": "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",  # TLP:WHITE
+    "GREEN": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+    "AMBER": "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+    "RED": "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+}
+_TLP_LEVELS: Final = {ref: level for levels in (TLP_MARKINGS, TLP1_MARKINGS)
+                      for level, ref in levels.items()}  # fmt: skip
 _KINDS: Final = {"report": ItemKind.REPORT, "note": ItemKind.OBSERVATION}
 _CONTEXT: Final = frozenset({"marking-definition", "identity", "extension-definition"})
 
@@ -128,7 +139,7 @@ class FeedInbox:
         return [made, Record(at, feed.principal, "stix.receive", item.id, "done", detail)]
 
     def _label(self, feed: PeerRecord, obj: Mapping[str, Any], stix_id: str) -> Label:
-        """The object's label, from a TLP 2.0 marking or the feed's default."""
+        """The object's label, from a TLP marking (2.0 or 1.0) or the feed's default."""
         refs = obj.get("object_marking_refs") or []
         if obj.get("granular_markings") or not isinstance(refs, list):
             raise Rejected("unrecognised-marking", f"{stix_id}: granular or malformed markings "
@@ -145,8 +156,8 @@ class FeedInbox:
         elif len(refs) == 1 and refs[0] in _TLP_LEVELS:
             label = default_label("TLP:" + _TLP_LEVELS[refs[0]], "tlp", registry)
         else:
-            raise Rejected("unrecognised-marking", f"{stix_id}: only one TLP 2.0 marking is "
-                           "recognised from an unsigned feed")  # fmt: skip
+            raise Rejected("unrecognised-marking", f"{stix_id}: only one TLP marking (2.0 or "
+                           "1.0) is recognised from an unsigned feed")  # fmt: skip
         return label  # TLP restricts people, never nations; the default is this node's own
 
 
