@@ -6,12 +6,17 @@ error, so an operation and its audit entry are written together or not at all.
 
 Live streams learn of new writes without waiting for their next poll: every committed write
 transaction calls the connection's :meth:`~Database.on_commit` callbacks (shared by its
-siblings), and on PostgreSQL it also sends ``NOTIFY tearline_commits``, which
-:meth:`~Database.watch` turns into calls in every other process on the same database.
+siblings), and on PostgreSQL it also notifies the node's commits channel, which
+:meth:`~Database.watch` turns into calls in every other process on the same node.
+
+Several nodes may share one PostgreSQL server, even one database, each in a schema of its
+own (``options=-csearch_path=…``): a node's writer lock and commits channel are named after
+its schema, so one node's writes neither wait for another's nor wake its followers.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 import threading
@@ -37,7 +42,8 @@ __all__ = [
 
 Row = tuple[Any, ...]
 _log = logging.getLogger(__name__)
-#: The PostgreSQL channel every committed write transaction notifies.
+#: The PostgreSQL channel a committed write transaction notifies (then ``_`` and its schema's
+#: digest: see :func:`node_keys`).
 COMMITS_CHANNEL = "tearline_commits"
 
 
@@ -201,8 +207,14 @@ class SqliteDatabase:
             self._conn.close()
 
 
-#: The advisory lock every PostgreSQL write transaction holds ("TEARLINE" in ASCII, truncated).
-_WRITER_LOCK = 0x5445_4152_4C49_4E45 & 0x7FFF_FFFF_FFFF_FFFF
+def node_keys(schema: str) -> tuple[int, str]:
+    """The advisory lock a PostgreSQL node's write transactions hold, and the channel its
+    commits are notified on, for the node in ``schema`` (each its own: nodes sharing a
+    server do not queue behind each other or wake each other's followers)."""
+    digest = hashlib.blake2b(f"tearline\x00{schema}".encode(), digest_size=8).digest()
+    return int.from_bytes(
+        digest, "big"
+    ) & 0x7FFF_FFFF_FFFF_FFFF, f"{COMMITS_CHANNEL}_{digest.hex()}"
 
 
 @lru_cache(maxsize=512)
@@ -223,23 +235,26 @@ class PostgresDatabase:
         try:
             self._conn = psycopg.connect(url, autocommit=True)
             self._lock = threading.RLock()
+            row = self._conn.execute("SELECT current_schema()").fetchone()
         except psycopg.Error as problem:
             raise InvalidInput(
                 f"cannot connect to the PostgreSQL database at {_safe(url)}: "
                 f"{type(problem).__name__}; check the URL and that the server runs"
             ) from None
+        #: The schema the node lives in (``search_path``'s first), its lock and channel.
+        self.schema = "" if row is None or row[0] is None else str(row[0])
+        self._writer, self.channel = node_keys(self.schema)
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[None]:
         with self._lock, self._conn.transaction():
             if write:
-                # Writers take turns (every write appends to the one audit chain): without
-                # this, two servers could both chain onto the same head.
-                self._conn.execute("SELECT pg_advisory_xact_lock(?)".replace("?", "%s"),
-                                   (_WRITER_LOCK,))  # fmt: skip
+                # A node's writers take turns (every write appends to the one audit chain):
+                # without this, two servers could both chain onto the same head.
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._writer,))
             yield
             if write:  # delivered to the listeners when (and only if) this commits
-                self._conn.execute(f"NOTIFY {COMMITS_CHANNEL}")
+                self._conn.execute(f"NOTIFY {self.channel}")
         if write:
             self._commits()
 
@@ -271,7 +286,7 @@ class PostgresDatabase:
         self._commits.add(callback)
 
     def watch(self, callback: Callable[[], None]) -> Watch | None:
-        return _Listener(self.url, callback)
+        return _Listener(self.url, self.channel, callback)
 
     def close(self) -> None:
         with self._lock:
@@ -279,11 +294,13 @@ class PostgresDatabase:
 
 
 class _Listener:
-    """``LISTEN tearline_commits`` on a connection of its own, calling back on each
-    notification (several arriving together call once). Reconnects after a lost connection."""
+    """``LISTEN`` on a node's commits channel on a connection of its own, calling back on
+    each notification (several arriving together call once). Reconnects after a lost
+    connection."""
 
-    def __init__(self, url: str, callback: Callable[[], None]) -> None:
+    def __init__(self, url: str, channel: str, callback: Callable[[], None]) -> None:
         self._url = url
+        self._channel = channel
         self._callback = callback
         self._stop = threading.Event()
         self._conn: Any = None
@@ -299,7 +316,7 @@ class _Listener:
             try:
                 with psycopg.connect(self._url, autocommit=True) as conn:
                     self._conn = conn
-                    conn.execute(f"LISTEN {COMMITS_CHANNEL}")
+                    conn.execute(f"LISTEN {self._channel}")
                     self._ready.set()
                     while not self._stop.is_set():
                         if any(True for _ in conn.notifies(timeout=0.5, stop_after=1)):

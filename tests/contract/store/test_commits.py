@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
-from support.node import Cast
+import pytest
+
+from support.node import Cast, cast, database_url
 from tearline.feed import Follower
 from tearline.store.database import open_database
 
@@ -76,3 +80,61 @@ def test_the_follower_wakes_on_a_commit_rather_than_at_its_next_poll(world: Cast
         return took
 
     assert asyncio.run(scenario()) < 5.0
+
+
+@pytest.fixture
+def other(world: Cast, tmp_path: Path) -> Iterator[Cast]:
+    """A second node on the same backend as ``world`` (on PostgreSQL: the same database, a
+    schema of its own)."""
+    (tmp_path / "other").mkdir()
+    with database_url(world.node.store.db.dialect, tmp_path / "other") as url:
+        made = cast(tmp_path / "other-home", url)
+        try:
+            yield made
+        finally:
+            made.node.close()
+
+
+def test_nodes_sharing_a_postgresql_server_neither_queue_nor_wake_each_other(
+    world: Cast, other: Cast
+) -> None:
+    """Two nodes in two schemas of one database: a write transaction held open on one does
+    not hold up the other's writes (each node's writers take turns on a lock of its own), a
+    second writer of the same node waits for the first, and a commit wakes only the
+    followers of its own node."""
+    mine, theirs = world.node.store.db, other.node.store.db
+    if mine.dialect == "sqlite":
+        return  # one file each: nothing shared
+    heard = threading.Event()
+    watch = theirs.watch(heard.set)
+    assert watch is not None
+    same = open_database(mine.url)  # another process of the same node
+    waited = threading.Event()
+    try:
+        with mine.transaction():
+            mine.execute("UPDATE node SET nation = nation")
+
+            def their_writer() -> None:
+                with theirs.transaction():
+                    theirs.execute("UPDATE node SET nation = nation")
+
+            done = threading.Thread(target=their_writer)
+            done.start()
+            done.join(5.0)
+            assert not done.is_alive()  # not held up by my open write transaction
+            assert heard.wait(5.0)  # their own commit is heard …
+            heard.clear()
+
+            def second_writer() -> None:
+                with same.transaction():
+                    waited.set()
+
+            writer = threading.Thread(target=second_writer)
+            writer.start()
+            assert not waited.wait(0.5)  # … and the same node's second writer waits
+        writer.join(5.0)
+        assert waited.is_set()
+        assert not heard.wait(1.0)  # my commits do not wake their followers
+    finally:
+        watch.close()
+        same.close()
