@@ -298,6 +298,54 @@ def test_audit_verify_names_a_removed_entry(sh: Shell, people: dict[str, str]) -
     assert (out["first_bad"], out["problem"]) == (2, "removed")
 
 
+def test_audit_verify_catches_entries_cut_from_the_end_or_added_after_it(
+    sh: Shell, people: dict[str, str]
+) -> None:
+    """Hashes alone cannot show the chain's end was cut (the record of a read deleted) or
+    extended with well-formed entries by someone who can compute SHA-256: the head the node
+    key signs on every write does."""
+    from tearline.audit import entry_hash
+
+    add(sh, people["us"], "SECRET//REL TO USA, JPN", "shared")
+    code, out = sh.run("audit", "verify")
+    assert code == 0
+    last = out["entries"]
+    with sqlite3.connect(sh.home / "node.db") as db:  # a well-formed entry after the end
+        db.execute("DROP TRIGGER audit_no_delete")
+        prev = db.execute("SELECT hash FROM audit WHERE seq = ?", (last,)).fetchone()[0]
+        fields = (last + 1, 1, "p-x", "item.read", "i-x", "permit", "{}", prev)
+        db.execute("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?,?)",
+                   (*fields, entry_hash(*fields)))  # fmt: skip
+    assert sh.run("audit", "verify") == (4, {"valid": False, "first_bad": last + 1,
+                                              "problem": "inserted"})  # fmt: skip
+    with sqlite3.connect(sh.home / "node.db") as db:  # taken out again; the head deleted
+        db.execute("DELETE FROM audit WHERE seq = ?", (last + 1,))
+        head = db.execute("SELECT * FROM audit_head").fetchone()
+        db.execute("DELETE FROM audit_head")
+    assert sh.run("audit", "verify") == (4, {"valid": False, "first_bad": last + 1,
+                                              "problem": "removed"})  # fmt: skip
+    with sqlite3.connect(sh.home / "node.db") as db:  # the head put back: valid again …
+        db.execute("INSERT INTO audit_head VALUES (?,?,?,?,?,?)", head)
+    assert sh.run("audit", "verify")[0] == 0
+    with sqlite3.connect(sh.home / "node.db") as db:  # … until the last entry is deleted
+        db.execute("DELETE FROM audit WHERE seq = ?", (last,))
+    assert sh.run("audit", "verify") == (4, {"valid": False, "first_bad": last,
+                                              "problem": "removed"})  # fmt: skip
+
+
+def test_db_upgrade_signs_the_head_of_a_log_kept_before_it_was_signed(
+    sh: Shell, people: dict[str, str]
+) -> None:
+    with sqlite3.connect(sh.home / "node.db") as db:  # the database as 0014 left it
+        db.execute("DROP TABLE audit_head")
+        db.execute("DELETE FROM schema_migrations WHERE name = 'audit_head'")
+    code, out = sh.run("audit", "verify")
+    assert code == 2  # the node asks for its upgrade first
+    assert sh.run("db", "upgrade") == (0, {"applied": [{"version": 15, "name": "audit_head"}]})
+    code, out = sh.run("audit", "verify")
+    assert (code, out["valid"]) == (0, True)
+
+
 def test_audit_tail_and_search(sh: Shell, people: dict[str, str]) -> None:
     item = add(sh, people["us"], "SECRET//REL TO USA, JPN", "shared")
     _, out = sh.run("audit", "search", "--as", people["officer"], "--subject", item)

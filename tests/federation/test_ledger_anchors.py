@@ -15,7 +15,7 @@ import pytest
 from cli.test_cli_node import Shell
 from federation.test_sync import SHARED, Served, Side, _peer
 from support.node import BACKENDS, database_url
-from tearline.audit import Checkpoint, chain, checkpoint_message
+from tearline.audit import Checkpoint, chain, checkpoint_message, head_message
 from tearline.bootstrap import Node, open_node
 from tearline.config import Settings
 
@@ -161,7 +161,7 @@ def test_the_ledger_over_http(pair: tuple[Side, Side]) -> None:
 def _rewrite_history(node: Node, seq: int) -> None:
     """What an operator holding the node's key could do: change entry ``seq`` directly in
     the database, rehash every entry from there on, and sign the checkpoints again — so the
-    node's own verification passes."""
+    node's own verification passes (its signed head re-signed too)."""
     db = node.store.db
     with node.store.transaction():
         if db.dialect == "sqlite":
@@ -182,6 +182,11 @@ def _rewrite_history(node: Node, seq: int) -> None:
             signature = node.key.sign(checkpoint_message(node.info.id, entry.seq, entry.hash))
             db.execute("UPDATE audit_checkpoints SET hash = ?, signature = ? WHERE seq = ?",
                        (entry.hash, signature, entry.seq))  # fmt: skip
+        last, hash_ = node.store.audit_head()  # and the log's signed head
+        assert hash_ is not None
+        signature = node.key.sign(head_message(node.info.id, last, hash_))
+        node.store.put_signed_head(Checkpoint(last, hash_, signature, node.key.key_id),
+                                   node.clock())  # fmt: skip
 
 
 def test_a_node_that_rewrites_its_log_is_caught_by_its_peer(pair: tuple[Side, Side]) -> None:

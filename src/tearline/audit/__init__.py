@@ -14,6 +14,7 @@ from tearline.audit.chain import (
     chain_rows,
     checkpoint_message,
     entry_hash,
+    head_message,
     verify,
 )
 from tearline.audit.record import Record, decision_record, micros
@@ -30,6 +31,7 @@ __all__ = [
     "checkpoint_message",
     "decision_record",
     "entry_hash",
+    "head_message",
     "micros",
     "verify",
 ]

@@ -4,7 +4,10 @@ An entry's hash is SHA-256 over the JSON array of every stored field except the 
 (``[seq, at, actor, action, subject, outcome, detail, prev]``), each exactly as stored, so a
 change of one character in any field — the previous hash included — breaks the chain.
 Signed checkpoints (``seq``, ``hash``) let a third party holding the node's public key check
-the chain up to each of them, and reveal entries removed from the end.
+the chain up to each of them, and reveal entries removed from the end. The signed **head**
+(the last entry's ``seq`` and ``hash``, signed again on every write, with a message of its
+own so a checkpoint cannot stand in for it) closes the chain's open end: entries cut from
+the end, or added after it by someone who can compute SHA-256 but not sign, are found.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ __all__ = [
     "chain_rows",
     "checkpoint_message",
     "entry_hash",
+    "head_message",
     "verify",
 ]
 
@@ -101,6 +105,11 @@ def _recomputed(entry: Entry) -> str:
 def checkpoint_message(node_id: str, seq: int, hash_: str) -> bytes:
     """The bytes a checkpoint signs: the node, the sequence number and the entry's hash."""
     return f"tearline-audit-checkpoint:v1:{node_id}:{seq}:{hash_}".encode()
+
+
+def head_message(node_id: str, seq: int, hash_: str) -> bytes:
+    """The bytes the log's signed head signs: the node, the last entry's number and hash."""
+    return f"tearline-audit-head:v1:{node_id}:{seq}:{hash_}".encode()
 
 
 def chain(
@@ -195,19 +204,33 @@ class _Walk:
         return Finding(self.count, last.seq, "altered", "the entry was rewritten and rehashed")
 
 
-def verify(entries: Iterable[Entry], checkpoints: Sequence[Checkpoint] = ()) -> Finding:
+def verify(
+    entries: Iterable[Entry], checkpoints: Sequence[Checkpoint] = (),
+    head: Checkpoint | None = None,
+) -> Finding:  # fmt: skip
     """Walk the chain in order of ``seq`` and report the first entry that is wrong.
 
     ``checkpoints`` (whose signatures the caller has already checked) add two checks: the
     entry at each checkpoint must still have the hash signed, and the chain must reach the
-    last checkpoint (entries cut from the end are found as ``removed``).
+    last checkpoint (entries cut from the end are found as ``removed``). ``head`` (the
+    log's signed head, its signature checked by the caller) must be the last entry: the
+    chain must reach it with the hash signed (else entries were ``removed`` from the end, or
+    the chain was rewritten: ``altered``) and go no further (``inserted``).
     """
     walk = _Walk()
     signed = {c.seq: c.hash for c in checkpoints}
+    if head is not None:
+        signed.setdefault(head.seq, head.hash)
+        if signed[head.seq] != head.hash:  # a checkpoint and the head disagree on one entry
+            return Finding(0, head.seq, "altered", "the signed head contradicts a checkpoint")
     for entry in entries:
         found = walk.step(entry)
         if found is not None:
             return found
+        if head is not None and entry.seq > head.seq:
+            return Finding(
+                walk.count - 1, entry.seq, "inserted", "an entry follows the signed head"
+            )
         if entry.seq in signed and signed[entry.seq] != entry.hash:
             return Finding(
                 walk.count, entry.seq, "altered", "the entry differs from its checkpoint"

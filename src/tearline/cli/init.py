@@ -64,6 +64,7 @@ def db() -> None:
 @node_errors
 def upgrade_command(home: str | None, as_json: bool) -> None:
     """Apply the schema migrations the node's database lacks (each in its own transaction)."""
+    from tearline.bootstrap import open_node
     from tearline.config import Settings, home_dir
     from tearline.store import open_database
     from tearline.store.migrate import upgrade
@@ -74,6 +75,12 @@ def upgrade_command(home: str | None, as_json: bool) -> None:
         applied = upgrade(database)
     finally:
         database.close()
+    if any(m.name == "audit_head" for m in applied):  # the log's head is signed from now on
+        node = open_node(settings)
+        try:
+            node.audit.sign_head(node.clock())
+        finally:
+            node.close()
     if as_json:
         print_json({"applied": [{"version": m.version, "name": m.name} for m in applied]})
     elif applied:

@@ -22,6 +22,7 @@ from tearline.audit import (
     chain,
     chain_rows,
     checkpoint_message,
+    head_message,
     micros,
     verify,
 )
@@ -99,6 +100,7 @@ class AuditLog:
         made = chain_rows(head or GENESIS, seq, (micros(at), actor, action, "done"), rows)
         self._store.add_audit_rows(made)
         self._sign_checkpoints([(row[0], row[8]) for row in made if row[0] % self._every == 0], at)
+        self._sign_head(made[-1][0], made[-1][8], at)
 
     def _chain(self, records: Sequence[Record]) -> int:
         seq, head = self._store.audit_head()
@@ -110,6 +112,7 @@ class AuditLog:
         self._store.add_audit_entries(entries)
         due = [(e.seq, e.hash) for e in entries if e.seq % self._every == 0]
         self._sign_checkpoints(due, records[-1].at)
+        self._sign_head(entries[-1].seq, entries[-1].hash, records[-1].at)
         return entries[-1].seq
 
     def _sign_checkpoints(self, due: Sequence[tuple[int, str]], at: datetime) -> None:
@@ -117,17 +120,40 @@ class AuditLog:
             signature = self._signer.sign(checkpoint_message(self._node_id, seq, hash_))
             self._store.add_checkpoint(Checkpoint(seq, hash_, signature, self._signer.key_id), at)
 
+    def _sign_head(self, seq: int, hash_: str, at: datetime) -> None:
+        signature = self._signer.sign(head_message(self._node_id, seq, hash_))
+        self._store.put_signed_head(Checkpoint(seq, hash_, signature, self._signer.key_id), at)
+
+    def sign_head(self, at: datetime) -> None:
+        """Sign the log's head as it stands (once, when the signed head is first kept: a
+        node's database upgraded to it), in a write transaction of its own."""
+        with self._store.transaction():
+            seq, hash_ = self._store.audit_head()
+            if hash_:
+                self._sign_head(seq, hash_, at)
+
     def append(self, records: Sequence[Record]) -> None:
         """Chain ``records`` onto the log in a write transaction of their own."""
         with self._store.transaction():
             self.write(records)
 
     def verify(self) -> Finding:
-        """Check the whole chain and every checkpoint's signature."""
+        """Check the whole chain, every checkpoint's signature and the signed head: the
+        chain must end exactly at the head the node key signed (a log with entries and no
+        signed head has lost its end: ``removed`` after its last entry)."""
         with self._store.transaction(write=False):
             checkpoints = self._store.checkpoints()
             for checkpoint in checkpoints:
                 message = checkpoint_message(self._node_id, checkpoint.seq, checkpoint.hash)
                 if not self._signer.verify(message, checkpoint.signature):
                     return Finding(0, checkpoint.seq, "altered", "a checkpoint's signature fails")
-            return verify(self._store.audit_entries(), checkpoints)
+            head = self._store.signed_head()
+            if head is not None and not self._signer.verify(
+                head_message(self._node_id, head.seq, head.hash), head.signature
+            ):
+                return Finding(0, head.seq, "altered", "the signed head's signature fails")
+            found = verify(self._store.audit_entries(), checkpoints, head)
+            if head is None and found.valid and found.entries:
+                last = self._store.audit_head()[0]
+                return Finding(found.entries, last + 1, "removed", "the signed head is gone")
+            return found

@@ -36,6 +36,7 @@ from tearline.service.records import (
 )
 from tearline.store import readable as readable_plan
 from tearline.store import search
+from tearline.store.audit_head import AuditHeadRow
 from tearline.store.credentials import CredentialRows
 from tearline.store.custody import CustodyTables
 from tearline.store.database import Database
@@ -73,6 +74,7 @@ _AUDIT_COLUMNS = "seq, at, actor, action, subject, outcome, detail, prev, hash"
 
 
 class Repository(
+    AuditHeadRow,
     CredentialRows,
     CustodyTables,
     ObservationTables,

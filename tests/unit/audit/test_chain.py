@@ -187,3 +187,21 @@ def test_an_entry_hash_is_over_the_compact_json_array_of_its_fields(
     text = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
     expected = hashlib.sha256(text.encode()).hexdigest()
     assert entry_hash(seq, at, actor, action, subject, outcome, detail, prev) == expected
+
+
+@given(st.integers(min_value=2, max_value=12), st.data())
+def test_the_signed_head_finds_the_end_cut_or_extended(size: int, data: st.DataObject) -> None:
+    entries = list(chain(GENESIS, 0, [(n, "p", "a", "s", "permit", "{}") for n in range(size)]))
+    last = entries[-1]
+    head = Checkpoint(last.seq, last.hash, "sig", "key")
+    assert verify(entries, (), head).valid
+    cut = data.draw(st.integers(min_value=0, max_value=size - 1))
+    found = verify(entries[:cut], (), head)  # the last size - cut entries deleted
+    assert (found.first_bad, found.problem) == (cut + 1, "removed")
+    extra = list(chain(last.hash, last.seq, [(99, "p-x", "item.read", "i", "permit", "{}")]))
+    found = verify([*entries, *extra], (), head)  # a well-formed entry after the end
+    assert (found.first_bad, found.problem, found.entries) == (last.seq + 1, "inserted", size)
+    rehashed = list(chain(GENESIS, 0, [(n, "p", "a", "other", "permit", "{}")
+                                       for n in range(size)]))  # fmt: skip
+    found = verify(rehashed, (), head)  # rewritten throughout, linked up again
+    assert (found.first_bad, found.problem) == (last.seq, "altered")
