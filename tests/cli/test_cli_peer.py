@@ -70,6 +70,37 @@ def test_add_list_update_and_remove(sh: Shell, people: dict[str, str], tmp_path:
     assert sh.run("peer", "list") == (0, {"peers": []})
 
 
+def test_the_contract_form_needs_no_person_the_operator_acts_and_is_audited(
+    sh: Shell, people: dict[str, str]
+) -> None:
+    """``peer add NAME --url … --nation JPN --public-key KEY --agreement … --json`` exactly as
+    the contract writes it: the node's operator (who opens its home) acts, audited as
+    ``operator:NODE_ID``; again it updates and prints the same token; a person named with
+    --as is still decided (not a node administrator: refused, exit 5)."""
+    contract = ("peer", "add", "jp-node", "--url", "http://127.0.0.1:8401", "--nation", "JPN",
+                "--public-key", KEY, "--agreement", "us-jp")  # fmt: skip
+    code, added = sh.run(*contract)
+    assert code == 0, added
+    assert isinstance(added, dict)
+    assert added["token"].startswith("tlp_")
+    code, again = sh.run(*contract, "--token", "tlp_" + "A" * 43)
+    assert code == 0, again
+    assert isinstance(again, dict)
+    assert (again["name"], again["token"], again["updated"]) == ("jp-node", added["token"], True)
+    assert sh.run(*contract, "--as", people["us"])[0] == 5
+    node = sh.run("node", "show")[1]
+    assert isinstance(node, dict)
+    code, audit = sh.run("audit", "search", "--as", people["officer"], "--subject",
+                         "peer:jp-node")  # fmt: skip
+    assert code == 0
+    assert isinstance(audit, dict)
+    actors = [(e["action"], e["actor"]) for e in reversed(audit["entries"])]
+    operator = f"operator:{node['id']}"
+    assert actors == [("peer.add", operator), ("peer.update", operator),
+                      ("peer.add", people["us"])]  # fmt: skip
+    assert sh.run("peer", "remove", "jp-node") == (0, {"removed": "jp-node"})
+
+
 def test_plain_output_prints_the_credential_alone_on_stdout(
     sh: Shell, people: dict[str, str]
 ) -> None:

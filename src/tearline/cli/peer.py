@@ -1,5 +1,6 @@
-"""``tearline peer add|list|remove``: the peer nodes this node federates with (node
-administrators only), and the credential each presents here."""
+"""``tearline peer add|list|remove``: the peer nodes this node federates with (changed by the
+node's operator at its terminal, or a node administrator named with ``--as``), and the
+credential each presents here."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import click
 
-from tearline.cli.node_common import as_option, home_options, node_errors, opened, print_json
+from tearline.cli.node_common import home_options, node_errors, opened, print_json
 from tearline.errors import InvalidInput
 
 __all__ = ["peer"]
@@ -54,6 +55,17 @@ def peer() -> None:
     """Peer nodes: who this node federates with, and their credentials here."""
 
 
+def _operator_or(command: Any) -> Any:
+    """``--as PERSON_ID``, optional here: a node administrator acting; without it, the
+    node's operator at its terminal (whoever opens its home holds its key), audited as
+    ``operator:NODE_ID``."""
+    return click.option(
+        "--as", "actor", default=None, metavar="PERSON_ID",
+        help="The node administrator acting (default: the node's operator, audited as "
+             "operator:NODE_ID).",
+    )(command)  # fmt: skip
+
+
 @peer.command("add")
 @click.argument("name")
 @click.option("--url", required=True, help="The base URL the peer's `tearline serve` printed.")
@@ -78,13 +90,13 @@ def peer() -> None:
 @click.option("--basic-auth", "basic_auth", default=None, metavar="USER:PASSWORD",
               help="With --feed: the account the feed's server holds for this node; kept "
                    "encrypted, never shown again.")  # fmt: skip
-@as_option
+@_operator_or
 @home_options
 @node_errors
 def add_command(
     name: str, url: str, nation: str, agreement: str | None, public_key: str | None,
     token: str | None, feed: bool, default_marking: str | None, basic_auth: str | None,
-    actor: str, home: str | None, as_json: bool,
+    actor: str | None, home: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Add peer NAME, or update it: prints the credential it presents here (Bearer).
 
@@ -121,7 +133,7 @@ def add_command(
 
 def _add_feed(
     name: str, url: str, nation: str, default_marking: str | None, basic_auth: str | None,
-    actor: str, home: str | None, as_json: bool,
+    actor: str | None, home: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     from tearline.service.feeds import FeedSpec
 
@@ -154,10 +166,10 @@ def list_command(home: str | None, as_json: bool) -> None:
 
 @peer.command("remove")
 @click.argument("name")
-@as_option
+@_operator_or
 @home_options
 @node_errors
-def remove_command(name: str, actor: str, home: str | None, as_json: bool) -> None:
+def remove_command(name: str, actor: str | None, home: str | None, as_json: bool) -> None:
     """Remove peer NAME: its credential is refused from the next request on."""
     with opened(home) as node:
         node.peers.remove(actor, name)

@@ -5,7 +5,9 @@ A peer is a principal of one nation under one agreement. It reads as the person 
 nation cleared at the agreement's ceiling (the highest level of its nation's scheme that the
 agreement confirms as equal to a level of this node's scheme), with no compartments and no
 role, so it reaches no officer's door. Only node administrators add, update and remove peers,
-and each change is audited.
+and each change is audited. On the node's own terminal the change may also be made by the
+node's **operator** — whoever opens the node's home, and so holds its key, the authority that
+ran ``tearline init`` — without naming a person: it is audited as ``operator:NODE_ID``.
 
 A peer's credential is derived from the node's signing key and a random nonce kept with the
 peer (Ed25519 signatures are deterministic), and only its hash is stored: so adding the same
@@ -35,8 +37,8 @@ from tearline.service.context import Context, Refusal, denied, scheme_of_nation
 from tearline.service.feeds import FeedSpec, default_label, feed_credential, feed_record
 from tearline.service.items import marking
 from tearline.service.ports import Sealer, Signer
-from tearline.service.principals import PeerRecord
-from tearline.service.records import PersonRecord, Role
+from tearline.service.principals import OPERATOR_PREFIX, PeerRecord
+from tearline.service.records import Role
 
 __all__ = ["PeerSpec", "Peers"]
 
@@ -129,7 +131,11 @@ class Peers:
         self._signer = signer
         self._sealer = sealer
 
-    def _admin(self, actor_id: str, action: str, subject: str, at: datetime) -> PersonRecord:
+    def _admin(self, actor_id: str | None, action: str, subject: str, at: datetime) -> str:
+        """Who makes a change to the registry: an active node administrator (else refused
+        and audited), or, with no person named, the node's operator (``operator:NODE_ID``)."""
+        if actor_id is None:
+            return f"{OPERATOR_PREFIX}{self._ctx.node.id}"
         actor = self._ctx.actor(actor_id)
         reason = None
         if not actor.has_role(Role.NODE_ADMINISTRATOR):
@@ -144,7 +150,7 @@ class Peers:
                 denied(f"{action} is refused: {problem}", reason),
                 Record(at, actor.id, action, subject, "deny", {"reason": problem}),
             )
-        return actor
+        return actor.id
 
     def ceiling(self, nation: str, agreement_id: str) -> tuple[str, str]:
         """``(level, scheme)``: the highest level of ``nation``'s scheme that the agreement
@@ -179,12 +185,13 @@ class Peers:
         digest = hashlib.sha256(signature).digest()
         return "tlp_" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
-    def add(self, actor_id: str, name: str, spec: PeerSpec) -> tuple[PeerRecord, str, bool]:
+    def add(self, actor_id: str | None, name: str, spec: PeerSpec) -> tuple[PeerRecord, str, bool]:
         """Add the peer ``name``, or update it if it is known: ``(peer, credential,
         created)``. The credential is the same for every update of the same peer.
 
         Raises:
-            Denied: the actor is not an active node administrator.
+            Denied: the actor is not an active node administrator (``None``: the node's
+                operator, who always may).
             InvalidInput: a field is malformed (named in the message).
         """
 
@@ -209,7 +216,7 @@ class Peers:
             peer = PeerRecord(
                 name, url, nation, spec.agreement, key, level, scheme, nonce, _digest(token),
                 before.version + 1 if before else 1, before.created if before else at,
-                before.created_by if before else actor.id, at, outgoing,
+                before.created_by if before else actor, at, outgoing,
             )  # fmt: skip
             self._ctx.store.put_peer(peer)
             if before is not None and (before.url, before.public_key) != (url, key):
@@ -218,18 +225,19 @@ class Peers:
                       "ceiling": f"{scheme}:{level}", "public_key": key,
                       "token_set": outgoing is not None}  # fmt: skip
             action = "peer.update" if before else "peer.add"
-            self._ctx.audit.write([Record(at, actor.id, action, peer.principal, "done", detail)])
+            self._ctx.audit.write([Record(at, actor, action, peer.principal, "done", detail)])
             return peer, token, before is None
 
         return self._ctx.run(work)
 
-    def add_feed(self, actor_id: str, name: str, spec: FeedSpec) -> tuple[PeerRecord, bool]:
+    def add_feed(self, actor_id: str | None, name: str, spec: FeedSpec) -> tuple[PeerRecord, bool]:
         """Register the unsigned feed ``name``, or update it: ``(feed, created)``. It is
         given no credential here (it never reads this node); its default marking is as
         given each time (none: its unmarked objects are rejected).
 
         Raises:
-            Denied: the actor is not an active node administrator.
+            Denied: the actor is not an active node administrator (``None``: the node's
+                operator, who always may).
             InvalidInput: a field is malformed, or ``name`` is a Tearline peer.
         """
 
@@ -252,14 +260,14 @@ class Peers:
                 outgoing = self._sealer.seal(feed_credential(spec.credential).encode(),
                                              _sealing_context(name))  # fmt: skip
             url = _url(spec.url)
-            feed = feed_record(name, url, nation, shown, before, actor.id, at, outgoing)
+            feed = feed_record(name, url, nation, shown, before, actor, at, outgoing)
             self._ctx.store.put_peer(feed)
             if before is not None and before.url != url:
                 self._ctx.store.forget_sync(name)  # another server: pull it from the start
             detail = {"url": url, "nation": nation, "kind": "feed", "default_marking": shown,
                       "credential_set": outgoing is not None}  # fmt: skip
             action = "peer.update" if before else "peer.add"
-            self._ctx.audit.write([Record(at, actor.id, action, feed.principal, "done", detail)])
+            self._ctx.audit.write([Record(at, actor, action, feed.principal, "done", detail)])
             return feed, before is None
 
         return self._ctx.run(work)
@@ -279,11 +287,12 @@ class Peers:
             return None
         return self._sealer.unseal(peer.outgoing, _sealing_context(peer.name)).decode()
 
-    def remove(self, actor_id: str, name: str) -> None:
+    def remove(self, actor_id: str | None, name: str) -> None:
         """Remove a peer: its credential is refused from the next request on.
 
         Raises:
-            Denied: the actor is not an active node administrator.
+            Denied: the actor is not an active node administrator (``None``: the node's
+                operator, who always may).
             NotFound: no peer of that name.
         """
 
@@ -292,7 +301,7 @@ class Peers:
             actor = self._admin(actor_id, "peer.remove", "peer:" + name[:63], at)
             if not self._ctx.store.remove_peer(name):
                 raise NotFound(f"no peer {name[:63]!r} on this node; `tearline peer list`")
-            self._ctx.audit.write([Record(at, actor.id, "peer.remove", "peer:" + name)])
+            self._ctx.audit.write([Record(at, actor, "peer.remove", "peer:" + name)])
 
         self._ctx.run(work)
 

@@ -15,10 +15,20 @@ from typing import Any
 from tearline.policy.model import Status
 from tearline.service.records import PersonRecord
 
-__all__ = ["PEER_PREFIX", "OnwardCopy", "PeerRecord", "SessionRecord", "SyncState"]
+__all__ = [
+    "OPERATOR_PREFIX",
+    "PEER_PREFIX",
+    "OnwardCopy",
+    "PeerRecord",
+    "SessionRecord",
+    "SyncState",
+]
 
 #: A peer acts, and is audited, as ``peer:NAME``.
 PEER_PREFIX = "peer:"
+#: The actor of a change the node's operator made at its terminal without naming a person
+#: (then the node's id): whoever opens the node's home holds its key.
+OPERATOR_PREFIX = "operator:"
 
 
 @dataclass(frozen=True, slots=True)
