@@ -106,19 +106,23 @@ class Forwarder:
 
     def given(self, peer: PeerRecord) -> list[dict[str, Any]]:
         """The objects (and their marking-definitions) to send ``peer`` now, each recorded
-        as released to it and audited."""
+        as released to it and audited. The copies that may be due are asked of the database
+        first, in a read transaction (most rounds: none, and no write)."""
+        store = self._ctx.store
+        with store.transaction(write=False):
+            if not store.onward_pending(peer.principal, peer.nation, peer.name, limit=1):
+                return []
 
         def work() -> list[dict[str, Any]]:
             ctx = self._ctx
             at = ctx.clock()
-            sent = {(s, m) for s, m, _, _ in ctx.store.stix_releases(peer.principal)}
+            pending = ctx.store.onward_pending(peer.principal, peer.nation, peer.name)
+            revoked = [c.stix_id for c in pending if c.obj.get("revoked") is True]
+            given = ctx.store.released_stix_ids(peer.principal, revoked) if revoked else set()
             guard = self._check(peer, at)
-            given = {stix_id for stix_id, _ in sent}
             objects: list[dict[str, Any]] = []
             records: list[Record] = []
-            for copy in ctx.store.stix_onward():
-                if (copy.stix_id, copy.modified) in sent:
-                    continue
+            for copy in pending:
                 if copy.obj.get("revoked") is True:
                     if not _revocation_may_go(copy, peer, given):
                         continue

@@ -14,7 +14,17 @@ from tearline.store.rows import from_us, to_us
 
 __all__ = ["OnwardRows"]
 
-#: How many ids one ``IN (…)`` names (SQLite allows 999 parameters before 3.32).
+_ONWARD = "SELECT o.stix_id, o.modified, o.item_id, o.nations, o.from_peer, o.object, o.markings "
+
+
+def _no_limit(db: Database) -> int | None:
+    """``LIMIT ?`` for no limit: -1 on SQLite, NULL on PostgreSQL."""
+    return -1 if db.dialect == "sqlite" else None
+
+
+def _copy(r: Sequence[object]) -> OnwardCopy:
+    return OnwardCopy(str(r[0]), from_us(int(str(r[1]))), str(r[2]), tuple(str(r[3]).split(",")),
+                      str(r[4]), json.loads(str(r[5])), json.loads(str(r[6])))  # fmt: skip
 
 
 class OnwardRows:
@@ -54,12 +64,27 @@ class OnwardRows:
 
     def stix_onward(self) -> list[OnwardCopy]:
         """Every received object version kept for onward release, oldest first."""
+        rows = self.db.all(f"{_ONWARD}FROM stix_onward o ORDER BY o.modified, o.stix_id")
+        return [_copy(r) for r in rows]
+
+    def onward_pending(
+        self, principal: str, nation: str, peer: str, limit: int = -1
+    ) -> list[OnwardCopy]:
+        """The copies that may be due to the peer ``peer`` (principal ``principal``, of
+        ``nation``), oldest first: consented to ``nation``, not received from that peer, and
+        not yet released to it — asked of the database, so a sync round reads what is new
+        to the peer, not every copy and every release. At most ``limit`` (-1: all)."""
         rows = self.db.all(
-            "SELECT stix_id, modified, item_id, nations, from_peer, object, markings "
-            "FROM stix_onward ORDER BY modified, stix_id"
+            f"{_ONWARD}FROM stix_onward o WHERE o.from_peer <> ? "
+            "AND (',' || o.nations || ',') LIKE ? AND NOT EXISTS (SELECT 1 FROM stix_releases "
+            "r WHERE r.principal = ? AND r.stix_id = o.stix_id AND r.modified = o.modified) "
+            "ORDER BY o.modified, o.stix_id LIMIT ?",
+            (peer, f"%,{nation},%", principal, _no_limit(self.db) if limit < 0 else limit),
         )
-        return [
-            OnwardCopy(str(r[0]), from_us(r[1]), str(r[2]), tuple(str(r[3]).split(",")),
-                       str(r[4]), json.loads(r[5]), json.loads(r[6]))
-            for r in rows
-        ]  # fmt: skip
+        return [_copy(r) for r in rows]
+
+    def released_stix_ids(self, principal: str, stix_ids: Sequence[str]) -> set[str]:
+        """Which of ``stix_ids`` went to ``principal`` (any version)."""
+        sql = ("SELECT DISTINCT stix_id FROM stix_releases WHERE principal = ? "
+               "AND stix_id IN ({marks})")  # fmt: skip
+        return {str(r[0]) for r in all_in(self.db, sql, stix_ids, (principal,))}
