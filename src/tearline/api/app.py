@@ -54,8 +54,9 @@ from tearline.labels.codec import to_dict
 from tearline.policy.reasons import languages as reason_languages
 from tearline.service import Draft, ItemKind, ItemView, PersonRecord
 from tearline.service import Query as Listing
-from tearline.service.items import marking, portions, printable_text, rendered
+from tearline.service.fields import printable_text
 from tearline.service.principals import PEER_PREFIX
+from tearline.service.views import marking, portions, rendered
 
 __all__ = ["create_app"]
 

@@ -30,8 +30,8 @@ from tearline.bootstrap import Node
 from tearline.labels.codec import to_dict
 from tearline.service import Draft, ItemKind, ItemRecord
 from tearline.service.consents import consent_data
-from tearline.service.items import marking
 from tearline.service.spills import incident_data
+from tearline.service.views import marking
 
 __all__ = ["change_routes"]
 

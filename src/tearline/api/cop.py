@@ -28,9 +28,9 @@ from tearline.api.schemas import (
 )
 from tearline.bootstrap import Node
 from tearline.labels.schemes import Registry
-from tearline.service.items import marking, rendered
 from tearline.service.observations import Bbox, Report, TrackView
 from tearline.service.records import ObservationRecord
+from tearline.service.views import marking, rendered
 
 __all__ = ["cop_routes", "track_marking"]
 

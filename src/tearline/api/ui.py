@@ -25,7 +25,7 @@ from tearline.errors import InvalidInput, TearlineError
 from tearline.labels.model import Label
 from tearline.labels.parse import parse
 from tearline.picture import marking
-from tearline.service.items import rendered
+from tearline.service.views import rendered
 
 __all__ = ["ui_routes"]
 

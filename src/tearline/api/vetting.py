@@ -27,7 +27,7 @@ from tearline.api.schemas import (
 from tearline.bootstrap import Node
 from tearline.labels.codec import to_dict
 from tearline.service import PersonRecord, VettingEvent
-from tearline.service.items import rendered
+from tearline.service.views import rendered
 
 __all__ = ["vetting_routes"]
 
