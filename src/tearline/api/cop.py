@@ -14,17 +14,14 @@ from fastapi import FastAPI, Query
 from starlette.responses import JSONResponse
 
 from tearline.api.auth import Caller, Reader
-from tearline.api.schemas import (
-    ObservationBatchIn,
+from tearline.api.schemas.answers import answers
+from tearline.api.schemas.bodies import ObservationBatchIn, ObservationIn, RelabelIn, RetractIn
+from tearline.api.schemas.picture import (
     ObservationBatchOut,
     ObservationChangedOut,
-    ObservationIn,
     ObservationStoredOut,
-    RelabelIn,
-    RetractIn,
     TrackHistoryOut,
     TracksOut,
-    answers,
 )
 from tearline.bootstrap import Node
 from tearline.labels.schemes import Registry
