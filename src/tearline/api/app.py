@@ -29,18 +29,15 @@ from tearline.api.cop import cop_routes
 from tearline.api.cop_stream import CopStreams, cop_stream_routes
 from tearline.api.exchange import exchange_routes
 from tearline.api.language import DEFAULT, LanguageHeaders
-from tearline.api.schemas import (
-    ERRORS,
-    DocumentIn,
+from tearline.api.schemas.answers import ERRORS, answers
+from tearline.api.schemas.bodies import DocumentIn, ItemIn, ReleaseIn
+from tearline.api.schemas.items import (
     DocumentOut,
-    ItemIn,
     ItemListOut,
     ItemOut,
-    ReleaseIn,
     ReleaseOut,
     StoredDocumentOut,
     StoredItemOut,
-    answers,
 )
 from tearline.api.session import session_routes
 from tearline.api.stream import event_stream, stream_routes
@@ -54,8 +51,9 @@ from tearline.labels.codec import to_dict
 from tearline.policy.reasons import languages as reason_languages
 from tearline.service import Draft, ItemKind, ItemView, PersonRecord
 from tearline.service import Query as Listing
-from tearline.service.items import marking, portions, printable_text, rendered
+from tearline.service.fields import printable_text
 from tearline.service.principals import PEER_PREFIX
+from tearline.service.views import marking, portions, rendered
 
 __all__ = ["create_app"]
 

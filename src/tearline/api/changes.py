@@ -14,24 +14,21 @@ from fastapi import FastAPI, Query
 from starlette.responses import JSONResponse
 
 from tearline.api.auth import Caller
-from tearline.api.schemas import (
-    ConsentIn,
+from tearline.api.schemas.answers import answers
+from tearline.api.schemas.bodies import ConsentIn, DocumentEdit, ItemEdit, SpillIn
+from tearline.api.schemas.items import (
     ConsentOut,
     ConsentsOut,
-    DocumentEdit,
     IncidentOut,
     IncidentsOut,
-    ItemEdit,
-    SpillIn,
     StoredItemOut,
-    answers,
 )
 from tearline.bootstrap import Node
 from tearline.labels.codec import to_dict
 from tearline.service import Draft, ItemKind, ItemRecord
 from tearline.service.consents import consent_data
-from tearline.service.items import marking
 from tearline.service.spills import incident_data
+from tearline.service.views import marking
 
 __all__ = ["change_routes"]
 

@@ -14,23 +14,20 @@ from fastapi import FastAPI, Query
 from starlette.responses import JSONResponse
 
 from tearline.api.auth import Caller, Reader
-from tearline.api.schemas import (
-    ObservationBatchIn,
+from tearline.api.schemas.answers import answers
+from tearline.api.schemas.bodies import ObservationBatchIn, ObservationIn, RelabelIn, RetractIn
+from tearline.api.schemas.picture import (
     ObservationBatchOut,
     ObservationChangedOut,
-    ObservationIn,
     ObservationStoredOut,
-    RelabelIn,
-    RetractIn,
     TrackHistoryOut,
     TracksOut,
-    answers,
 )
 from tearline.bootstrap import Node
 from tearline.labels.schemes import Registry
-from tearline.service.items import marking, rendered
 from tearline.service.observations import Bbox, Report, TrackView
 from tearline.service.records import ObservationRecord
+from tearline.service.views import marking, rendered
 
 __all__ = ["cop_routes", "track_marking"]
 

@@ -11,15 +11,9 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query
 
 from tearline.api.auth import Caller, Reader
-from tearline.api.schemas import (
-    AnchorsIn,
-    AnchorsOut,
-    DecisionIn,
-    HeldListOut,
-    HeldOut,
-    LedgerOut,
-    answers,
-)
+from tearline.api.schemas.answers import answers
+from tearline.api.schemas.bodies import AnchorsIn, DecisionIn
+from tearline.api.schemas.exchange import AnchorsOut, HeldListOut, HeldOut, LedgerOut
 from tearline.audit import Checkpoint
 from tearline.bootstrap import Node
 from tearline.service.ledger import Bucket

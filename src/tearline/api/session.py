@@ -16,7 +16,9 @@ from pydantic import Field
 from starlette.responses import JSONResponse, Response
 
 from tearline.api.auth import Caller, FailureLimiter, client_of, cookie_name, secure_cookie
-from tearline.api.schemas import ErrorOut, SessionOut, _Strict, answers
+from tearline.api.schemas.answers import ErrorOut, answers
+from tearline.api.schemas.bodies import _Strict
+from tearline.api.schemas.people import SessionOut
 from tearline.bootstrap import Node
 from tearline.errors import InvalidInput, Unauthenticated
 

@@ -31,8 +31,8 @@ from tearline.labels.codec import to_dict
 from tearline.policy.decide import day_of
 from tearline.policy.model import Status
 from tearline.service import PersonRecord
-from tearline.service.items import rendered
 from tearline.service.listing import Summary
+from tearline.service.views import rendered
 
 __all__ = [
     "ItemStreams",

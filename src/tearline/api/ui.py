@@ -19,13 +19,15 @@ from starlette.responses import Response
 
 from tearline.api.auth import Caller
 from tearline.api.errors import NOT_FOUND
-from tearline.api.schemas import RollupIn, RollupOut, answers
+from tearline.api.schemas.answers import answers
+from tearline.api.schemas.bodies import RollupIn
+from tearline.api.schemas.items import RollupOut
 from tearline.bootstrap import Node
 from tearline.errors import InvalidInput, TearlineError
 from tearline.labels.model import Label
 from tearline.labels.parse import parse
 from tearline.picture import marking
-from tearline.service.items import rendered
+from tearline.service.views import rendered
 
 __all__ = ["ui_routes"]
 

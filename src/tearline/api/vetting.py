@@ -15,19 +15,15 @@ from pydantic import Field
 from starlette.responses import JSONResponse
 
 from tearline.api.auth import Caller
-from tearline.api.schemas import (
-    AuditOut,
-    PersonOut,
-    PersonsOut,
-    VerifyOut,
-    VersionsOut,
-    _Strict,
-    answers,
-)
+from tearline.api.schemas.answers import answers
+from tearline.api.schemas.audit import AuditOut, VerifyOut
+from tearline.api.schemas.bodies import _Strict
+from tearline.api.schemas.items import VersionsOut
+from tearline.api.schemas.people import PersonOut, PersonsOut
 from tearline.bootstrap import Node
 from tearline.labels.codec import to_dict
 from tearline.service import PersonRecord, VettingEvent
-from tearline.service.items import rendered
+from tearline.service.views import rendered
 
 __all__ = ["vetting_routes"]
 

@@ -183,7 +183,7 @@ def relabel_command(
     home: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Give an observation a new label (lowering it takes a releasing officer)."""
-    from tearline.service.items import marking as marking_of
+    from tearline.service.views import marking as marking_of
 
     with opened(home) as node:
         record = node.observations.relabel(
@@ -257,8 +257,8 @@ def _reporters(node: Any, nation: str | None = None) -> dict[str, str]:
 
 
 def _scenario_reports(run: Any, registry: Any) -> list[tuple[str, Any]]:
-    from tearline.service.items import marking
     from tearline.service.observations import Report
+    from tearline.service.views import marking
 
     return [
         (o.source_nation, Report(

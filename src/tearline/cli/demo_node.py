@@ -52,7 +52,7 @@ def _people(node: object, officer: str) -> dict[str, str]:
 
 def _store(node: object, author: str) -> dict[str, str]:
     from tearline.service import Draft, ItemKind
-    from tearline.service.items import marking
+    from tearline.service.views import marking
 
     titles = {}
     for kind, label, title, content in _ITEMS:
@@ -64,7 +64,7 @@ def _store(node: object, author: str) -> dict[str, str]:
 
 def _sees(node: object, who: str, person: str) -> None:
     from tearline.service import Query
-    from tearline.service.items import rendered
+    from tearline.service.views import rendered
 
     page, reader = node.items.page(person, Query())  # type: ignore[attr-defined]
     click.echo(f"  {who}: {len(page.items)} item(s)")

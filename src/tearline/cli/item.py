@@ -41,7 +41,7 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def _summary_json(node: Any, summary: Any, scheme: str) -> dict[str, Any]:
-    from tearline.service.items import rendered
+    from tearline.service.views import rendered
 
     marking, written_in = rendered(summary.label, scheme, node.registry)
     return {
@@ -54,7 +54,7 @@ def _summary_json(node: Any, summary: Any, scheme: str) -> dict[str, Any]:
 
 def _view_json(node: Any, view: Any, scheme: str) -> dict[str, Any]:
     from tearline.labels.codec import to_dict
-    from tearline.service.items import marking, portions, rendered
+    from tearline.service.views import marking, portions, rendered
 
     item = view.item
     shown, written_in = rendered(view.label, scheme, node.registry)
@@ -103,7 +103,7 @@ def add_command(
     """Store a labelled item. A document's content is its portions: paragraphs that open
     with their portion marks, ``(S//REL TO USA, JPN) text``."""
     from tearline.service import Draft, ItemKind
-    from tearline.service.items import marking as marking_of
+    from tearline.service.views import marking as marking_of
 
     authority = None if authority_file is None else Path(authority_file).read_text("utf-8")
     draft = Draft(
@@ -136,7 +136,7 @@ def list_command(
     and counts by kind and tier of everything they may read that matches. A document of
     which they may read some portions only is listed under the banner of those."""
     from tearline.service import ItemKind, Query
-    from tearline.service.items import printable_text
+    from tearline.service.fields import printable_text
 
     if search is not None:
         if not search:
@@ -211,7 +211,7 @@ def edit_command(
     """Make a new version of an item (earlier versions are kept). Lowering its label takes
     a releasing officer."""
     from tearline.service import Draft
-    from tearline.service.items import marking as marking_of
+    from tearline.service.views import marking as marking_of
 
     with opened(home) as node:
         before = node.items.show(actor, item_id).item
@@ -245,7 +245,7 @@ def edit_command(
 @node_errors
 def versions_command(item_id: str, actor: str, home: str | None, as_json: bool) -> None:
     """The versions of an item PERSON may read (each decided by its own label)."""
-    from tearline.service.items import marking as marking_of
+    from tearline.service.views import marking as marking_of
 
     with opened(home) as node:
         versions = node.items.versions(actor, item_id)
@@ -328,7 +328,7 @@ def release_command(
     """Release a document to an audience (releasing officers): a new document holding only
     the portions the audience may receive; ORCON portions only with the originator's
     recorded consent (`tearline item consent`)."""
-    from tearline.service.items import marking as marking_of
+    from tearline.service.views import marking as marking_of
 
     with opened(home) as node:
         made = node.releases.release(actor, item_id, audience, relido=relido)

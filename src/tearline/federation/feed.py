@@ -42,10 +42,11 @@ from tearline.federation.signing import Rejected
 from tearline.federation.stix import TLP_MARKINGS, parse_time, stix_time
 from tearline.labels.model import Label
 from tearline.service.context import Context
+from tearline.service.drafts import created_record, new_item_id
 from tearline.service.feeds import UNSIGNED, default_label
-from tearline.service.items import created_record, marking, new_item_id
 from tearline.service.principals import PeerRecord
 from tearline.service.records import ItemKind, ItemRecord
+from tearline.service.views import marking
 
 __all__ = ["TLP1_MARKINGS", "FeedInbox", "feed_mark"]
 

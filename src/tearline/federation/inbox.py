@@ -35,12 +35,13 @@ from tearline.labels.schemes import Registry
 from tearline.labels.translate import translate
 from tearline.picture import observation
 from tearline.service.context import Context, Refusal
+from tearline.service.drafts import created_record, new_item_id
 from tearline.service.feeds import UNSIGNED
-from tearline.service.items import created_record, marking, new_item_id
 from tearline.service.observations import new_observation_id
 from tearline.service.ports import Store
 from tearline.service.principals import PEER_PREFIX, PeerRecord
 from tearline.service.records import ItemRecord, ObservationRecord, Portion
+from tearline.service.views import marking
 
 __all__ = ["HELD", "Inbox"]
 

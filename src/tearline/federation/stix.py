@@ -32,8 +32,8 @@ from tearline.labels.codec import from_dict, intern_key, to_dict
 from tearline.labels.model import Label
 from tearline.labels.schemes import Registry
 from tearline.service.context import NodeInfo
-from tearline.service.items import marking
 from tearline.service.records import ItemKind, ItemRecord, Portion
+from tearline.service.views import marking
 
 __all__ = [
     "EXTENSION_ID",

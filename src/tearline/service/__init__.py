@@ -2,7 +2,8 @@
 the audit log in the same transaction as what it does."""
 
 from tearline.service.context import Context, NodeInfo
-from tearline.service.items import Draft, Items, ItemView
+from tearline.service.drafts import Draft
+from tearline.service.items import Items
 from tearline.service.listing import Facets, Page, Query, Summary
 from tearline.service.records import (
     Grant,
@@ -13,6 +14,7 @@ from tearline.service.records import (
     Role,
     VettingEvent,
 )
+from tearline.service.views import ItemView
 
 __all__ = [
     "Context",

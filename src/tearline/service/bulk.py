@@ -21,15 +21,11 @@ from tearline.audit import Record, micros
 from tearline.errors import DataFault, InvalidInput, TearlineError
 from tearline.policy.decide import day_of
 from tearline.service.context import Context
-from tearline.service.items import (
-    Draft,
-    Items,
-    check_fields,
-    created_record,
-    new_item_ids,
-    rendered,
-)
+from tearline.service.drafts import Draft, created_record, new_item_ids
+from tearline.service.fields import check_fields
+from tearline.service.items import Items
 from tearline.service.records import ItemKind, ItemRecord, ItemRow, PersonRecord
+from tearline.service.views import rendered
 
 __all__ = ["Bulk", "Due", "ImportResult"]
 

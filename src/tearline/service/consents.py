@@ -20,7 +20,8 @@ from tearline.audit import Record
 from tearline.errors import InvalidInput
 from tearline.policy.reasons import Reason
 from tearline.service.context import Context, Refusal, denied
-from tearline.service.items import Items, printable_text
+from tearline.service.fields import printable_text
+from tearline.service.items import Items
 from tearline.service.records import Consent, ItemKind, ItemRecord, PersonRecord, Role
 from tearline.service.releases import audience_of
 

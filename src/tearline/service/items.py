@@ -5,153 +5,41 @@ label the person may read; showing one item decides its label first, and an item
 missing, forbidden or malformed gives the same :class:`NotFound` (the refusal is audited,
 the caller learns nothing). Writing above one's own clearance is refused, and lowering an
 item's label takes a releasing officer.
+
+A draft is checked and made a record in :mod:`tearline.service.drafts`, who may write it is
+decided in :mod:`tearline.service.authoring`, and what a reader sees of an item is an
+:class:`~tearline.service.views.ItemView`.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from tearline.audit import Record, decision_record
-from tearline.errors import Denied, InvalidInput, LabelError, NotFound, TearlineError
-from tearline.labels.authority import Authority, read_authority, with_authority
-from tearline.labels.lattice import dominates
+from tearline.audit import Record
+from tearline.errors import NotFound
 from tearline.labels.model import Label
-from tearline.labels.parse import parse, render
+from tearline.labels.parse import parse
 from tearline.labels.rollup import rollup
-from tearline.labels.schemes import Registry
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Decision, Outcome
-from tearline.policy.reasons import Reason, languages
-from tearline.service.context import Context, Refusal, denied
+from tearline.service.authoring import check_downgrade, refuse_write
+from tearline.service.context import Context, Refusal
+from tearline.service.drafts import Draft, created_record, keep_authority, prepare
 from tearline.service.listing import Page, Query, Summary
-from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion, Role
+from tearline.service.records import ItemKind, ItemRecord, PersonRecord
+from tearline.service.views import ItemView, marking
 
-__all__ = [
-    "Draft",
-    "ItemView",
-    "Items",
-    "check_fields",
-    "created_record",
-    "marking",
-    "new_item_id",
-    "new_item_ids",
-    "rendered",
-]
+__all__ = ["Items"]
 
 #: The one answer for an item that is missing, forbidden or malformed.
 NO_SUCH_ITEM = "no such item, or none you may read"
 _ITEM_ID = re.compile(r"i-[0-9a-f]{20}")
 #: What a malformed id is looked up as: an id's length, but no item's (ids are hex digits).
 _DECOY_ID = "i-" + "x" * 20
-_PORTION = re.compile(r"\((?P<mark>[^()\n]{1,200})\)\s+(?P<text>.+)", re.S)
-
-
-def new_item_id() -> str:
-    """A fresh random item id (``i-`` and 20 hex digits): ids tell nothing of order."""
-    return "i-" + secrets.token_hex(10)
-
-
-def new_item_ids(count: int) -> list[str]:
-    """``count`` fresh random item ids, as :func:`new_item_id` makes them, drawn at once."""
-    digits = secrets.token_hex(10 * count)
-    return ["i-" + digits[start : start + 20] for start in range(0, 20 * count, 20)]
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """What an author submits: the marking in a scheme, the content and its facts.
-
-    A document's ``content`` is its portions, one paragraph each (blank lines between),
-    each opening with its portion mark: ``(S//REL TO USA, JPN) text`` — or ``portions``
-    gives them as ``(marking, text)`` pairs (banner or portion form). Its banner is rolled
-    up from them (a stated ``marking`` must protect at least that much).
-    """
-
-    kind: ItemKind
-    title: str
-    content: str
-    marking: str | None = None
-    scheme: str | None = None
-    at: datetime | None = None
-    lat: float | None = None
-    lon: float | None = None
-    authority: str | None = None
-    source_key: str | None = None
-    portions: tuple[tuple[str, str], ...] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ItemView:
-    """An item as one reader sees it: only the portions they may read, and the banner
-    rolled up from those alone. ``display_only``: the reader may be shown the item (or some
-    of its portions) for viewing but not given it — never to export, download or release."""
-
-    item: ItemRecord
-    label: Label
-    portions: tuple[Portion, ...]
-    reader_scheme: str
-    display_only: bool = False
-    #: With the node's placeholders on: the document's order, ``True`` where a portion is
-    #: withheld. Empty otherwise: withheld portions leave no trace.
-    layout: tuple[bool, ...] = ()
-
-    def slots(self) -> list[Portion | None]:
-        """The portions in document order, ``None`` for each withheld one when the node
-        shows placeholders (otherwise just the readable portions)."""
-        shown = iter(self.portions)
-        if not self.layout:
-            return list(shown)
-        return [None if withheld else next(shown) for withheld in self.layout]
-
-
-def marking(label: Label, registry: Registry) -> str:
-    """The canonical marking of ``label`` in its own scheme (a label with no text form, such
-    as one from a STANAG 4774 category condition, is shown by its description)."""
-    cache = registry.cache("node-markings")
-    found: str | None = cache.get(label)
-    if found is None:
-        try:
-            found = render(label, registry=registry)
-        except LabelError:
-            found = str(label)
-        if len(cache) > 100_000:
-            cache.clear()
-        cache[label] = found
-    return found
-
-
-def rendered(label: Label, scheme: str, registry: Registry) -> tuple[str, str]:
-    """``label``'s marking in ``scheme`` (the reader's own), or in its own scheme when it
-    cannot be carried there; returns ``(marking, scheme written in)``."""
-    if label.scheme == scheme:
-        return marking(label, registry), scheme
-    try:
-        return render(label, scheme, registry=registry), scheme
-    except TearlineError:
-        return marking(label, registry), label.scheme
-
-
-def portions(view: ItemView, registry: Registry) -> list[dict[str, Any]]:
-    """A document view's portions as the caller may see them, markings in their scheme.
-    With placeholders on, every portion in order carries its ``position`` (from 0) and
-    ``withheld``; a withheld one carries nothing else (no marking, no text)."""
-    shown: list[dict[str, Any]] = []
-    for position, portion in enumerate(view.slots()):
-        if portion is None:
-            shown.append({"position": position, "withheld": True, "marking": None, "text": None})
-            continue
-        shown_as = rendered(portion.label, view.reader_scheme, registry)[0]
-        entry: dict[str, Any] = {"marking": shown_as, "text": portion.text}
-        if view.layout:
-            entry |= {"position": position, "withheld": False}
-        shown.append(entry)
-    return shown
 
 
 class Items:
@@ -164,112 +52,20 @@ class Items:
 
     # ------------------------------------------------------------------ writing
     def prepare(self, author: PersonRecord, draft: Draft, at: datetime) -> ItemRecord:
-        """Check ``draft`` and make it an item record (nothing written yet).
+        """Check ``draft`` and make it an item record (nothing written yet): see
+        :func:`tearline.service.drafts.prepare`.
 
         Raises:
             LabelError / InvalidInput: the marking, portions or authority block are wrong.
         """
-        scheme = draft.scheme or author.clearance_scheme
-        portions = self._portions(draft, scheme)
-        label = self._label(draft, scheme, portions)
-        authority = None
-        if draft.authority is not None:
-            block = self._ctx.registry.scheme(scheme)
-            authority = read_authority(
-                draft.authority.strip().splitlines(), block, document_date=at.date()
-            )
-            label = with_authority(label, authority)
-        _check_draft(draft)
-        return ItemRecord(
-            id=new_item_id(), kind=draft.kind, label=label, title=draft.title.strip(),
-            content=self._content(draft, portions), at=draft.at or at, created=at, modified=at,
-            created_by=author.id, originator_nation=author.nationalities[0],
-            originator_org=author.organisation, lat=draft.lat, lon=draft.lon,
-            classified_by=authority.classified_by if authority else None,
-            derived_from=authority.derived_from if authority else None,
-            declassify_on=authority.declassify_on if authority else None,
-            declassify_event=authority.event if authority else None,
-            exemption=authority.exemption if authority else None,
-            portions=portions, source_key=draft.source_key,
-        )  # fmt: skip
+        return prepare(author, draft, at, self._ctx.registry)
 
-    def _portions(self, draft: Draft, scheme: str) -> tuple[Portion, ...]:
-        if draft.kind is not ItemKind.DOCUMENT:
-            return ()
-        if draft.portions is not None:
-            return self._given_portions(draft.portions, scheme)
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", draft.content) if p.strip()]
-        if not paragraphs:
-            raise InvalidInput("a document needs portions: paragraphs opening with (MARKING)")
-        portions = []
-        for number, paragraph in enumerate(paragraphs, 1):
-            found = _PORTION.fullmatch(paragraph)
-            if found is None:
-                raise InvalidInput(
-                    f"portion {number} does not open with its portion mark, e.g. "
-                    f'"(S//REL TO USA, JPN) text": {paragraph[:30]!r}'
-                )
-            mark = found["mark"]
-            label = parse(f"({mark})", scheme, form="portion", registry=self._ctx.registry)
-            portions.append(Portion(label, found["text"]))
-        return tuple(portions)
-
-    def _content(self, draft: Draft, portions: tuple[Portion, ...]) -> str:
-        """The text kept as the item's content: a document given as portions is written out
-        in the paragraph form (portion mark, text) that ``--content-file`` reads."""
-        if draft.portions is None:
-            return draft.content
-        return "\n\n".join(
-            f"{render(p.label, form='portion', registry=self._ctx.registry)} {p.text}"
-            for p in portions
-        )
-
-    def _given_portions(
-        self, given: tuple[tuple[str, str], ...], scheme: str
-    ) -> tuple[Portion, ...]:
-        if not given:
-            raise InvalidInput("a document needs at least one portion")
-        portions = []
-        for number, (mark, text) in enumerate(given, 1):
-            try:
-                label = parse(mark.strip(), scheme, registry=self._ctx.registry)
-            except LabelError as problem:
-                raise InvalidInput(f"portion {number}: {problem}") from None
-            if not text.strip():
-                raise InvalidInput(f"portion {number} has no text")
-            portions.append(Portion(label, text))
-        return tuple(portions)
-
-    def _label(self, draft: Draft, scheme: str, portions: tuple[Portion, ...]) -> Label:
-        stated = None
-        if draft.marking is not None:
-            stated = parse(draft.marking.strip(), scheme, registry=self._ctx.registry)
-        if not portions:
-            if stated is None:
-                raise InvalidInput('an item needs its marking: --marking "SECRET//REL TO USA, JPN"')
-            return stated
-        return rollup([p.label for p in portions], registry=self._ctx.registry, banner=stated)
-
-    def refuse_write(self, author: PersonRecord, item: ItemRecord, at: datetime, action: str
-                      ) -> None:  # fmt: skip
-        labels = [item.label, *(p.label for p in item.portions)]
-        for label in labels:
-            decision = decide(author.as_person(), label, Action.READ, at,
-                              registry=self._ctx.registry)  # fmt: skip
-            if not decision.permitted:
-                written = marking(label, self._ctx.registry)
-                problem = (
-                    f"{author.id} may not write {written!r}: it is above what they may read "
-                    f"({'; '.join(decision.reasons_in('en'))})"
-                )
-                raise Refusal(
-                    Denied(
-                        problem,
-                        decision.reasons_in("en"),
-                        {code: decision.reasons_in(code) for code in languages()},
-                    ),
-                    decision_record(at, author.id, action, item.id, decision, marking=written),
-                )
+    def refuse_write(
+        self, author: PersonRecord, item: ItemRecord, at: datetime, action: str
+    ) -> None:
+        """Refuse ``item`` if ``author`` may not read all its labels: see
+        :func:`tearline.service.authoring.refuse_write`."""
+        refuse_write(author, item, at, action, self._ctx.registry)
 
     def add(self, actor_id: str, draft: Draft) -> ItemRecord:
         """Store a new item written by ``actor_id``.
@@ -306,7 +102,7 @@ class Items:
             before = self._readable_item(author, item_id, at, "item.edit")
             fresh = self.prepare(author, replace(draft, kind=before.kind), at)
             if draft.authority is None:
-                fresh = _keep_authority(before, fresh)
+                fresh = keep_authority(before, fresh)
             after = replace(
                 fresh, id=before.id, version=before.version + 1, created=before.created,
                 created_by=before.created_by, originator_nation=before.originator_nation,
@@ -314,7 +110,7 @@ class Items:
                 source_key=before.source_key,
             )  # fmt: skip
             self.refuse_write(author, after, at, "item.edit")
-            lowered = self._check_downgrade(author, before, after, at)
+            lowered = check_downgrade(author, before, after, at, self._ctx.registry)
             self._ctx.store.revise_item(before, after, author.id)
             detail = {"version": after.version, "reason": reason,
                       "from": marking(before.label, self._ctx.registry),
@@ -324,23 +120,6 @@ class Items:
             return after
 
         return self._ctx.run(work)
-
-    def _check_downgrade(
-        self, author: PersonRecord, before: ItemRecord, after: ItemRecord, at: datetime
-    ) -> bool:
-        """Whether ``after`` lowers ``before``'s label (a downgrade), refused unless
-        ``author`` is a releasing officer."""
-        if dominates(after.label, before.label, registry=self._ctx.registry):
-            return False
-        if author.has_role(Role.RELEASING_OFFICER):
-            return True
-        reason = Reason.downgrade(marking(after.label, self._ctx.registry),
-                                  marking(before.label, self._ctx.registry))  # fmt: skip
-        problem = reason.text()
-        raise Refusal(
-            denied(problem, reason),
-            Record(at, author.id, "item.downgrade", before.id, "deny", {"reason": problem}),
-        )
 
     # ------------------------------------------------------------------ reading
     def _decided(
@@ -599,63 +378,3 @@ def _refused(
         record = Record(at, actor, action, item_id[:64], "deny",
                         {"rules": list(decision.rule_ids)})  # fmt: skip
     return Refusal(NotFound(NO_SUCH_ITEM), record)
-
-
-def _keep_authority(before: ItemRecord, fresh: ItemRecord) -> ItemRecord:
-    """``fresh`` carrying ``before``'s classification authority block (an edit that gives no
-    new block keeps the old one, and the label keeps its declassification date)."""
-    if before.classified_by is None:
-        return fresh
-    block = Authority(
-        before.classified_by, before.derived_from, None, before.declassify_on,
-        before.exemption, before.declassify_event,
-    )  # fmt: skip
-    return replace(
-        fresh, label=with_authority(fresh.label, block), classified_by=before.classified_by,
-        derived_from=before.derived_from, declassify_on=before.declassify_on,
-        declassify_event=before.declassify_event, exemption=before.exemption,
-    )  # fmt: skip
-
-
-def created_record(item: ItemRecord, at: datetime, registry: Registry) -> Record:
-    """The audit record of a new item."""
-    detail = {"kind": str(item.kind), "marking": marking(item.label, registry),
-              "version": item.version}  # fmt: skip
-    return Record(at, item.created_by, "item.create", item.id, "done", detail)
-
-
-def printable_text(value: str, what: str, limit: int) -> None:
-    """Refuse text that could spoof a terminal or a log: control and format characters (an
-    escape sequence, a bidirectional override), or more than ``limit`` characters."""
-    if len(value) > limit:
-        raise InvalidInput(f"{what} is {len(value)} characters long; at most {limit}")
-    if value.isprintable():  # the common case, in C: no character of any category below
-        return
-    for column, char in enumerate(value, 1):
-        if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
-            raise InvalidInput(
-                f"{what} holds the control character U+{ord(char):04X} at column {column}; "
-                "remove it"
-            )
-
-
-def _check_draft(draft: Draft) -> None:
-    check_fields(draft.title, draft.lat, draft.lon)
-
-
-def check_fields(title: str, lat: float | None, lon: float | None) -> None:
-    """Refuse a draft's title (empty, too long, control characters) or position (one
-    coordinate without the other, or off the globe).
-
-    Raises:
-        InvalidInput: which field is wrong and how to fix it.
-    """
-    if not title.strip():
-        raise InvalidInput("an item needs a title: --title TEXT")
-    printable_text(title, "the title", 300)
-    if (lat is None) != (lon is None):
-        raise InvalidInput("give both --lat and --lon, or neither")
-    if lat is not None and not -90 <= lat <= 90:
-        raise InvalidInput(f"latitude {lat} is off the globe: use -90 to 90")
-    if lon is not None and not -180 <= lon <= 180:
-        raise InvalidInput(f"longitude {lon} is off the globe: use -180 to 180")

@@ -47,8 +47,8 @@ from tearline.policy.decide import decide
 from tearline.policy.model import Action
 from tearline.policy.reasons import Reason, languages
 from tearline.service.context import Context, Refusal, denied
-from tearline.service.items import marking as written
 from tearline.service.records import ObservationRecord, PersonRecord, Role
+from tearline.service.views import marking as written
 
 __all__ = [
     "NO_SUCH_OBSERVATION",

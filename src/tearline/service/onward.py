@@ -21,9 +21,9 @@ from tearline.errors import Denied, InvalidInput, NotFound
 from tearline.policy.decide import decide
 from tearline.policy.model import Action, Status
 from tearline.service.context import Context, Refusal
-from tearline.service.items import marking
 from tearline.service.principals import PEER_PREFIX
 from tearline.service.records import ItemRecord, Role
+from tearline.service.views import marking
 
 __all__ = ["OnwardRelease"]
 

@@ -35,10 +35,10 @@ from tearline.policy.model import Status
 from tearline.policy.reasons import Reason
 from tearline.service.context import Context, Refusal, denied, scheme_of_nation
 from tearline.service.feeds import FeedSpec, default_label, feed_credential, feed_record
-from tearline.service.items import marking
 from tearline.service.ports import Sealer, Signer
 from tearline.service.principals import OPERATOR_PREFIX, PeerRecord
 from tearline.service.records import Role
+from tearline.service.views import marking
 
 __all__ = ["PeerSpec", "Peers"]
 

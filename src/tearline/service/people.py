@@ -17,7 +17,7 @@ from tearline.policy.decide import day_of
 from tearline.policy.model import Person, Status
 from tearline.policy.reasons import Reason
 from tearline.service.context import Context, Refusal, denied, scheme_of_nation
-from tearline.service.items import printable_text
+from tearline.service.fields import printable_text
 from tearline.service.records import Grant, PersonRecord, Role, VettingEvent
 
 __all__ = ["People", "new_person_id"]

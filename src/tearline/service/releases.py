@@ -22,7 +22,8 @@ from tearline.labels.rollup import rollup
 from tearline.labels.schemes import Registry
 from tearline.policy.reasons import Reason
 from tearline.service.context import Context, Refusal, denied
-from tearline.service.items import Items, marking, new_item_id
+from tearline.service.drafts import new_item_id
+from tearline.service.items import Items
 from tearline.service.records import (
     Consent,
     ItemKind,
@@ -31,6 +32,7 @@ from tearline.service.records import (
     Portion,
     Role,
 )
+from tearline.service.views import marking
 
 __all__ = ["Release", "Releases", "audience_of", "consented"]
 

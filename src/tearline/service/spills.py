@@ -18,7 +18,8 @@ from typing import Any
 from tearline.audit import Record
 from tearline.errors import Conflict, InvalidInput, NotFound
 from tearline.service.context import Context
-from tearline.service.items import Items, printable_text
+from tearline.service.fields import printable_text
+from tearline.service.items import Items
 from tearline.service.people import People
 from tearline.service.records import Incident
 

@@ -11,7 +11,7 @@ import pytest
 from support.node import Cast
 from tearline.audit import Record, micros
 from tearline.errors import DataFault, InvalidInput
-from tearline.service.items import created_record
+from tearline.service.drafts import created_record
 
 MARKINGS = ("SECRET//REL TO USA, JPN", "SECRET//NOFORN", "UNCLASSIFIED")
 DOCUMENT = "(S//NF) first paragraph\n\n(U) second paragraph"

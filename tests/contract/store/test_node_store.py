@@ -42,7 +42,7 @@ def test_the_japanese_reader_sees_markings_in_their_own_scheme(world: Cast) -> N
     world.node.items.add(world.us_analyst.id, report("SECRET//REL TO USA, JPN"))
     page, reader = world.node.items.page(world.jp_analyst.id, Query())
     assert reader.clearance_scheme == "jp"
-    from tearline.service.items import rendered
+    from tearline.service.views import rendered
 
     marking, scheme = rendered(page.items[0].label, "jp", world.node.registry)
     assert scheme == "jp"
@@ -74,7 +74,7 @@ def test_a_document_shows_each_reader_only_their_portions_and_their_banner(world
     assert world.node.items.show(world.us_analyst.id, doc.id).label == doc.label
     view = world.node.items.show(world.us_analyst.id, doc.id)
     assert [p.text for p in view.portions] == ["shared", "us only", "open"]
-    from tearline.service.items import marking
+    from tearline.service.views import marking
 
     assert marking(view.label, world.node.registry) == "SECRET//NOFORN"
     # the banner is NOFORN, but the Japanese analyst sees the portions shared with Japan
@@ -341,7 +341,7 @@ def test_a_label_interned_in_a_rolled_back_transaction_is_forgotten(
     # A new label may now take the id the rolled-back one had; the old one must not reuse it.
     shared = world.node.items.add(world.us_analyst.id, report("SECRET//REL TO USA, JPN", "a"))
     secret = world.node.items.add(world.us_analyst.id, report("SECRET//NOFORN", "b"))
-    from tearline.service.items import marking
+    from tearline.service.views import marking
 
     registry = world.node.registry
     shown = {
