@@ -226,35 +226,45 @@ class Outbox:
         ctx = self._ctx
         nations = frozenset(reader.nationalities)
         person = reader.as_person()
+        memo: Memo = {}
+        goes: dict[Label, bool] = {}  # decided once a label: many observations share one
         while True:
             rows = ctx.store.readable_observations_added(
                 readable, filters.added_after, after, _CHUNK
             )
             for record, modified in rows:
                 after = modified, record.observation.id
-                found = self._observed(record, modified, person, nations, at, filters.ids)
+                label = record.observation.label
+                if label not in goes:
+                    goes[label] = self._may_go(label, person, nations, at)
+                if not goes[label]:
+                    continue
+                found = self._observed(record, modified, filters.ids, memo)
                 if found is not None:
                     yield found
             if len(rows) < _CHUNK:
                 return
 
+    def _may_go(self, label: Label, person: Person, nations: frozenset[str], at: datetime) -> bool:
+        """Whether an observation under ``label`` may be read by ``person`` and given to
+        ``nations`` (the release filter, as for an item's label)."""
+        if withheld_because(label, nations) is not None:
+            return False
+        return decide(person, label, Action.READ, at, registry=self._ctx.registry).permitted
+
     def _observed(
-        self, record: ObservationRecord, modified: datetime, person: Person,
-        nations: frozenset[str], at: datetime, ids: frozenset[str] | None,
+        self, record: ObservationRecord, modified: datetime, ids: frozenset[str] | None,
+        memo: Memo,
     ) -> _Candidate | None:  # fmt: skip
-        """What of ``record`` (its current version, made at ``modified``) goes: all of it,
-        under its own label, or nothing."""
+        """``record`` (its current version, made at ``modified``; its label may go) as it
+        goes — all of it, under its own label — unless ``ids`` leaves it out."""
         ctx = self._ctx
         obs = record.observation
         if ids is not None and stix_id_of(ctx.node, obs.id) not in ids:
             return None
-        if (
-            withheld_because(obs.label, nations) is not None
-            or not decide(person, obs.label, Action.READ, at, registry=ctx.registry).permitted
-        ):
-            return None
         obj, markings = observation_object(obs, ctx.node, ctx.registry, created=record.created,
-                                           modified=modified, version=record.version)  # fmt: skip
+                                           modified=modified, version=record.version,
+                                           memo=memo)  # fmt: skip
         return _Candidate(obs.id, record.version, modified, str(obj["id"]), obs.label, (),
                           obj, markings)  # fmt: skip
 
