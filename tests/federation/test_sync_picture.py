@@ -163,6 +163,37 @@ def test_a_batch_is_paged_through_one_change_at_a_time(pair: tuple[Side, Side]) 
     assert sum(len(t["observations"]) for t in _tracks(jp)) == 20
 
 
+def test_an_observation_taken_from_the_pages_is_not_pushed_twice(
+    pair: tuple[Side, Side],  # noqa: F811
+) -> None:
+    us, jp = pair
+    _file(us, US_SHARED, 35.0, "USA")
+    _file(us, "SECRET//NOFORN", 36.0, "USA")
+    code, result = jp.sync()  # JP pulls US's items only: observations come by US's push
+    assert code == 0, result
+    assert _counts(result) == [("us-node", 0, 0, 0)]
+    assert _tracks(jp) == []
+    # A TAXII client with JP's credential finds the observation on US's pages; JP takes it
+    with jp.node.store.transaction(write=False):
+        peer = jp.node.store.peer("us-node")
+    assert peer is not None
+    token = jp.node.peers.outgoing_token(peer)
+    assert token is not None
+    with TaxiiClient("us-node", us.served.base, token) as client:
+        page = client.objects(client.collection(), added_after=None, next_=None, limit=10,
+                              types={"observed-data"})  # fmt: skip
+    assert [o["type"] for o in page.objects if o["type"] != "marking-definition"] == [
+        "observed-data"
+    ]
+    status = jp.node.inbox.add("peer:us-node", page.objects, keep=False)
+    assert (status["success_count"], status["failure_count"]) == (1, 0)
+    assert "message" not in status["successes"][0]  # new here
+    code, result = us.sync()  # the push sends the same signed version: held, counted in neither
+    assert code == 0, result
+    assert _counts(result) == [("jp-node", 0, 0, 0)]
+    assert [t["lat"] for t in _tracks(jp)] == [35.0]
+
+
 def test_an_item_raised_beyond_the_peer_or_spilled_is_revoked_there(
     pair: tuple[Side, Side],  # noqa: F811
 ) -> None:
@@ -229,34 +260,3 @@ def test_a_tampered_or_relabelled_observation_is_rejected_and_audited(
     status = jp.node.inbox.add("peer:us-node", [*markings, signed])  # the genuine one
     assert status["success_count"] == 1
     assert [t["lat"] for t in _tracks(jp)] == [34.0]
-
-
-def test_an_observation_taken_from_the_pages_is_not_pushed_twice(
-    pair: tuple[Side, Side],  # noqa: F811
-) -> None:
-    us, jp = pair
-    _file(us, US_SHARED, 35.0, "USA")
-    _file(us, "SECRET//NOFORN", 36.0, "USA")
-    code, result = jp.sync()  # JP pulls US's items only: observations come by US's push
-    assert code == 0, result
-    assert _counts(result) == [("us-node", 0, 0, 0)]
-    assert _tracks(jp) == []
-    # A TAXII client with JP's credential finds the observation on US's pages; JP takes it
-    with jp.node.store.transaction(write=False):
-        peer = jp.node.store.peer("us-node")
-    assert peer is not None
-    token = jp.node.peers.outgoing_token(peer)
-    assert token is not None
-    with TaxiiClient("us-node", us.served.base, token) as client:
-        page = client.objects(client.collection(), added_after=None, next_=None, limit=10,
-                              types={"observed-data"})  # fmt: skip
-    assert [o["type"] for o in page.objects if o["type"] != "marking-definition"] == [
-        "observed-data"
-    ]
-    status = jp.node.inbox.add("peer:us-node", page.objects, keep=False)
-    assert (status["success_count"], status["failure_count"]) == (1, 0)
-    assert "message" not in status["successes"][0]  # new here
-    code, result = us.sync()  # the push sends the same signed version: held, counted in neither
-    assert code == 0, result
-    assert _counts(result) == [("jp-node", 0, 0, 0)]
-    assert [t["lat"] for t in _tracks(jp)] == [35.0]
