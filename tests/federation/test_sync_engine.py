@@ -219,3 +219,26 @@ def test_a_round_syncs_its_peers_at_the_same_time(world: Cast) -> None:
     world.clock.advance(seconds=2)  # past both pauses: the loop's round does the same
     assert [o.name for o in engine.due()] == ["jp-node", "kr-node"]
     assert waited == [True]
+
+
+def test_the_pull_asks_a_peer_for_its_items_only(world: Cast) -> None:
+    # A Tearline peer's observations come by push (with their revocations); pulling them too
+    # would take each twice, so the pull asks for the item types (TAXII 2.1 §3.5).
+    asked: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/taxii2/":
+            return httpx.Response(200, json={"api_roots": [f"{URL}/taxii2/api/"]})
+        if path == "/taxii2/api/collections/":
+            return httpx.Response(200, json={"collections": [
+                {"id": "c-1", "can_read": True, "can_write": False}]})  # fmt: skip
+        asked.append(request)
+        return httpx.Response(200, json={"more": False, "objects": []})
+
+    engine, _ = _sync(world, answer)
+    (outcome,) = engine.run()
+    assert outcome.error is None, outcome.error
+    (pull,) = asked
+    assert pull.url.path == "/taxii2/api/collections/c-1/objects/"
+    assert pull.url.params["match[type]"] == "note,report"

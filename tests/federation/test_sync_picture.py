@@ -25,6 +25,7 @@ from tearline.federation.observed import observation_object
 from tearline.federation.signing import sign
 from tearline.federation.stix import EXTENSION_ID
 from tearline.federation.sync import SyncLoop
+from tearline.federation.taxii_client import TaxiiClient
 from tearline.labels.parse import parse
 from tearline.service.observations import Report
 
@@ -160,6 +161,37 @@ def test_a_batch_is_paged_through_one_change_at_a_time(pair: tuple[Side, Side]) 
     assert code == 0, result
     assert _counts(result) == [("jp-node", 0, 20, 0)]
     assert sum(len(t["observations"]) for t in _tracks(jp)) == 20
+
+
+def test_an_observation_taken_from_the_pages_is_not_pushed_twice(
+    pair: tuple[Side, Side],  # noqa: F811
+) -> None:
+    us, jp = pair
+    _file(us, US_SHARED, 35.0, "USA")
+    _file(us, "SECRET//NOFORN", 36.0, "USA")
+    code, result = jp.sync()  # JP pulls US's items only: observations come by US's push
+    assert code == 0, result
+    assert _counts(result) == [("us-node", 0, 0, 0)]
+    assert _tracks(jp) == []
+    # A TAXII client with JP's credential finds the observation on US's pages; JP takes it
+    with jp.node.store.transaction(write=False):
+        peer = jp.node.store.peer("us-node")
+    assert peer is not None
+    token = jp.node.peers.outgoing_token(peer)
+    assert token is not None
+    with TaxiiClient("us-node", us.served.base, token) as client:
+        page = client.objects(client.collection(), added_after=None, next_=None, limit=10,
+                              types={"observed-data"})  # fmt: skip
+    assert [o["type"] for o in page.objects if o["type"] != "marking-definition"] == [
+        "observed-data"
+    ]
+    status = jp.node.inbox.add("peer:us-node", page.objects, keep=False)
+    assert (status["success_count"], status["failure_count"]) == (1, 0)
+    assert "message" not in status["successes"][0]  # new here
+    code, result = us.sync()  # the push sends the same signed version: held, counted in neither
+    assert code == 0, result
+    assert _counts(result) == [("jp-node", 0, 0, 0)]
+    assert [t["lat"] for t in _tracks(jp)] == [35.0]
 
 
 def test_an_item_raised_beyond_the_peer_or_spilled_is_revoked_there(

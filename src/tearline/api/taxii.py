@@ -13,6 +13,12 @@ Endpoints (TAXII 2.1 section numbers):
   ``…/objects/{object_id}/versions/`` (§5.8), with ``limit``/``next`` paging (§3.4),
   ``added_after`` (§3.4.2), ``match[id]`` and ``match[type]`` (§3.5).
 
+The collection holds the node's items (``report``, ``note``) and its live picture's
+observations (``observed-data``) in one order — ``date_added`` (§3.4.2: the time of the
+object's current version), then the local id — so ``added_after`` and one ``next`` token
+cover both, and a retracted observation leaves the pages as an item that may no longer be
+given does.
+
 Every request is authenticated (``Authorization: Bearer``, a peer's ``tlp_`` credential or a
 person's token: §1.6.5 leaves the scheme to the server) and carries ``Accept:
 application/taxii+json;version=2.1`` (§1.6.8.1; otherwise 406). Answers are
@@ -266,7 +272,8 @@ def _collection_routes(app: FastAPI, node: Node) -> None:
         collection_id: str, who: Reader, limit: _Limit = 100, next: _Text = None,
         added_after: _Text = None, match_id: _Ids = None, match_type: _Types = None,
     ) -> Response:  # fmt: skip
-        """Objects (TAXII 2.1 §5.4), each with the marking-definitions it refers to."""
+        """Objects (TAXII 2.1 §5.4) — items and observations, oldest version first — each
+        with the marking-definitions it refers to."""
         check(collection_id)
         page = outbox.objects(who.id, _filters(limit, next, added_after, match_id, match_type))
         body, headers = _envelope(page)
@@ -299,8 +306,9 @@ def _collection_routes(app: FastAPI, node: Node) -> None:
 
     @app.get("/api/collections/{collection_id}/objects/{object_id}/versions/")
     def versions(collection_id: str, object_id: str, who: Reader) -> Response:
-        """An object's versions (TAXII 2.1 §5.8): a node gives only an item's current
-        version, so the one version listed is that (earlier versions are superseded)."""
+        """An object's versions (TAXII 2.1 §5.8): a node gives only an item's or an
+        observation's current version, so the one version listed is that (earlier versions
+        are superseded)."""
         check(collection_id)
         page = outbox.manifest(who.id, Filters(ids=frozenset({object_id[:200]})))
         if not page.objects:

@@ -7,7 +7,9 @@ recorded and audited there (``stix.release``):
 - **observations** (STIX ``observed-data``, :mod:`tearline.federation.observed`), from a
   cursor over their last change (audit sequence number, then id): a live one the peer may read
   and be given goes as its current version; one retracted, or relabelled beyond the peer, that
-  went to it before goes as its revocation under the label the peer was given;
+  went to it before goes as its revocation under the label the peer was given. (The live ones
+  are on the collection's pages too, for any TAXII client; the push is a peer's fast path and
+  carries the revocations a page cannot. The version signed is the same either way.)
 - **item revocations**: an item given to the peer whose newer version it may not be given, or
   that a spill purged, goes as a ``report`` with ``revoked: true`` under the label the peer
   was given, carrying no content.

@@ -31,6 +31,7 @@ from typing import Any, Final
 from tearline.errors import InvalidInput
 from tearline.federation.stix import (
     EXTENSION_ID,
+    Memo,
     _label_refs,
     _own_label,
     _uuid,
@@ -58,12 +59,13 @@ def stix_id_of(node: NodeInfo, observation_id: str) -> str:
 def observation_object(
     obs: Observation, node: NodeInfo, registry: Registry, *, created: datetime,
     modified: datetime, version: int, label: Label | None = None, revoked: bool = False,
+    memo: Memo | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
     """``obs`` as ``observed-data``, and the marking-definitions it refers to. ``label``
     (default: the observation's) is the one that goes — a revocation carries the label the
-    peer was given."""
+    peer was given. ``memo``: the marking-definitions of a page's labels, made once."""
     label = obs.label if label is None else label
-    markings = {m["id"]: m for m in _label_refs(label, node, registry)}
+    markings = {m["id"]: m for m in _label_refs(label, node, registry, memo)}
     report: dict[str, Any] = {
         "id": obs.id, "lat": obs.lat, "lon": obs.lon, "kind": str(obs.kind),
         "source_nation": obs.source_nation, "sensor": obs.sensor,

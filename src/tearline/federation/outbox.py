@@ -1,6 +1,15 @@
 """What a peer node is given: the release filter, the signing of each object version when it
 is first released, and the record and audit of every release.
 
+The node's one TAXII collection holds its items (``report``, documents as ``report``,
+observation items as ``note``) and its live picture's observations (``observed-data``,
+:mod:`tearline.federation.observed`) in one order: by ``date_added``, the time of the
+object's current version, then the local id (an item's ``i-…`` before an observation's
+``o-…`` of the same instant), so one ``next`` token (:mod:`tearline.federation.pages`)
+continues both. A page reads each source a chunk at a time in that order and merges them: it
+costs what it holds, not the whole collection; a source a filter (``match[type]``,
+``match[id]``) cannot match is not read at all.
+
 A peer reads as a person of its nation cleared at its agreement's ceiling (the policy decides
 every label and every portion exactly as for that person), and on top of that read decision
 the **release filter** decides what may *leave*: only what is releasable to the peer's
@@ -9,25 +18,34 @@ NOFORN, never DISPLAY ONLY. A document goes with exactly the portions that pass 
 banner rolled up from those alone; one with none does not go. A translated label is filtered
 by each label it came from as well.
 
-**Third-party rule**: an item received from a peer never leaves through this door again —
-not to another peer, not back. It goes on only as its originator signed it, when the
-originator consented (:mod:`tearline.federation.onward`). This node's own items carry their
-originator's consent (``onward``) in their signed form when a releasing officer gave one.
+**Third-party rule**: an item or observation received from a peer never leaves through
+this door again — not to another peer, not back. An item goes on only as its originator
+signed it, when the originator consented (:mod:`tearline.federation.onward`). This node's
+own items carry their originator's consent (``onward``) in their signed form when a
+releasing officer gave one.
 
 **Release guard** (:mod:`tearline.service.guard`): what passes the filter is checked for its
 content too — words that must never leave, near-duplicates of what the reader may not read —
-and a hit is held for a releasing officer instead of given out.
+and a hit is held for a releasing officer instead of given out. (Items only: an observation
+carries no free text, and its push — :class:`~tearline.federation.changes.Changes` — is not
+guarded either.)
+
+An observation is given whole under its own label or not at all; a retracted one is not
+listed (as an item that may no longer be given is not); its revocation goes to a peer that
+held it by push. The same signature serves the page and the push: each object version is
+signed once, when first released, and the signature is kept.
 
 The same door serves a person's token (a person of this node reads what would be released
 to their own nation); every object given out is audited (``stix.release``, naming the
-principal, the item, its version and the STIX id) and recorded with its signature.
+principal, the item or observation, its version and the STIX id) and recorded with its
+signature; a manifest page is audited ``stix.manifest`` (nothing leaves, nothing is signed).
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
+import heapq
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,7 +54,16 @@ from itertools import islice
 from typing import Any, Final
 
 from tearline.audit import Record
-from tearline.errors import InvalidInput
+from tearline.federation.observed import OBSERVED, observation_object, stix_id_of
+from tearline.federation.pages import (
+    MAX_PAGE,
+    Envelope,
+    Filters,
+    Shared,
+    added_after,
+    position_of,
+    token_of,
+)
 from tearline.federation.signing import Markings, markings_digest, signed_bytes, with_signature
 from tearline.federation.stix import NAMESPACE, Memo, item_object, parse_time
 from tearline.labels.model import Label
@@ -47,16 +74,25 @@ from tearline.service.context import Context
 from tearline.service.guard import ReleaseGuard
 from tearline.service.ports import Signer
 from tearline.service.principals import PEER_PREFIX
-from tearline.service.records import ItemKind, ItemRecord, PersonRecord, Portion
+from tearline.service.records import (
+    ItemKind,
+    ItemRecord,
+    ObservationRecord,
+    PersonRecord,
+    Portion,
+)
 
-__all__ = ["Envelope", "Filters", "Outbox", "Shared", "withheld_because"]
+__all__ = [
+    "ITEM_TYPES", "MAX_PAGE", "Envelope", "Filters", "Outbox", "Shared", "added_after",
+    "withheld_because",
+]  # fmt: skip
 
-#: The most objects one page holds (TAXII 2.1 §3.4: the server may cap ``limit``).
-MAX_PAGE: Final = 1000
-#: How many changed items are read from the store at a time.
+#: How many changed items (or observations) are read from the store at a time.
 _CHUNK: Final = 500
 _TYPES: Final = {ItemKind.REPORT: "report", ItemKind.DOCUMENT: "report",
                  ItemKind.OBSERVATION: "note"}  # fmt: skip
+#: The STIX types items go as (and a peer's sync pulls and pushes as items).
+ITEM_TYPES: Final = frozenset(_TYPES.values())
 
 
 def withheld_because(label: Label, nations: frozenset[str]) -> str | None:
@@ -82,75 +118,32 @@ def _withheld(label: Label, nations: frozenset[str]) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Filters:
-    """What a TAXII request asks for (TAXII 2.1 §3.4, §5.3): objects added after a time,
-    at most ``limit`` of them, continuing from ``next``, of these ids or types only."""
-
-    added_after: datetime | None = None
-    limit: int = 100
-    next: str | None = None
-    ids: frozenset[str] | None = None
-    types: frozenset[str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Shared:
-    """One object given out: the signed STIX object, its marking-definitions, when it was
-    added to the collection (the time of its version) and its version (``modified``)."""
-
-    obj: dict[str, Any]
-    markings: list[dict[str, Any]]
-    added: datetime
-    version: str
-
-
-@dataclass(frozen=True, slots=True)
-class Envelope:
-    """A page: the objects, whether more follow, and the token that continues it."""
-
-    objects: list[Shared]
-    more: bool
-    next: str | None
-
-    def wire(self) -> list[dict[str, Any]]:
-        """The page's STIX objects as a TAXII envelope lists them: each marking-definition
-        once, ahead of the objects that refer to it."""
-        found: dict[str, dict[str, Any]] = {}
-        for shared in self.objects:
-            for definition in shared.markings:
-                found.setdefault(str(definition["id"]), definition)
-            found[str(shared.obj["id"])] = shared.obj
-        return list(found.values())
-
-
-@dataclass(frozen=True, slots=True)
 class _Candidate:
-    item: ItemRecord
+    """An object that may be given: the local item or observation (id and version) it is
+    the version of, when that version was made (its ``date_added``), what of it goes."""
+
+    local_id: str
+    version: int
+    added: datetime
     stix_id: str
     label: Label
     portions: tuple[Portion, ...]
     obj: dict[str, Any]
     markings: list[dict[str, Any]]
 
-
-def _cursor(item: ItemRecord) -> tuple[datetime, str]:
-    return item.modified, item.id
-
-
-def _token(position: tuple[datetime, str]) -> str:
-    text = f"{position[0].isoformat()}|{position[1]}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    @property
+    def position(self) -> tuple[datetime, str]:
+        """Where it stands in the collection: its version's time, then its local id (an
+        item's ``i-…`` and an observation's ``o-…`` never meet, so this orders both)."""
+        return self.added, self.local_id
 
 
-def _position(token: str) -> tuple[datetime, str]:
-    try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        when, stix_id = text.split("|", 1)
-        return datetime.fromisoformat(when), stix_id
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidInput(
-            "next: give the `next` value of the previous page as it was returned"
-        ) from None
+def _wanted(filters: Filters, types: frozenset[str]) -> bool:
+    """Whether ``filters`` can match an object of one of ``types`` (a source that cannot
+    is not read at all)."""
+    if filters.types is not None and not filters.types & types:
+        return False
+    return filters.ids is None or any(i.partition("--")[0] in types for i in filters.ids)
 
 
 class Outbox:
@@ -174,14 +167,27 @@ class Outbox:
     def _candidates(
         self, reader: PersonRecord, at: datetime, filters: Filters
     ) -> Iterator[_Candidate]:
-        """The items ``reader`` may read and be given, with what of each goes, oldest
-        version first from where ``filters`` start (read a chunk at a time: a page costs
-        what it holds, not the whole collection)."""
+        """The items and observations ``reader`` may read and be given, with what of each
+        goes, in one order — oldest version first (``date_added``, then local id) from where
+        ``filters`` start — merged from the two sources, each read a chunk at a time: a page
+        costs what it holds, not the whole collection."""
+        readable = self._ctx.readable.for_person(reader, at)
+        after = None if filters.next is None else position_of(filters.next)
+        sources = []
+        if _wanted(filters, ITEM_TYPES):
+            sources.append(self._items(reader, readable, at, filters, after))
+        if _wanted(filters, frozenset({OBSERVED})):
+            sources.append(self._observations(reader, readable, at, filters, after))
+        return heapq.merge(*sources, key=lambda c: c.position)
+
+    def _items(
+        self, reader: PersonRecord, readable: Sequence[int], at: datetime, filters: Filters,
+        after: tuple[datetime, str] | None,
+    ) -> Iterator[_Candidate]:  # fmt: skip
+        """The items of :meth:`_candidates`, in their order, a chunk at a time."""
         ctx = self._ctx
-        readable = ctx.readable.for_person(reader, at)
         nations = frozenset(reader.nationalities)
         person = reader.as_person()
-        after = None if filters.next is None else _position(filters.next)
         guard = None if self._guard is None else self._guard.check(reader, readable)
         memo: Memo = {}
         while True:
@@ -194,7 +200,7 @@ class Outbox:
                 item = items.get(item_id)
                 if item is None:  # pragma: no cover - read in the same transaction
                     continue
-                after = _cursor(item)
+                after = item.modified, item.id
                 consent = onward.get((item.id, item.version), ())
                 found = self._candidate(item, person, nations, at, memo, consent)
                 if found is not None and (
@@ -206,6 +212,61 @@ class Outbox:
                     yield found
             if len(ids) < _CHUNK:
                 return
+
+    def _observations(
+        self, reader: PersonRecord, readable: Sequence[int], at: datetime, filters: Filters,
+        after: tuple[datetime, str] | None,
+    ) -> Iterator[_Candidate]:  # fmt: skip
+        """This node's own live observations of :meth:`_candidates`, in their order, a chunk
+        at a time: those the reader may read and be given (the release filter, as for
+        items), as ``observed-data``. Never one received from a peer (the third-party rule:
+        the store does not return them), never a retracted one; a retraction or a label
+        raised beyond a peer that held it goes to it as a revocation, by push
+        (:class:`~tearline.federation.changes.Changes`)."""
+        ctx = self._ctx
+        nations = frozenset(reader.nationalities)
+        person = reader.as_person()
+        memo: Memo = {}
+        goes: dict[Label, bool] = {}  # decided once a label: many observations share one
+        while True:
+            rows = ctx.store.readable_observations_added(
+                readable, filters.added_after, after, _CHUNK
+            )
+            for record, modified in rows:
+                after = modified, record.observation.id
+                label = record.observation.label
+                if label not in goes:
+                    goes[label] = self._may_go(label, person, nations, at)
+                if not goes[label]:
+                    continue
+                found = self._observed(record, modified, filters.ids, memo)
+                if found is not None:
+                    yield found
+            if len(rows) < _CHUNK:
+                return
+
+    def _may_go(self, label: Label, person: Person, nations: frozenset[str], at: datetime) -> bool:
+        """Whether an observation under ``label`` may be read by ``person`` and given to
+        ``nations`` (the release filter, as for an item's label)."""
+        if withheld_because(label, nations) is not None:
+            return False
+        return decide(person, label, Action.READ, at, registry=self._ctx.registry).permitted
+
+    def _observed(
+        self, record: ObservationRecord, modified: datetime, ids: frozenset[str] | None,
+        memo: Memo,
+    ) -> _Candidate | None:  # fmt: skip
+        """``record`` (its current version, made at ``modified``; its label may go) as it
+        goes — all of it, under its own label — unless ``ids`` leaves it out."""
+        ctx = self._ctx
+        obs = record.observation
+        if ids is not None and stix_id_of(ctx.node, obs.id) not in ids:
+            return None
+        obj, markings = observation_object(obs, ctx.node, ctx.registry, created=record.created,
+                                           modified=modified, version=record.version,
+                                           memo=memo)  # fmt: skip
+        return _Candidate(obs.id, record.version, modified, str(obj["id"]), obs.label, (),
+                          obj, markings)  # fmt: skip
 
     def _candidate(
         self, item: ItemRecord, person: Person, nations: frozenset[str], at: datetime,
@@ -229,7 +290,8 @@ class Outbox:
             return None
         obj, markings = item_object(item, ctx.node, ctx.registry, label=label,
                                     portions=portions, memo=memo, onward=onward)  # fmt: skip
-        return _Candidate(item, str(obj["id"]), label, portions, obj, markings)
+        return _Candidate(item.id, item.version, item.modified, str(obj["id"]), label,
+                          portions, obj, markings)  # fmt: skip
 
     @property
     def context(self) -> Context:
@@ -270,28 +332,27 @@ class Outbox:
             data = [signed_bytes(c.obj, markings) for c in page]
             digests = [hashlib.sha256(d).hexdigest() for d in data]
             kept = ctx.store.stix_signatures(
-                [(c.stix_id, c.item.modified, d) for c, d in zip(page, digests, strict=True)]
+                [(c.stix_id, c.added, d) for c, d in zip(page, digests, strict=True)]
             )
             shared, records, releases = [], [], []
             for c, signed_data, digest in zip(page, data, digests, strict=True):
                 value = (
-                    kept.get((c.stix_id, c.item.modified, digest))
+                    kept.get((c.stix_id, c.added, digest))
                     or base64.b64encode(bytes.fromhex(self._signer.sign(signed_data))).decode()
                 )
                 signed = with_signature(c.obj, markings, value, self._signer.key_id,
                                         digest=markings_digest(c.obj, markings))  # fmt: skip
-                releases.append((c.stix_id, c.item.modified, digest, c.item.id, c.item.version,
-                                 value))  # fmt: skip
-                shared.append(Shared(signed, c.markings, c.item.modified, c.obj["modified"]))
-                detail = {"stix_id": c.stix_id, "version": c.item.version,
+                releases.append((c.stix_id, c.added, digest, c.local_id, c.version, value))
+                shared.append(Shared(signed, c.markings, c.added, c.obj["modified"]))
+                detail = {"stix_id": c.stix_id, "version": c.version,
                           "portions": len(c.portions), "to": reader.id}  # fmt: skip
-                records.append(Record(at, reader.id, "stix.release", c.item.id, "permit",
+                records.append(Record(at, reader.id, "stix.release", c.local_id, "permit",
                                       detail))  # fmt: skip
             ctx.store.add_stix_releases(reader.id, releases, at)
-            ctx.store.keep_stix_labels([(c.stix_id, c.item.modified, d, c.label)
+            ctx.store.keep_stix_labels([(c.stix_id, c.added, d, c.label)
                                         for c, d in zip(page, digests, strict=True)])  # fmt: skip
             ctx.audit.write(records)
-            token = _token(_cursor(page[-1].item)) if more else None
+            token = token_of(page[-1].position) if more else None
             return Envelope(shared, more, token)
 
         return self._ctx.run(work)
@@ -325,12 +386,12 @@ class Outbox:
             reader = ctx.reader(principal_id)
             page, more = self._select(reader, at, filters)
             shared = [
-                Shared({"id": c.stix_id}, [], c.item.modified, c.obj["modified"])
+                Shared({"id": c.stix_id}, [], c.added, c.obj["modified"])
                 for c in page
             ]  # fmt: skip
             detail = {"objects": [c.stix_id for c in page]}
             ctx.audit.write([Record(at, reader.id, "stix.manifest", "", "permit", detail)])
-            token = _token(_cursor(page[-1].item)) if more else None
+            token = token_of(page[-1].position) if more else None
             return Envelope(shared, more, token)
 
         return self._ctx.run(work)
@@ -339,12 +400,3 @@ class Outbox:
         """What went to ``principal_id``: ``(stix_id, modified, signature, at)`` each."""
         with self._ctx.store.transaction(write=False):
             return self._ctx.store.stix_releases(principal_id)
-
-
-def added_after(text: str | None) -> datetime | None:
-    """The ``added_after`` of a request (TAXII 2.1 §3.4.2), if given.
-
-    Raises:
-        InvalidInput: not a timestamp.
-    """
-    return None if text is None else parse_time(text, "added_after")

@@ -2,7 +2,15 @@
 what this node releases to it — resumable, idempotent, retried, one sync per peer at a time.
 
 **Pull.** The peer's collection is found by discovery (§4.1) and read page by page (§5.4)
-with ``added_after`` the peer's ``date_added`` this node has taken up to. Each page goes
+with ``added_after`` the peer's ``date_added`` this node has taken up to — of a Tearline peer,
+its items only (``match[type]`` ``report`` and ``note``, §3.5; an unsigned feed is read
+whole). Its collection lists its observations too (``observed-data``), but those come by
+push, their fast path: the peer pushes each observation as it changes, from a cursor over
+the audit sequence, together with the revocations of those retracted or relabelled beyond
+this node, which a collection page (current versions only) cannot carry. Pulling them as
+well would take each one twice — signed and recorded there, verified here, then skipped as
+held — and a live version pulled after its pushed revocation or relabel would be refused as
+a replay (counted ``rejected``, audited as tampering). Each page goes
 through :class:`~tearline.federation.inbox.Inbox` — the same intake as a peer's
 add-objects: verified against the peer's key, translated, stored with provenance, audited —
 and only once it is taken (its transaction committed) does the cursor move past it. The next
@@ -11,7 +19,9 @@ page is read while one is taken (the two nodes work at once); pages are taken in
 **Push.** What this node releases to the peer — :class:`~tearline.federation.outbox.Outbox`
 with the peer as reader: the release filter, signed once, each release recorded and audited
 — from the version time this node has pushed up to, POSTed to the peer's add-objects
-(§5.5); the cursor moves once the peer has answered.
+(§5.5); the cursor moves once the peer has answered. Items go from the collection's pages
+(its items only); observations and revocations from
+:class:`~tearline.federation.changes.Changes`, so nothing goes twice.
 
 **Idempotent** on STIX id + ``modified`` + signature: a version the receiver already holds
 is skipped and counted neither pulled nor pushed; the same id and ``modified`` with other
@@ -52,7 +62,7 @@ from tearline.federation.changes import Changes
 from tearline.federation.feed import FeedInbox
 from tearline.federation.inbox import HELD, Inbox
 from tearline.federation.onward import Forwarder
-from tearline.federation.outbox import Envelope, Filters, Outbox
+from tearline.federation.outbox import ITEM_TYPES, Envelope, Filters, Outbox
 from tearline.federation.taxii_client import Collection, Page, TaxiiClient
 from tearline.service.context import Context
 from tearline.service.peers import Peers
@@ -269,9 +279,11 @@ class Sync:
         take: Callable[[PeerRecord, list[Any]], dict[str, Any]] | None = None,
     ) -> None:  # fmt: skip
         cursor = self._state(peer.name).pull_cursor
+        types = None if peer.is_feed else ITEM_TYPES  # a peer's observations come by push
 
         def fetch(token: str | None) -> Page:
-            return client.objects(collection, added_after=cursor, next_=token, limit=self._page)
+            return client.objects(collection, added_after=cursor, next_=token, limit=self._page,
+                                  types=types)  # fmt: skip
 
         # The next page is read while this one is taken, so the peer's work (the release
         # filter, signing) and this node's (verifying, storing) overlap; pages are still
@@ -304,7 +316,7 @@ class Sync:
         token: str | None = None
         while True:
             filters = Filters(added_after=None if token else cursor, limit=self._page,
-                              next=token)  # fmt: skip
+                              next=token, types=ITEM_TYPES)  # fmt: skip
             envelope = self._outbox.objects(peer.principal, filters)
             if not envelope.objects:
                 return

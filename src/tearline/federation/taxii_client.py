@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import ssl
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -187,10 +187,13 @@ class TaxiiClient:
 
     def objects(
         self, collection: Collection, *, added_after: datetime | None, next_: str | None,
-        limit: int,
+        limit: int, types: Iterable[str] | None = None,
     ) -> Page:  # fmt: skip
-        """A page of the collection's objects (§5.4)."""
+        """A page of the collection's objects (§5.4), of ``types`` only if given
+        (``match[type]``, §3.5)."""
         params: dict[str, str] = {"limit": str(limit)}
+        if types is not None:
+            params["match[type]"] = ",".join(sorted(types))
         if added_after is not None:
             params["added_after"] = stix_time(added_after)
         if next_ is not None:

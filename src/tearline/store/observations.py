@@ -160,6 +160,37 @@ class ObservationTables:
         )
         return [(self._record(r), from_us(int(r[17])), int(r[18])) for r in rows]
 
+    def readable_observations_added(
+        self, readable: Sequence[int], since: datetime | None,
+        after: tuple[datetime, str] | None, limit: int,
+    ) -> list[tuple[ObservationRecord, datetime]]:  # fmt: skip
+        """Up to ``limit`` of this node's own live observations (none retracted, none
+        received from a peer) carrying a ``readable`` label id, whose current version was
+        made after ``since`` and comes after the position ``after`` (version time, id), in
+        that order, each with the time of its version: the TAXII collection's observations,
+        read a chunk at a time (index ``observations_added``; the database filters, nothing
+        else is read)."""
+        if not readable:
+            return []
+        member, ids = membership(sorted(set(readable)), self.db.dialect)
+        params: list[Any] = list(ids)
+        # In version order: otherwise SQLite may take the label index and sort every readable
+        # row for each chunk; this walks the (modified, id) entries once, testing the label
+        # on the entry.
+        order = " INDEXED BY observations_added" if self.db.dialect == "sqlite" else ""
+        sql = (
+            f"SELECT {_RECORD}, modified FROM observations{order} WHERE retracted IS NULL "
+            f"AND created_by NOT LIKE 'peer:%' AND {member}"
+        )
+        if since is not None:
+            sql += " AND modified > ?"
+            params.append(to_us(since))
+        if after is not None:  # a row value: an index range (the OR of its parts is a scan)
+            sql += " AND (modified, id) > (?, ?)"
+            params += [to_us(after[0]), after[1]]
+        rows = self.db.all(sql + " ORDER BY modified, id LIMIT ?", (*params, limit))
+        return [(self._record(r), from_us(int(r[17]))) for r in rows]
+
     def _observation(self, row: Sequence[Any]) -> Observation:
         return Observation(
             id=row[0], time=from_us(int(row[1])), lat=float(row[2]), lon=float(row[3]),

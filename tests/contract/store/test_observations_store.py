@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from tearline.errors import DataFault, InvalidInput
 from tearline.labels.parse import parse
 from tearline.service import observations as module
 from tearline.service.observations import Bbox, Report
+from tearline.service.records import ObservationRecord
 
 
 def _report(world: Cast, minutes: float, marking: str, lat: float = 34.5) -> Report:
@@ -150,3 +152,36 @@ def test_the_cop_time_out_is_read_and_kept(tmp_path: Path) -> None:
     assert settings.cop_timeout_minutes == 45
     settings.save(remember_database=False)
     assert "cop_timeout_minutes = 45" in (tmp_path / "node.toml").read_text()
+
+
+def test_the_collection_reads_own_live_readable_observations_in_version_order(
+    world: Cast,
+) -> None:
+    node, store, at = world.node, world.node.store, world.clock()
+    shared = "SECRET//REL TO USA, JPN"
+    made = []
+    for n in range(4):  # two at one instant: then by id
+        made.append(node.observations.add(world.releaser.id, _report(world, 9, shared, 30 + n)))
+        if n != 1:
+            world.clock.advance(seconds=1)
+    node.observations.add(world.releaser.id, _report(world, 9, "TOP SECRET//NOFORN"))
+    theirs = replace(made[0].observation, id="o-" + "f" * 20, lat=40.0)
+    with store.transaction():  # as the inbox files a peer's: created by peer:NAME
+        store.add_observations([ObservationRecord(theirs, at, "peer:jp-node")], 10_000)
+    node.observations.retract(world.releaser.id, made[3].id, reason="gone")
+    expected = sorted((at + timedelta(seconds=min(n, 1) + max(n - 2, 0)), o.id)
+                      for n, o in enumerate(made[:3]))  # fmt: skip
+    with store.transaction(write=False):
+        readable = [store.label_id(made[0].label)]
+        rows = store.readable_observations_added(readable, None, None, 10)
+        assert [(when, r.id) for r, when in rows] == expected
+        assert [r.version for r, _ in rows] == [1, 1, 1]
+        assert rows[0][0].observation == made[0].observation
+        assert store.readable_observations_added([], None, None, 10) == []
+        assert [r.id for r, _ in store.readable_observations_added(readable, None, None, 2)] == [
+            i for _, i in expected[:2]
+        ]
+        after = store.readable_observations_added(readable, None, expected[1], 10)
+        assert [(w, r.id) for r, w in after] == expected[2:]
+        since = store.readable_observations_added(readable, expected[0][0], None, 10)
+        assert [(w, r.id) for r, w in since] == expected[1:]
