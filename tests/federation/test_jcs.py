@@ -29,7 +29,9 @@ _INTS = st.one_of(
 _FLOATS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.sampled_from([0.0, -0.0, 1e21, 1e20, 1e-7, 1e-6, 5e-324, 1.7976931348623157e308,
-                     0.1, -1.5, 123456789012345680.0, 1e16, 9007199254740993.0]),
+                     0.1, -1.5, 123456789012345680.0, 1e16, 9007199254740993.0,
+                     1e-4, -1e-4, 0.00009999, 0.00012345, 35.6895, 139.6917, 35.0, -180.0,
+                     9999999999999998.0, 4503599627370495.5, 1e15 + 0.5]),
 )  # fmt: skip
 _SCALARS = st.one_of(st.none(), st.booleans(), _INTS, _FLOATS, _TEXT)
 _JSON = st.recursive(
@@ -105,3 +107,18 @@ def test_nesting_beyond_the_recursion_limit_fails_as_the_reference_does() -> Non
 
 def test_floats_are_written_the_ecmascript_way() -> None:
     assert canonical([1.0, 2.5e-7, -0.0, 1e21]) == b"[1,2.5e-7,0,1e+21]"
+
+
+def test_a_position_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Floats with a fractional part in [1e-4, 1e16) — positions, speeds — are written by
+    the standard encoder (the same bytes: the Hypothesis test above); others still go to
+    the reference."""
+    expected = rfc8785.dumps({"lat": 35.6895, "lon": 139.6917, "speed": 0.0125})
+
+    def refused(value: object) -> bytes:
+        raise AssertionError("went to the reference")
+
+    monkeypatch.setattr(rfc8785, "dumps", refused)
+    assert canonical({"lat": 35.6895, "lon": 139.6917, "speed": 0.0125}) == expected
+    with pytest.raises(AssertionError, match="reference"):
+        canonical({"lon": 135.0})  # ECMAScript writes 135

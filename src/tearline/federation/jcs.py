@@ -5,9 +5,11 @@ ten times slower) and raises what it raises. The standard library's encoder
 (``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)``) writes exactly
 the JCS form of a value when:
 
-- every number is an integer within ±(2**53 - 1) (RFC 8785 §3.2.2.3: integers are written
-  the ECMAScript way, which for these is Python's; floats are not — ``1e+21``, ``1e-7``,
-  ``-0`` — so a value holding a float goes to the reference);
+- every number is an integer within ±(2**53 - 1), or a float with a fractional part and a
+  magnitude in [1e-4, 1e16) (RFC 8785 §3.2.2.3 writes numbers the ECMAScript way: for these
+  integers that is Python's; for these floats both write the shortest digits that round-trip
+  in plain decimal notation — an observation's position, a speed. Other floats differ —
+  ``1e+21``, ``1e-7``, ``35`` for ``35.0``, ``0`` for ``-0.0`` — and go to the reference);
 - no object key holds a character beyond U+FFFF (§3.2.3 sorts keys by UTF-16 code units,
   Python by code points: the two differ only between such a character and U+E000–U+FFFF);
 - strings encode to UTF-8 (a lone surrogate is an error, §3.2.2.2), and the escapes are
@@ -78,13 +80,26 @@ def _plain(value: Any) -> bool:
             if -_LIMIT <= item <= _LIMIT:
                 continue
             return False
+        if kind is float:
+            if _plain_float(item):
+                continue
+            return False
         if not _plain(item):
             return False
     return True
+
+
+def _plain_float(value: float) -> bool:
+    """Whether ``repr(value)`` is its ECMAScript form: fixed notation (Python's for
+    magnitudes in [1e-4, 1e16), ECMAScript's in [1e-6, 1e21)) with a fractional part
+    (ECMAScript writes ``35`` for ``35.0``)."""
+    return 1e-4 <= abs(value) < 1e16 and not value.is_integer()
 
 
 def _scalar(value: Any) -> bool:
     kind = type(value)
     if kind is int:
         return bool(-_LIMIT <= value <= _LIMIT)
+    if kind is float:
+        return _plain_float(value)
     return kind is str or value is None or kind is bool
