@@ -17,9 +17,12 @@ the readable labels; the counts themselves are not fetched):
   label_id, lat, lon)``, merged newest first. The label and the box's exact edges are tested
   on the index entry, so only the cells' entries are walked (about ``page / (share x the
   box's part of its cells)``) and a row is read from the table only when it is listed; a
-  walk of the whole window would pass over every entry outside the box too. On SQLite the
-  readable set is one bitmap (a blob, byte ``label_id`` set) tested per entry: an ``IN``
-  list would be built again in every branch.
+  walk of the whole window would pass over every entry outside the box too.
+
+The scan and the cells test the readable set as one bitmap (bytes, byte ``label_id`` set to
+1), in constant time per entry: an ``IN`` list would be built again for every statement (and
+every branch of the cells), and PostgreSQL's generic plan searches a parameter's array from
+its start for every row.
 
 The counts only choose between plans that return the same rows, so they are read again only
 when something was written (checked on each page on SQLite, at most every
@@ -76,7 +79,7 @@ CELLS_MAX = 36
 #: cells, lines at 5 degrees past each ten, 37 columns (-180 and 180 apart).
 _CELL_DEGREES = 10.0
 _CELL_COLUMNS = 37
-#: Above this label id SQLite's cells name the readable set as a list, not a bitmap.
+#: From this label id on, the walks name the readable set as a list, not a bitmap.
 _BITMAP_MAX = 1 << 16
 
 COLUMNS = "id, kind, label_id, title, at, lat, lon, version, originator_nation, n"
@@ -214,11 +217,21 @@ def membership(labels: Sequence[int], dialect: str, column: str = "label_id"
 #: PostgreSQL generic plan — psycopg prepares a statement from its sixth run — otherwise
 #: reads every row of every readable label through ``(kind, label_id, at)`` and sorts them.)
 _SCAN_COLUMN = {"postgres": "(label_id + 0)", "sqlite": "+label_id"}
+#: The walks' bitmap test (also an expression no index serves): byte ``label_id`` is 1.
+_BITMAP_TEST = {
+    "postgres": "substring(CAST(? AS BYTEA) FROM CAST(label_id AS INTEGER) + 1 FOR 1) = '\\x01'",
+    "sqlite": "substr(?, label_id + 1, 1) = x'01'",
+}
 
 
 @lru_cache(maxsize=64)
 def _scan_membership(labels: tuple[int, ...], dialect: str) -> tuple[str, tuple[Any, ...]]:
-    """The scan's membership test, built once per readable set (a page sends the same)."""
+    """The walks' membership test, built once per readable set (a page sends the same): one
+    bitmap of the readable ids, tested per entry in constant time — no ``IN`` list built per
+    statement (or per branch of the cells), no array searched per row (PostgreSQL's generic
+    plan does not hash a parameter's array) — or, past :data:`_BITMAP_MAX`, the list."""
+    if labels and min(labels) >= 0 and max(labels) < _BITMAP_MAX and dialect in _BITMAP_TEST:
+        return _BITMAP_TEST[dialect], (_bitmap(labels),)
     member, ids = membership(labels, dialect, _SCAN_COLUMN.get(dialect, "label_id"))
     return member, tuple(ids)
 
@@ -291,9 +304,7 @@ def _cells(query: Query, labels: Sequence[int] | None, dialect: str, where: list
     kinds = [str(query.kind)]
     member: str = ""
     ids: tuple[Any, ...] = ()
-    if labels is not None and dialect == "sqlite" and max(labels) < _BITMAP_MAX:
-        member, ids = " AND substr(?, label_id + 1, 1) = x'01'", (_bitmap(tuple(labels)),)
-    elif labels is not None:
+    if labels is not None:
         text, ids = _scan_membership(tuple(labels), dialect)
         member = f" AND {text}"
     branch = f"SELECT {COLUMNS} FROM items WHERE kind = ? AND cell = ?{member}{more}"

@@ -113,7 +113,11 @@ def _listed(node: object, person_id: str, query: Query) -> list[str]:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("merge_seek", [0, 10**9], ids=["merge-plan", "scan-plan"])
+@pytest.mark.parametrize(
+    ("merge_seek", "bitmap_max"),
+    [(0, 1 << 16), (10**9, 1 << 16), (10**9, 0)],
+    ids=["merge-plan", "scan-plan", "scan-plan-listed"],
+)
 @settings(
     max_examples=40,
     deadline=None,
@@ -121,9 +125,15 @@ def _listed(node: object, person_id: str, query: Query) -> list[str]:
 )
 @given(data=st.data())
 def test_listings_hold_exactly_what_decide_permits(
-    backend: str, merge_seek: int, monkeypatch: pytest.MonkeyPatch, data: st.DataObject
+    backend: str,
+    merge_seek: int,
+    bitmap_max: int,
+    monkeypatch: pytest.MonkeyPatch,
+    data: st.DataObject,
 ) -> None:
     monkeypatch.setattr(readable, "MERGE_SEEK", merge_seek)
+    monkeypatch.setattr(readable, "_BITMAP_MAX", bitmap_max)  # 0: the readable set as a list
+    readable._scan_membership.cache_clear()
     labels = data.draw(st.lists(any_labels(), min_size=1, max_size=6), label="labels")
     people = [_held_once(p) for p in data.draw(st.lists(anyone(), min_size=1, max_size=3))]
     place = (
