@@ -2,9 +2,10 @@
 
 The policy answers "which labels may this person read" (a few thousand labels at most, each
 decided once); the query then asks for items carrying one of those label ids, newest first.
-Two plans, chosen from the number of items per label (``label_counts``, kept in the same
-transaction as the items), read as one row of :class:`Stats` (the database sums the counts of
-the readable labels; the counts themselves are not fetched):
+Two plans (the scan taking a third form for a box), chosen from the number of items per
+label (``label_counts``, kept in the same transaction as the items), read as one row of
+:class:`Stats` (the database sums the counts of the readable labels; the counts themselves
+are not fetched):
 
 * **scan** — walk the ``(kind, at, n, label_id)`` index newest first, keeping rows whose
   label is in the readable set (tested on the index entry), until the page is full. Cheap
@@ -12,12 +13,13 @@ the readable labels; the counts themselves are not fetched):
 * **merge** — one index range per readable label on ``(kind, label_id, at)``, merged newest
   first (SQLite's compound ``ORDER BY`` merge, PostgreSQL's Merge Append): about
   ``page + labels`` rows are examined however little the person may read.
-* **cells** — the scan of a query of one kind with a bounding box: one index range per
-  10-degree map cell the box covers (at most :data:`CELLS_MAX`) on ``(kind, cell, at, n,
-  label_id, lat, lon)``, merged newest first. The label and the box's exact edges are tested
-  on the index entry, so only the cells' entries are walked (about ``page / (share x the
-  box's part of its cells)``) and a row is read from the table only when it is listed; a
-  walk of the whole window would pass over every entry outside the box too.
+* **cells** — the scan of a query of one kind with a bounding box (migration 0015): one
+  index range per 10-degree map cell the box covers (at most :data:`CELLS_MAX`) on ``(kind,
+  cell, at, n, label_id, lat, lon)``, merged newest first. The label and the box's exact
+  edges are tested on the index entry, so only the cells' entries are walked (about ``page /
+  (share x the box's part of its cells)``) and a row is read from the table only when it is
+  listed (on SQLite; PostgreSQL reads each row in the box to test its label); a walk of the
+  whole window would pass over every entry outside the box too.
 
 The scan and the cells test the readable set as one bitmap (bytes, byte ``label_id`` set to
 1), in constant time per entry: an ``IN`` list would be built again for every statement (and
