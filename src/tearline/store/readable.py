@@ -221,7 +221,9 @@ def membership(labels: Sequence[int], dialect: str, column: str = "label_id"
 _SCAN_COLUMN = {"postgres": "(label_id + 0)", "sqlite": "+label_id"}
 #: The walks' bitmap test (also an expression no index serves): byte ``label_id`` is 1.
 _BITMAP_TEST = {
-    "postgres": "substring(CAST(? AS BYTEA) FROM CAST(label_id AS INTEGER) + 1 FOR 1) = '\\x01'",
+    # an id past the bitmap reads as not readable (and is never cast out of range)
+    "postgres": f"substring(CAST(? AS BYTEA) FROM CAST(LEAST(label_id, {_BITMAP_MAX}) AS INTEGER)"
+    " + 1 FOR 1) = '\\x01'",
     "sqlite": "substr(?, label_id + 1, 1) = x'01'",
 }
 

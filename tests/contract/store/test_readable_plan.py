@@ -113,3 +113,29 @@ def test_a_box_of_one_kind_is_listed_by_its_cells_and_the_unfiltered_lists_the_s
             s.id for s in store.readable_page(query, everything).items
         ]
     assert "cell = ?" in readable.unfiltered(box, store.db.dialect).sql
+
+
+def test_an_item_under_a_label_id_past_the_bitmap_is_passed_over_not_an_error(
+    world: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items, analyst = world.node.items, world.us_analyst.id
+    mine = items.add(analyst, Draft(ItemKind.REPORT, "R", "x", marking="SECRET", lat=1.0, lon=2.0))
+    secret = items.add(world.releaser.id, Draft(ItemKind.REPORT, "T", "y", marking="TOP SECRET"))
+    db = world.node.store.db
+    with db.transaction():  # a label id no bitmap reaches (past 2**31 on PostgreSQL too)
+        db.execute(
+            "INSERT INTO labels (id, key, body) SELECT ?, 'far', body FROM labels "
+            "WHERE id = (SELECT label_id FROM items WHERE id = ?)",
+            (3_000_000_000, secret.id),
+        )
+        db.execute(
+            "INSERT INTO items (id, kind, label_id, version, title, content, at, lat, lon, "
+            "created, modified, created_by, originator_nation, originator_org) VALUES "
+            "('i-far', 'report', ?, 1, 'far', '', ?, 1.0, 2.0, 0, 0, 'p', 'USA', 'o')",
+            (3_000_000_000, 2**62),
+        )
+    monkeypatch.setattr(readable, "MERGE_SEEK", 10**9)  # never the merge
+    for query in (REPORTS, Query(ItemKind.REPORT, 10, bbox=(0.0, 0.0, 5.0, 5.0))):
+        page, _ = items.page(analyst, query)
+        assert [s.id for s in page.items] == [mine.id]
+        assert page.plan in {"scan", "cells"}
