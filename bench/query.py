@@ -15,8 +15,9 @@ latest 100 in a two-week window and a bounding box. Each is timed three ways, in
 
 - **filtered**: ``Repository.readable_page`` (the planner's statement, its statistics read
   and the page built), over the label ids the service's ``ReadableLabels`` gives;
-- **unfiltered**: the same columns, ``ORDER BY`` and ``LIMIT`` without the label predicate,
-  and the same page built from the rows;
+- **unfiltered**: the store's own statement for the query with only the label predicate
+  removed (``readable.unfiltered``: the same columns, ``ORDER BY``, ``LIMIT`` and walk — a
+  box of one kind by its map cells), and the same page built from the rows;
 - **RLS** (PostgreSQL only): the unfiltered SQL run by a non-owner role under a row-level
   security policy that allows the rows whose label is in a table of (viewer, label id)
   pairs holding exactly the same readable sets.
@@ -64,6 +65,7 @@ from tearline.policy.model import Person, Status
 from tearline.service.listing import Page, Query
 from tearline.service.readable import ReadableLabels
 from tearline.service.records import Grant, ItemKind, ItemRecord, PersonRecord, Role
+from tearline.store import readable as readable_plan
 from tearline.store.database import PostgresDatabase
 from tearline.store.readable import Statement
 
@@ -78,8 +80,6 @@ THEATRE = (0.0, 100.0, 50.0, 160.0)  # where half the observations are
 PAGE = 100
 GRANTED = date(2025, 1, 1)
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-COLUMNS = "id, kind, label_id, title, at, lat, lon, version, originator_nation, n"
-ORDER = "ORDER BY at DESC, n DESC LIMIT ?"
 
 
 class Reader(NamedTuple):
@@ -366,33 +366,17 @@ QUERIES = {
 }
 
 
-def _us(when: datetime) -> int:
-    return (when - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
-
-
-def unfiltered(query: Query) -> Statement:
-    """The query without the label predicate: same columns, same order, same limit."""
-    where: list[str] = ["kind = ?"]
-    params: list[Any] = [str(query.kind)]
-    if query.start is not None:
-        where.append("at >= ?")
-        params.append(_us(query.start))
-    if query.end is not None:
-        where.append("at < ?")
-        params.append(_us(query.end))
-    if query.bbox is not None:
-        south, west, north, east = query.bbox
-        where += ["lat BETWEEN ? AND ?", "lon BETWEEN ? AND ?"]
-        params += [south, north, west, east]
-    sql = f"SELECT {COLUMNS} FROM items WHERE {' AND '.join(where)} {ORDER}"
-    return Statement(sql, (*params, query.limit + 1), query.limit, "unfiltered")
+def unfiltered(backend: Backend, query: Query) -> Statement:
+    """The store's own statement for ``query`` with only the label predicate removed (the
+    same walk, over the same indexes: a box of one kind by its map cells)."""
+    return readable_plan.unfiltered(query, backend.node.store.db.dialect)
 
 
 def variants(backend: Backend, query: Query, reader: Reader) -> dict[str, Callable[[], Page]]:
     """The ways to list ``query`` for ``reader`` on ``backend``, each building a page."""
     store = backend.node.store
     readable = backend.readable[reader.key]
-    bare = unfiltered(query)
+    bare = unfiltered(backend, query)
 
     def filtered() -> Page:
         return store.readable_page(query, readable)
@@ -536,7 +520,7 @@ def explain(backend: Backend, name: str, query: Query, reader: Reader, first: bo
         found = [PlanRow(*head, "filtered", "no statement: no readable label is carried", 0, 0.0)]
     else:
         found = [PlanRow(*head, f"filtered ({statement.name})", *_explain(backend, pg, statement))]
-    bare = unfiltered(query)
+    bare = unfiltered(backend, query)
     if first:
         found.append(PlanRow(backend.name, name, "any", "unfiltered", *_explain(backend, pg, bare)))
     if backend.viewer is not None:

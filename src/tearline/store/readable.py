@@ -2,9 +2,10 @@
 
 The policy answers "which labels may this person read" (a few thousand labels at most, each
 decided once); the query then asks for items carrying one of those label ids, newest first.
-Two plans, chosen from the number of items per label (``label_counts``, kept in the same
-transaction as the items), read as one row of :class:`Stats` (the database sums the counts of
-the readable labels; the counts themselves are not fetched):
+Two plans (the scan taking a third form for a box), chosen from the number of items per
+label (``label_counts``, kept in the same transaction as the items), read as one row of
+:class:`Stats` (the database sums the counts of the readable labels; the counts themselves
+are not fetched):
 
 * **scan** — walk the ``(kind, at, n, label_id)`` index newest first, keeping rows whose
   label is in the readable set (tested on the index entry), until the page is full. Cheap
@@ -12,6 +13,18 @@ the readable labels; the counts themselves are not fetched):
 * **merge** — one index range per readable label on ``(kind, label_id, at)``, merged newest
   first (SQLite's compound ``ORDER BY`` merge, PostgreSQL's Merge Append): about
   ``page + labels`` rows are examined however little the person may read.
+* **cells** — the scan of a query of one kind with a bounding box (migration 0017): one
+  index range per 10-degree map cell the box covers (at most :data:`CELLS_MAX`) on ``(kind,
+  cell, at, n, label_id, lat, lon)``, merged newest first. The label and the box's exact
+  edges are tested on the index entry, so only the cells' entries are walked (about ``page /
+  (share x the box's part of its cells)``) and a row is read from the table only when it is
+  listed (on SQLite; PostgreSQL reads each row in the box to test its label); a walk of the
+  whole window would pass over every entry outside the box too.
+
+The scan and the cells test the readable set as one bitmap (bytes, byte ``label_id`` set to
+1), in constant time per entry: an ``IN`` list would be built again for every statement (and
+every branch of the cells), and PostgreSQL's generic plan searches a parameter's array from
+its start for every row.
 
 The counts only choose between plans that return the same rows, so they are read again only
 when something was written (checked on each page on SQLite, at most every
@@ -26,6 +39,7 @@ seen yet is not returned rather than returned by mistake.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +51,20 @@ from tearline.service.listing import Page, Query, Summary
 from tearline.service.records import ItemKind
 from tearline.store.rows import from_us, to_us
 
-__all__ = ["COLUMNS", "Statement", "Stats", "carried", "filters", "membership", "plan", "stats"]
+__all__ = [
+    "CELLS_MAX",
+    "COLUMNS",
+    "Statement",
+    "Stats",
+    "carried",
+    "cell",
+    "cells",
+    "filters",
+    "membership",
+    "plan",
+    "stats",
+    "unfiltered",
+]
 
 #: Above this many readable labels the merge plan is never used (one branch per label).
 MERGE_MAX = 200
@@ -47,6 +74,15 @@ STATS_SECONDS = 1.0
 MERGE_SEEK = 4
 #: Above this many ids SQLite gets them as one JSON array instead of one parameter each.
 _INLINE_MAX = 2000
+
+#: Above this many map cells a box is listed by the scan over its window (a branch a cell).
+CELLS_MAX = 36
+#: The grid of the ``cell`` column (migration 0017, which computes the same): 10-degree
+#: cells, lines at 5 degrees past each ten, 37 columns (-180 and 180 apart).
+_CELL_DEGREES = 10.0
+_CELL_COLUMNS = 37
+#: From this label id on, the walks name the readable set as a list, not a bitmap.
+_BITMAP_MAX = 1 << 16
 
 COLUMNS = "id, kind, label_id, title, at, lat, lon, version, originator_nation, n"
 
@@ -183,16 +219,31 @@ def membership(labels: Sequence[int], dialect: str, column: str = "label_id"
 #: PostgreSQL generic plan — psycopg prepares a statement from its sixth run — otherwise
 #: reads every row of every readable label through ``(kind, label_id, at)`` and sorts them.)
 _SCAN_COLUMN = {"postgres": "(label_id + 0)", "sqlite": "+label_id"}
+#: The walks' bitmap test (also an expression no index serves): byte ``label_id`` is 1.
+_BITMAP_TEST = {
+    # an id past the bitmap reads as not readable (and is never cast out of range)
+    "postgres": f"substring(CAST(? AS BYTEA) FROM CAST(LEAST(label_id, {_BITMAP_MAX}) AS INTEGER)"
+    " + 1 FOR 1) = '\\x01'",
+    "sqlite": "substr(?, label_id + 1, 1) = x'01'",
+}
 
 
 @lru_cache(maxsize=64)
 def _scan_membership(labels: tuple[int, ...], dialect: str) -> tuple[str, tuple[Any, ...]]:
-    """The scan's membership test, built once per readable set (a page sends the same)."""
+    """The walks' membership test, built once per readable set (a page sends the same): one
+    bitmap of the readable ids, tested per entry in constant time — no ``IN`` list built per
+    statement (or per branch of the cells), no array searched per row (PostgreSQL's generic
+    plan does not hash a parameter's array) — or, past :data:`_BITMAP_MAX`, the list."""
+    if labels and min(labels) >= 0 and max(labels) < _BITMAP_MAX and dialect in _BITMAP_TEST:
+        return _BITMAP_TEST[dialect], (_bitmap(labels),)
     member, ids = membership(labels, dialect, _SCAN_COLUMN.get(dialect, "label_id"))
     return member, tuple(ids)
 
 
 def _scan(query: Query, labels: Sequence[int], dialect: str) -> Statement:
+    where = _box_cells(query)
+    if where is not None:
+        return _cells(query, labels, dialect, where)
     more, params = filters(query)
     member, ids = _scan_membership(tuple(labels), dialect)
     kind, kinds = _kind(query)
@@ -202,6 +253,97 @@ def _scan(query: Query, labels: Sequence[int], dialect: str) -> Statement:
 
 def _kind(query: Query) -> tuple[str, list[Any]]:
     return _kind_filter(query.kind)
+
+
+def _row(lat: float) -> int:
+    return math.floor((min(max(lat, -90.0), 90.0) + 95.0) / _CELL_DEGREES)
+
+
+def _column(lon: float) -> int:
+    return math.floor((min(max(lon, -180.0), 180.0) + 185.0) / _CELL_DEGREES)
+
+
+def cell(lat: float | None, lon: float | None) -> int | None:
+    """The map cell the database computes for a position (``None`` without one)."""
+    if lat is None or lon is None:
+        return None
+    return _row(lat) * _CELL_COLUMNS + _column(lon)
+
+
+def cells(bbox: tuple[float, float, float, float]) -> list[int] | None:
+    """The map cells holding every position in ``bbox`` (south, west, north, east; west >
+    east crosses the antimeridian), or ``None`` when there are more than :data:`CELLS_MAX`
+    (or none, or a coordinate is not a number): then the box is tested on the scan.
+    ``cell`` only grows with latitude and with longitude, so a position within the box's
+    edges is in a cell between those of the edges."""
+    if not all(math.isfinite(v) for v in bbox):
+        return None
+    south, west, north, east = bbox
+    rows = range(_row(south), _row(north) + 1)
+    if west <= east:
+        columns = set(range(_column(west), _column(east) + 1))
+    else:
+        columns = {*range(_column(west), _column(180.0) + 1),
+                   *range(_column(-180.0), _column(east) + 1)}  # fmt: skip
+    found = [row * _CELL_COLUMNS + column for row in rows for column in sorted(columns)]
+    return found if 0 < len(found) <= CELLS_MAX else None
+
+
+@lru_cache(maxsize=64)
+def _bitmap(labels: tuple[int, ...]) -> bytes:
+    """The readable set as bytes: byte ``label_id`` is 1 for a readable label (an id past
+    the end, such as a label stored since, reads as not readable)."""
+    found = bytearray(max(labels) + 1)
+    for label in labels:
+        found[label] = 1
+    return bytes(found)
+
+
+def _cells(query: Query, labels: Sequence[int] | None, dialect: str, where: list[int]
+           ) -> Statement:  # fmt: skip
+    """One branch per map cell, merged newest first (``labels`` ``None``: every label, the
+    bench's unfiltered statement). Each branch is ordered and limited on PostgreSQL, as in
+    :func:`_merge`; SQLite's compound ``ORDER BY`` merges branches ordered by their index."""
+    more, params = filters(query)
+    kinds = [str(query.kind)]
+    member: str = ""
+    ids: tuple[Any, ...] = ()
+    if labels is not None:
+        text, ids = _scan_membership(tuple(labels), dialect)
+        member = f" AND {text}"
+    branch = f"SELECT {COLUMNS} FROM items WHERE kind = ? AND cell = ?{member}{more}"
+    limit: tuple[Any, ...] = ()
+    if dialect == "postgres":
+        branch = f"({branch} ORDER BY at DESC, n DESC LIMIT ?)"
+        limit = (query.limit + 1,)
+    union = " UNION ALL ".join([branch] * len(where))
+    if dialect == "postgres":
+        union = f"SELECT * FROM ({union}) AS merged"
+    values: list[Any] = []
+    for number in where:
+        values.extend((*kinds, number, *ids, *params, *limit))
+    sql = union + " ORDER BY at DESC, n DESC LIMIT ?"
+    return Statement(sql, (*values, query.limit + 1), query.limit, "cells")
+
+
+def _box_cells(query: Query) -> list[int] | None:
+    """The cells the cells plan walks for ``query`` (``None``: no cells plan)."""
+    if query.kind is None or query.bbox is None:  # the cell index leads with the kind
+        return None
+    return cells(query.bbox)
+
+
+def unfiltered(query: Query, dialect: str) -> Statement:
+    """The statement the store would run for ``query`` if the person could read every
+    label: the scan's (or cells') SQL with only the label predicate left out. The bench
+    times it against the store's: the same indexes, the same walk, no labels."""
+    where = _box_cells(query)
+    if where is not None:
+        return _cells(query, None, dialect, where)
+    more, params = filters(query)
+    kind, kinds = _kind(query)
+    sql = f"SELECT {COLUMNS} FROM items WHERE {kind}1 = 1{more} ORDER BY at DESC, n DESC LIMIT ?"
+    return Statement(sql, (*kinds, *params, query.limit + 1), query.limit, "unfiltered")
 
 
 def _merge(query: Query, labels: list[int], dialect: str) -> Statement:

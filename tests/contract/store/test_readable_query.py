@@ -1,5 +1,5 @@
-"""The database returns exactly the items ``decide()`` lets a person read: every query, both
-plans, both backends."""
+"""The database returns exactly the items ``decide()`` lets a person read: every query, every
+plan (merge, scan, cells), both backends."""
 
 from __future__ import annotations
 
@@ -50,12 +50,13 @@ def _record(person: Person, number: int) -> PersonRecord:
     )  # fmt: skip
 
 
-def _item(number: int, label: Label, kind: ItemKind, minutes: int, place: tuple[float, float]
-          ) -> ItemRecord:  # fmt: skip
+def _item(number: int, label: Label, kind: ItemKind, minutes: int,
+          place: tuple[float, float] | None) -> ItemRecord:  # fmt: skip
+    lat, lon = (None, None) if place is None else place
     return ItemRecord(
         id=f"i-{number:020x}", kind=kind, label=label, title=f"item {number}", content="",
         at=AT - timedelta(minutes=minutes), created=AT, modified=AT, created_by="p-0",
-        originator_nation="USA", originator_org="", lat=place[0], lon=place[1],
+        originator_nation="USA", originator_org="", lat=lat, lon=lon,
     )  # fmt: skip
 
 
@@ -69,9 +70,18 @@ def queries(draw: st.DrawFn) -> Query:
         end = start + timedelta(minutes=draw(st.integers(0, 60)))
     bbox = None
     if draw(st.booleans()):
-        south, west = draw(st.integers(-10, 10)), draw(st.integers(-10, 10))
-        bbox = (float(south), float(west), float(south + 8), float(west + 8))
+        low, left = draw(st.integers(-10, 10)), draw(st.integers(-10, 10))
+        bbox = (float(low), float(left), float(low + 8), float(left + 8))
+    elif draw(st.booleans()):  # on cell lines, across the antimeridian, empty, whole globe
+        a, b = draw(st.sampled_from(LATS)), draw(st.sampled_from(LATS))
+        west, east = draw(st.sampled_from(LONS)), draw(st.sampled_from(LONS))
+        bbox = (min(a, b), west, max(a, b), east)
     return Query(kind, limit, None, start, end, bbox)
+
+
+#: Coordinates on and beside the map cells' lines (5 past each ten) and the globe's edges.
+LATS = [-90.0, -12.0, -5.0, -4.5, 0.0, 5.0, 12.0, 40.0, 90.0]
+LONS = [-180.0, -179.5, -175.0, -12.0, -5.0, 0.0, 5.0, 12.0, 175.0, 179.5, 180.0]
 
 
 def _wanted(query: Query, item: ItemRecord) -> bool:
@@ -81,9 +91,12 @@ def _wanted(query: Query, item: ItemRecord) -> bool:
         return False
     if query.end is not None and item.at >= query.end:
         return False
-    if query.bbox is not None and item.lat is not None and item.lon is not None:
+    if query.bbox is not None:
+        if item.lat is None or item.lon is None:
+            return False
         south, west, north, east = query.bbox
-        return south <= item.lat <= north and west <= item.lon <= east
+        across = west <= item.lon <= east if west <= east else not east < item.lon < west
+        return south <= item.lat <= north and across
     return True
 
 
@@ -100,7 +113,11 @@ def _listed(node: object, person_id: str, query: Query) -> list[str]:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("merge_seek", [0, 10**9], ids=["merge-plan", "scan-plan"])
+@pytest.mark.parametrize(
+    ("merge_seek", "bitmap_max"),
+    [(0, 1 << 16), (10**9, 1 << 16), (10**9, 0)],
+    ids=["merge-plan", "scan-plan", "scan-plan-listed"],
+)
 @settings(
     max_examples=40,
     deadline=None,
@@ -108,12 +125,22 @@ def _listed(node: object, person_id: str, query: Query) -> list[str]:
 )
 @given(data=st.data())
 def test_listings_hold_exactly_what_decide_permits(
-    backend: str, merge_seek: int, monkeypatch: pytest.MonkeyPatch, data: st.DataObject
+    backend: str,
+    merge_seek: int,
+    bitmap_max: int,
+    monkeypatch: pytest.MonkeyPatch,
+    data: st.DataObject,
 ) -> None:
     monkeypatch.setattr(readable, "MERGE_SEEK", merge_seek)
+    monkeypatch.setattr(readable, "_BITMAP_MAX", bitmap_max)  # 0: the readable set as a list
+    readable._scan_membership.cache_clear()
     labels = data.draw(st.lists(any_labels(), min_size=1, max_size=6), label="labels")
     people = [_held_once(p) for p in data.draw(st.lists(anyone(), min_size=1, max_size=3))]
-    place = st.tuples(st.integers(-12, 12), st.integers(-12, 12))
+    place = (
+        st.none()
+        | st.tuples(st.integers(-12, 12).map(float), st.integers(-12, 12).map(float))
+        | st.tuples(st.sampled_from(LATS), st.sampled_from(LONS))
+    )
     row = st.tuples(
         st.integers(0, len(labels) - 1), st.sampled_from(KINDS), st.integers(0, 90), place
     )
@@ -124,8 +151,8 @@ def test_listings_hold_exactly_what_decide_permits(
         node, _ = create_node(Settings(home / "node", url), nation="USA",
                               officer=Officer("O", "TS"), clock=Clock(AT))  # fmt: skip
         with node:
-            items = [_item(n, labels[i], kind, minutes, (float(la), float(lo)))
-                     for n, (i, kind, minutes, (la, lo)) in enumerate(rows)]  # fmt: skip
+            items = [_item(n, labels[i], kind, minutes, where)
+                     for n, (i, kind, minutes, where) in enumerate(rows)]  # fmt: skip
             with node.store.transaction():
                 node.store.add_items(items)
                 records = [_record(p, n) for n, p in enumerate(people)]
