@@ -18,7 +18,7 @@ from tearline.picture.observation import Kind, Observation
 from tearline.service.records import ObservationRecord
 from tearline.store.database import Database
 from tearline.store.readable import membership
-from tearline.store.rows import from_us, to_us
+from tearline.store.rows import from_us, to_us, version_order
 
 __all__ = ["ObservationTables"]
 
@@ -182,13 +182,8 @@ class ObservationTables:
             f"SELECT {_RECORD}, modified FROM observations{order} WHERE retracted IS NULL "
             f"AND created_by NOT LIKE 'peer:%' AND {member}"
         )
-        if since is not None:
-            sql += " AND modified > ?"
-            params.append(to_us(since))
-        if after is not None:  # a row value: an index range (the OR of its parts is a scan)
-            sql += " AND (modified, id) > (?, ?)"
-            params += [to_us(after[0]), after[1]]
-        rows = self.db.all(sql + " ORDER BY modified, id LIMIT ?", (*params, limit))
+        more, after_params = version_order(since, after)
+        rows = self.db.all(sql + more, (*params, *after_params, limit))
         return [(self._record(r), from_us(int(r[17]))) for r in rows]
 
     def _observation(self, row: Sequence[Any]) -> Observation:

@@ -45,7 +45,7 @@ from tearline.store.observations import ObservationTables
 from tearline.store.onward import OnwardRows
 from tearline.store.readable import Statement, Stats, carried, membership, plan, stats
 from tearline.store.revocations import RevocationRows
-from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us
+from tearline.store.rows import day, from_day, from_list, from_us, to_list, to_us, version_order
 from tearline.store.sync_rows import SyncRows
 
 __all__ = ["Repository"]
@@ -523,13 +523,8 @@ class Repository(
         # readable item for each chunk (quadratic over a long sync); this visits each once.
         order = " INDEXED BY items_modified" if self.db.dialect == "sqlite" else ""
         sql = f"SELECT id FROM items{order} WHERE {visible}"
-        if since is not None:
-            sql += " AND modified > ?"
-            params.append(to_us(since))
-        if after is not None:  # a row value: an index range (the OR of its parts is a scan)
-            sql += " AND (modified, id) > (?, ?)"
-            params += [to_us(after[0]), after[1]]
-        rows = self.db.all(sql + " ORDER BY modified, id LIMIT ?", (*params, limit))
+        more, after_params = version_order(since, after)
+        rows = self.db.all(sql + more, (*params, *after_params, limit))
         return [str(r[0]) for r in rows]
 
     def readable_facets(self, query: Query, readable: Sequence[int]) -> Facets:
